@@ -1,0 +1,415 @@
+/**
+ * The metric catalog: every instrument agentmeter emits, as data.
+ *
+ * The README's metric reference, the Prometheus names, the cardinality guard and the tests all
+ * read this table; nothing else declares a metric.
+ */
+
+/** How an instrument aggregates; maps to OTel histogram, counter, up-down counter and gauge. */
+export type InstrumentKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
+
+/** One attribute key of an instrument and the values it may take. */
+export interface AttributeRule {
+  /** The OTel attribute key, e.g. `gen_ai.tool.name`. */
+  readonly key: string;
+  /** Allowed values for an enum key; absent for a bounded name (first N distinct kept). */
+  readonly values?: readonly string[];
+  /** True when the key is set only on some samples (e.g. `error.type` on failures). */
+  readonly optional?: boolean;
+}
+
+/** One instrument. */
+export interface MetricDefinition {
+  readonly name: string;
+  readonly kind: InstrumentKind;
+  /** UCUM unit: `s`, `By`, `{token}`, `1`. */
+  readonly unit: string;
+  readonly description: string;
+  /** Explicit bucket boundaries for histograms (upper bounds, inclusive). */
+  readonly buckets?: readonly number[];
+  readonly attributes: readonly AttributeRule[];
+  /** Which helper family records it: used to group the README table. */
+  readonly domain: MetricDomain;
+}
+
+export type MetricDomain =
+  | 'tool'
+  | 'cache'
+  | 'routing'
+  | 'action-log'
+  | 'llm'
+  | 'publish'
+  | 'db'
+  | 'service'
+  | 'self';
+
+/** The value that replaces a bounded name once its key has seen its cap of distinct values. */
+export const OVERFLOW_VALUE = '_other';
+
+// Attribute keys. Semantic-convention keys where one exists, `agent.` otherwise.
+export const ATTR_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_AGENT_NAME = 'gen_ai.agent.name';
+export const ATTR_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_CACHE_NAME = 'agent.cache.name';
+export const ATTR_CACHE_RESULT = 'agent.cache.result';
+export const ATTR_CACHE_OPERATION = 'agent.cache.operation';
+export const ATTR_CACHE_EVICTION_REASON = 'agent.cache.eviction.reason';
+export const ATTR_ROUTING_STRATEGY = 'agent.routing.strategy';
+export const ATTR_ROUTING_CACHE_HIT = 'agent.routing.cache_hit';
+export const ATTR_ROUTING_OUTCOME = 'agent.routing.outcome';
+export const ATTR_ACTION_TYPE = 'agent.action.type';
+export const ATTR_ACTION_STATUS = 'agent.action.status';
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_DESTINATION = 'messaging.destination.name';
+export const ATTR_MESSAGING_OPERATION = 'messaging.operation.name';
+export const ATTR_DB_SYSTEM = 'db.system.name';
+export const ATTR_DB_OPERATION = 'db.operation.name';
+export const ATTR_DB_COLLECTION = 'db.collection.name';
+export const ATTR_DB_POOL_NAME = 'db.client.connection.pool.name';
+export const ATTR_DB_CONNECTION_STATE = 'db.client.connection.state';
+export const ATTR_HEALTH_STATUS = 'agent.health.status';
+export const ATTR_SERVICE_VERSION = 'service.version';
+export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
+export const ATTR_DROP_REASON = 'agentmeter.reason';
+export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
+
+export const CACHE_RESULTS = ['hit', 'miss'] as const;
+export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
+export const EVICTION_REASONS = ['size', 'ttl', 'manual', 'other'] as const;
+export const ROUTING_OUTCOMES = ['success', 'fallback', 'error'] as const;
+export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
+export const TOKEN_TYPES = ['input', 'output'] as const;
+export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
+export const CONNECTION_STATES = ['idle', 'used'] as const;
+export const BOOLEAN_VALUES = ['true', 'false'] as const;
+/** Why a sample was dropped or normalised (the `agentmeter.reason` of `agentmeter.dropped`). */
+export const DROP_REASONS = [
+  'not_a_number',
+  'non_finite',
+  'negative',
+  'missing_name',
+  'name_too_long',
+  'invalid_enum',
+  'disabled_attribute',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+// Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
+/** GenAI operation duration advice (0.01 s .. 81.92 s). */
+const GENAI_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+/** Tool calls are often local and sub-10 ms: the GenAI advice with three finer buckets first. */
+const TOOL_DURATION_BUCKETS = [0.001, 0.0025, 0.005, ...GENAI_DURATION_BUCKETS];
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+const MESSAGING_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+const DB_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+/** Cache operations are in-process or one network hop: 100 µs .. 1 s. */
+const CACHE_DURATION_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+];
+/** Routing has a latency target (50 ms by default in the alert rules): a boundary sits on it. */
+const ROUTING_DURATION_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+const CANDIDATE_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55];
+const CONFIDENCE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
+const MESSAGE_SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+
+const tool = { key: ATTR_TOOL_NAME };
+const error = { key: ATTR_ERROR_TYPE, optional: true };
+const cacheName = { key: ATTR_CACHE_NAME };
+const strategy = { key: ATTR_ROUTING_STRATEGY };
+const agent = { key: ATTR_AGENT_NAME };
+const actionType = { key: ATTR_ACTION_TYPE };
+const llm = [{ key: ATTR_OPERATION_NAME }, { key: ATTR_PROVIDER_NAME }, { key: ATTR_REQUEST_MODEL }];
+const publish = [
+  { key: ATTR_MESSAGING_SYSTEM },
+  { key: ATTR_MESSAGING_DESTINATION },
+  { key: ATTR_MESSAGING_OPERATION },
+];
+const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }];
+
+/** Every instrument, keyed by a short id the helpers use. */
+export const METRICS = {
+  toolDuration: {
+    name: 'gen_ai.execute_tool.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of tool executions; count, failures (error.type set) and percentiles follow.',
+    buckets: TOOL_DURATION_BUCKETS,
+    attributes: [tool, error],
+    domain: 'tool',
+  },
+  cacheRequests: {
+    name: 'agent.cache.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Cache lookups by result (hit or miss).',
+    attributes: [cacheName, { key: ATTR_CACHE_RESULT, values: CACHE_RESULTS }],
+    domain: 'cache',
+  },
+  cacheEvictions: {
+    name: 'agent.cache.evictions',
+    kind: 'counter',
+    unit: '{eviction}',
+    description: 'Entries evicted from a cache, by reason.',
+    attributes: [cacheName, { key: ATTR_CACHE_EVICTION_REASON, values: EVICTION_REASONS }],
+    domain: 'cache',
+  },
+  cacheSizeRejections: {
+    name: 'agent.cache.size_rejections',
+    kind: 'counter',
+    unit: '{entry}',
+    description: 'Entries not stored because they exceeded the cache size limit.',
+    attributes: [cacheName],
+    domain: 'cache',
+  },
+  cacheOperationDuration: {
+    name: 'agent.cache.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of cache operations.',
+    buckets: CACHE_DURATION_BUCKETS,
+    attributes: [cacheName, { key: ATTR_CACHE_OPERATION, values: CACHE_OPERATIONS }],
+    domain: 'cache',
+  },
+  cacheEntries: {
+    name: 'agent.cache.entries',
+    kind: 'updowncounter',
+    unit: '{entry}',
+    description: 'Entries currently held by a cache.',
+    attributes: [cacheName],
+    domain: 'cache',
+  },
+  cacheSize: {
+    name: 'agent.cache.size',
+    kind: 'updowncounter',
+    unit: 'By',
+    description: 'Bytes currently held by a cache.',
+    attributes: [cacheName],
+    domain: 'cache',
+  },
+  routingDuration: {
+    name: 'agent.routing.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time taken to route a request to an agent.',
+    buckets: ROUTING_DURATION_BUCKETS,
+    attributes: [strategy, { key: ATTR_ROUTING_OUTCOME, values: ROUTING_OUTCOMES }],
+    domain: 'routing',
+  },
+  routingCandidates: {
+    name: 'agent.routing.candidates',
+    kind: 'histogram',
+    unit: '{candidate}',
+    description: 'Candidate agents evaluated per routing decision.',
+    buckets: CANDIDATE_BUCKETS,
+    attributes: [strategy],
+    domain: 'routing',
+  },
+  routingConfidence: {
+    name: 'agent.routing.confidence',
+    kind: 'histogram',
+    unit: '1',
+    description: 'Confidence of the selected route, 0 to 1.',
+    buckets: CONFIDENCE_BUCKETS,
+    attributes: [strategy],
+    domain: 'routing',
+  },
+  routingDecisions: {
+    name: 'agent.routing.decisions',
+    kind: 'counter',
+    unit: '{decision}',
+    description: 'Routing decisions by strategy, selected agent, cache hit and outcome.',
+    attributes: [
+      strategy,
+      agent,
+      { key: ATTR_ROUTING_CACHE_HIT, values: BOOLEAN_VALUES },
+      { key: ATTR_ROUTING_OUTCOME, values: ROUTING_OUTCOMES },
+    ],
+    domain: 'routing',
+  },
+  actionLogDuration: {
+    name: 'agent.action_log.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of logged agent actions.',
+    buckets: TOOL_DURATION_BUCKETS,
+    attributes: [agent, actionType],
+    domain: 'action-log',
+  },
+  actionLogEvents: {
+    name: 'agent.action_log.events',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Action-log events by agent, action type and status.',
+    attributes: [agent, actionType, { key: ATTR_ACTION_STATUS, values: ACTION_STATUSES }],
+    domain: 'action-log',
+  },
+  actionLogErrors: {
+    name: 'agent.action_log.errors',
+    kind: 'counter',
+    unit: '{error}',
+    description: 'Failed agent actions by error type.',
+    attributes: [agent, { key: ATTR_ERROR_TYPE }],
+    domain: 'action-log',
+  },
+  llmDuration: {
+    name: 'gen_ai.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'GenAI operation duration.',
+    buckets: GENAI_DURATION_BUCKETS,
+    attributes: [...llm, error],
+    domain: 'llm',
+  },
+  llmTokens: {
+    name: 'gen_ai.client.token.usage',
+    kind: 'histogram',
+    unit: '{token}',
+    description: 'Tokens used per GenAI operation, by token type (input or output).',
+    buckets: TOKEN_BUCKETS,
+    attributes: [...llm, { key: ATTR_TOKEN_TYPE, values: TOKEN_TYPES }],
+    domain: 'llm',
+  },
+  publishDuration: {
+    name: 'messaging.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of event publish operations.',
+    buckets: MESSAGING_DURATION_BUCKETS,
+    attributes: [...publish, error],
+    domain: 'publish',
+  },
+  publishMessages: {
+    name: 'messaging.client.sent.messages',
+    kind: 'counter',
+    unit: '{message}',
+    description: 'Messages a producer attempted to publish; failures carry error.type.',
+    attributes: [...publish, error],
+    domain: 'publish',
+  },
+  publishMessageSize: {
+    name: 'agent.publish.message.size',
+    kind: 'histogram',
+    unit: 'By',
+    description: 'Size of published message bodies.',
+    buckets: MESSAGE_SIZE_BUCKETS,
+    attributes: [{ key: ATTR_MESSAGING_SYSTEM }, { key: ATTR_MESSAGING_DESTINATION }],
+    domain: 'publish',
+  },
+  dbDuration: {
+    name: 'db.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of database operations not covered by an official instrumentation.',
+    buckets: DB_DURATION_BUCKETS,
+    attributes: [...dbOp, error],
+    domain: 'db',
+  },
+  dbConnections: {
+    name: 'db.client.connection.count',
+    kind: 'updowncounter',
+    unit: '{connection}',
+    description: 'Connections in a pool by state (idle or used).',
+    attributes: [
+      { key: ATTR_DB_POOL_NAME },
+      { key: ATTR_DB_CONNECTION_STATE, values: CONNECTION_STATES },
+    ],
+    domain: 'db',
+  },
+  dbConnectionsMax: {
+    name: 'db.client.connection.max',
+    kind: 'updowncounter',
+    unit: '{connection}',
+    description: 'Largest number of connections a pool allows.',
+    attributes: [{ key: ATTR_DB_POOL_NAME }],
+    domain: 'db',
+  },
+  health: {
+    name: 'agent.health.status',
+    kind: 'gauge',
+    unit: '',
+    description: 'Service health as a state set: 1 for the current status, 0 for the others.',
+    attributes: [{ key: ATTR_HEALTH_STATUS, values: HEALTH_STATUSES }],
+    domain: 'service',
+  },
+  startTime: {
+    name: 'agent.service.start_time',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Unix time at which the process started.',
+    attributes: [],
+    domain: 'service',
+  },
+  uptime: {
+    name: 'agent.service.uptime',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Seconds since the process started.',
+    attributes: [],
+    domain: 'service',
+  },
+  buildInfo: {
+    name: 'agent.build.info',
+    kind: 'gauge',
+    unit: '{info}',
+    description: 'Always 1; labels carry the service and agentmeter versions.',
+    attributes: [{ key: ATTR_SERVICE_VERSION }, { key: ATTR_AGENTMETER_VERSION }],
+    domain: 'service',
+  },
+  activeSessions: {
+    name: 'agent.sessions.active',
+    kind: 'updowncounter',
+    unit: '{session}',
+    description: 'Sessions currently open.',
+    attributes: [],
+    domain: 'service',
+  },
+  activeRequests: {
+    name: 'agent.requests.active',
+    kind: 'updowncounter',
+    unit: '{request}',
+    description: 'Requests currently being handled.',
+    attributes: [],
+    domain: 'service',
+  },
+  requests: {
+    name: 'agent.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Requests handled since start.',
+    attributes: [],
+    domain: 'service',
+  },
+  dropped: {
+    name: 'agentmeter.dropped',
+    kind: 'counter',
+    unit: '{sample}',
+    description: 'Samples dropped or normalised by the guard, by reason.',
+    attributes: [{ key: ATTR_DROP_REASON, values: DROP_REASONS }],
+    domain: 'self',
+  },
+  attributeOverflow: {
+    name: 'agentmeter.attribute.overflow',
+    kind: 'counter',
+    unit: '{sample}',
+    description: 'Samples whose attribute value was replaced by "_other" after the cap was reached.',
+    attributes: [{ key: ATTR_OVERFLOW_KEY }],
+    domain: 'self',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricId = keyof typeof METRICS;
+
+/** The catalog as a list, in declaration order. */
+export const METRIC_LIST: readonly MetricDefinition[] = Object.values(METRICS);

@@ -1,0 +1,113 @@
+/**
+ * The pull endpoint: `@opentelemetry/exporter-prometheus`'s reader and HTTP server, with its
+ * response writer replaced by agentmeter's serializer (Collector-compatible names, cached
+ * labels) streamed in chunks so a large scrape never holds the event loop for long.
+ */
+import type { ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import { IncompatibleDependencyError } from '../../errors';
+import { PrometheusSerializer } from './serializer';
+
+/** Options of the Prometheus endpoint. */
+export interface PrometheusEndpointOptions {
+  /** Interface to bind; default `127.0.0.1` (the stock exporter binds all interfaces). */
+  host?: string;
+  /** TCP port; default 9464. 0 picks a free port (see `url` after `ready`). */
+  port?: number;
+  /** Path of the metrics page; default `/metrics`. */
+  endpoint?: string;
+  /** Extra producers, e.g. agentmeter's store (added by `start()`). */
+  metricProducers?: MetricProducer[];
+  /** Data points serialised between two yields to the event loop; default 250. */
+  chunkDataPoints?: number;
+}
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+type ExportMetrics = (response: ServerResponse) => void;
+
+export class PrometheusEndpoint extends PrometheusExporter {
+  private readonly serializer: PrometheusSerializer;
+  private readonly listening: Promise<void>;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly path: string;
+
+  constructor(options: PrometheusEndpointOptions = {}) {
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 9464;
+    const endpoint = options.endpoint ?? '/metrics';
+    let settle: (err?: Error) => void = () => {};
+    const listening = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err ? reject(err) : resolve());
+    });
+    super(
+      {
+        host,
+        // The stock exporter treats port 0 as "unset" (9464); ask its server to listen ourselves.
+        port: port === 0 ? 1 : port,
+        endpoint,
+        metricProducers: options.metricProducers,
+        preventServerStart: port === 0,
+      },
+      (err) => {
+        if (port !== 0) settle(err ?? undefined);
+      },
+    );
+    this.host = host;
+    this.requestedPort = port;
+    this.path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
+    this.serializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints });
+    const self = this as unknown as { _exportMetrics?: ExportMetrics; _server?: import('node:http').Server };
+    if (typeof self._exportMetrics !== 'function' || self._server === undefined) {
+      throw new IncompatibleDependencyError(
+        '@opentelemetry/exporter-prometheus no longer has _exportMetrics/_server; agentmeter supports the version in its package.json',
+      );
+    }
+    self._exportMetrics = (response) => this.respond(response);
+    if (port === 0) {
+      self._server.once('error', (err) => settle(err));
+      self._server.listen({ host, port: 0 }, () => settle());
+    }
+    this.listening = listening;
+    // An unhandled rejection here would crash hosts run with --unhandled-rejections=strict.
+    listening.catch((err: unknown) => diag.error(`agentmeter: Prometheus endpoint failed to listen on ${host}:${port}`, err));
+  }
+
+  /** Resolves once the server listens; rejects if it cannot (e.g. the port is taken). */
+  ready(): Promise<void> {
+    return this.listening;
+  }
+
+  /** The scrape URL, with the real port once listening. */
+  get url(): string {
+    const server = (this as unknown as { _server: import('node:http').Server })._server;
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : this.requestedPort;
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${port}${this.path}`;
+  }
+
+  private respond(response: ServerResponse): void {
+    this.collect().then(
+      async ({ resourceMetrics, errors }) => {
+        if (errors.length > 0) diag.error('agentmeter: metric collection errors', ...errors);
+        response.statusCode = 200;
+        response.setHeader('content-type', PROMETHEUS_CONTENT_TYPE);
+        for (const chunk of this.serializer.chunks(resourceMetrics)) {
+          if (response.destroyed) return;
+          response.write(chunk);
+          // Give other work a turn between chunks: a 10k-series scrape is many short slices.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        response.end();
+      },
+    ).catch((err: unknown) => {
+      diag.error('agentmeter: Prometheus scrape failed', err);
+      if (!response.headersSent) response.statusCode = 500;
+      response.end(`# failed to export metrics: ${String(err)}\n`);
+    });
+  }
+}

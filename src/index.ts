@@ -1,0 +1,42 @@
+/** agentmeter's public API. Every export is named here; nothing else is importable. */
+export { start, shutdown } from './sdk/start';
+export type { AgentmeterHandle } from './sdk/start';
+export type { StartOptions, ResolvedConfig, MetricsExporterName, InstrumentationName } from './sdk/config';
+
+export { recordToolCall, timeToolCall } from './record/tool';
+export type { ToolCall } from './record/tool';
+export {
+  recordCacheLookup,
+  recordCacheEviction,
+  recordCacheSizeRejection,
+  recordCacheOperation,
+  setCacheSize,
+} from './record/cache';
+export type { CacheLookup, CacheEviction, CacheOperation, CacheSize } from './record/cache';
+export { recordRouting } from './record/routing';
+export type { RoutingDecision } from './record/routing';
+export { recordLlmCall } from './record/llm';
+export type { LlmCall } from './record/llm';
+export { recordActionLog } from './record/action-log';
+export type { ActionLogEvent } from './record/action-log';
+export { recordPublish } from './record/publish';
+export type { PublishEvent } from './record/publish';
+export { recordDbOperation, setDbPoolState } from './record/db';
+export type { DbOperation, DbPoolState } from './record/db';
+export { trackSession, trackRequest, setHealth } from './record/system';
+export type { Tracker } from './record/system';
+
+export { withToolSpan, ATTR_CORRELATION_ID, ATTR_QUERY_TEXT, ATTR_TOOL_CALL_ID } from './trace/tool-span';
+export type { ToolSpanOptions } from './trace/tool-span';
+
+export { METRICS, METRIC_LIST, OVERFLOW_VALUE } from './catalog';
+export type { MetricDefinition, AttributeRule, InstrumentKind, MetricId } from './catalog';
+export { createMetricProducer } from './store/producer';
+export { PrometheusEndpoint } from './exporters/prometheus/exporter';
+export type { PrometheusEndpointOptions } from './exporters/prometheus/exporter';
+export { PrometheusSerializer } from './exporters/prometheus/serializer';
+export type { PrometheusSerializerOptions } from './exporters/prometheus/serializer';
+export { prometheusMetricName, prometheusLabelName } from './exporters/prometheus/naming';
+
+export { AgentmeterError, ConfigError, ExportError, IncompatibleDependencyError, ERROR_CODES } from './errors';
+export type { ErrorCode } from './errors';

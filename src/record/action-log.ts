@@ -1,0 +1,35 @@
+/** Action-log events: duration, count by agent/action/status, errors by type. */
+import { errorType } from '../attributes';
+import { guard, instruments } from '../store/registry';
+import { guarded } from './guarded';
+
+/** One agent action written to the action log. */
+export interface ActionLogEvent {
+  /** Agent that acted (`gen_ai.agent.name`). */
+  agent: string;
+  /** Action type, e.g. `send_email`; bounded by the attribute cap. */
+  action: string;
+  /** `success` (default), `failure` or `cancelled`; `failure` when `error` is set. */
+  status?: 'success' | 'failure' | 'cancelled';
+  /** Duration in seconds, when known. */
+  seconds?: number;
+  /** The failure: an Error or an error type string; counted in `agent.action_log.errors`. */
+  error?: unknown;
+}
+
+export const recordActionLog: (event: ActionLogEvent) => void = guarded('recordActionLog', (event) => {
+  const agent = guard.name(event.agent, 'agent');
+  const action = guard.name(event.action, 'action');
+  if (agent === undefined || action === undefined) return;
+  const failed = event.error !== undefined && event.error !== null && event.error !== false;
+  const status = event.status ?? (failed ? 'failure' : 'success');
+  if (event.seconds !== undefined) {
+    const seconds = guard.measurement(event.seconds, 'action seconds');
+    if (seconds < 0) return;
+    instruments.actionLogDuration.get2(agent, action).record(seconds);
+  }
+  instruments.actionLogEvents.get3(agent, action, status).add(1);
+  if (failed || status === 'failure') {
+    instruments.actionLogErrors.get2(agent, failed ? errorType(event.error) : '_OTHER').add(1);
+  }
+});

@@ -1,0 +1,54 @@
+/** DB operations for clients without an official instrumentation, and pool gauges. */
+import { errorType } from '../attributes';
+import { guard, instruments } from '../store/registry';
+import { guarded } from './guarded';
+
+/** One database operation. Never pass query text: the operation name and table only. */
+export interface DbOperation {
+  /** Operation, e.g. `SELECT`, `INSERT` (`db.operation.name`). */
+  operation: string;
+  /** Table or collection (`db.collection.name`). */
+  table: string;
+  /** Duration in seconds. */
+  seconds: number;
+  /** Database system (`db.system.name`); default `postgresql`. */
+  system?: string;
+  /** Set on failure: an Error (its `code`, e.g. a SQLSTATE, becomes `error.type`) or a string. */
+  error?: unknown;
+}
+
+export const recordDbOperation: (op: DbOperation) => void = guarded('recordDbOperation', (op) => {
+  const seconds = guard.measurement(op.seconds, 'db seconds');
+  if (seconds < 0) return;
+  const system = guard.name(op.system ?? 'postgresql', 'db system');
+  const operation = guard.name(op.operation, 'db operation');
+  const table = guard.name(op.table, 'db table');
+  if (system === undefined || operation === undefined || table === undefined) return;
+  const type = op.error === undefined || op.error === null || op.error === false ? '' : errorType(op.error);
+  instruments.dbDuration.get4(system, operation, table, type).record(seconds);
+});
+
+/** The current state of a connection pool. */
+export interface DbPoolState {
+  /** Pool name (`db.client.connection.pool.name`). */
+  pool: string;
+  /** Idle connections now. */
+  idle: number;
+  /** Connections in use now. */
+  used: number;
+  /** Largest number of connections allowed, when known. */
+  max?: number;
+}
+
+export const setDbPoolState: (pool: DbPoolState) => void = guarded('setDbPoolState', (state) => {
+  const pool = guard.name(state.pool, 'pool');
+  if (pool === undefined) return;
+  const idle = guard.measurement(state.idle, 'idle connections');
+  const used = guard.measurement(state.used, 'used connections');
+  if (idle >= 0) instruments.dbConnections.get2(pool, 'idle').set(idle);
+  if (used >= 0) instruments.dbConnections.get2(pool, 'used').set(used);
+  if (state.max !== undefined) {
+    const max = guard.measurement(state.max, 'max connections');
+    if (max >= 0) instruments.dbConnectionsMax.get1(pool).set(max);
+  }
+});

@@ -1,0 +1,40 @@
+/** Routing decisions: duration, candidates, confidence, decisions by strategy/agent/cache/outcome. */
+import { guard, instruments } from '../store/registry';
+import { guarded } from './guarded';
+
+/** One routing decision. */
+export interface RoutingDecision {
+  /** Routing strategy, e.g. `semantic`, `round_robin`; bounded by the attribute cap. */
+  strategy: string;
+  /** The agent the request was routed to; bounded by the attribute cap. */
+  agent: string;
+  /** Time taken to decide, in seconds. */
+  seconds: number;
+  /** `success` (default), `fallback` (a default route was used) or `error`. */
+  outcome?: 'success' | 'fallback' | 'error';
+  /** Candidate agents evaluated, when known. */
+  candidates?: number;
+  /** Confidence of the chosen route, 0 to 1, when known. */
+  confidence?: number;
+  /** True when the decision came from a routing cache; default false. */
+  cacheHit?: boolean;
+}
+
+export const recordRouting: (decision: RoutingDecision) => void = guarded('recordRouting', (d) => {
+  const seconds = guard.measurement(d.seconds, 'routing seconds');
+  if (seconds < 0) return;
+  const strategy = guard.name(d.strategy, 'strategy');
+  const agent = guard.name(d.agent, 'agent');
+  if (strategy === undefined || agent === undefined) return;
+  const outcome = d.outcome ?? 'success';
+  instruments.routingDuration.get2(strategy, outcome).record(seconds);
+  instruments.routingDecisions.get4(strategy, agent, d.cacheHit === true ? 'true' : 'false', outcome).add(1);
+  if (d.candidates !== undefined) {
+    const candidates = guard.measurement(d.candidates, 'routing candidates');
+    if (candidates >= 0) instruments.routingCandidates.get1(strategy).record(candidates);
+  }
+  if (d.confidence !== undefined) {
+    const confidence = guard.measurement(d.confidence, 'routing confidence');
+    if (confidence >= 0) instruments.routingConfidence.get1(strategy).record(confidence);
+  }
+});

@@ -1,0 +1,52 @@
+/** Service-level numbers: health, build info, sessions, requests. */
+import { HEALTH_STATUSES } from '../catalog';
+import { guard, instruments, state } from '../store/registry';
+import { guarded } from './guarded';
+import { PACKAGE_VERSION } from '../version';
+
+/** Ends what a tracker started; calling it again does nothing. */
+export interface Tracker {
+  end(): void;
+}
+
+const noop: Tracker = { end() {} };
+
+function track(active: typeof instruments.activeSessions, onStart?: () => void): Tracker {
+  if (!state.enabled) return noop;
+  const point = active.get0();
+  point.add(1);
+  onStart?.();
+  let open = true;
+  return {
+    end(): void {
+      if (!open) return;
+      open = false;
+      point.add(-1);
+    },
+  };
+}
+
+/** Counts a session as active until `end()` is called. */
+export function trackSession(): Tracker {
+  return track(instruments.activeSessions);
+}
+
+/** Counts a request as in flight until `end()`, and in `agent.requests` at once. */
+export function trackRequest(): Tracker {
+  return track(instruments.activeRequests, () => instruments.requests.get0().add(1));
+}
+
+/** Sets `agent.health.status`: 1 for `status`, 0 for the other states. */
+export const setHealth: (status: 'healthy' | 'degraded' | 'unhealthy') => void = guarded('setHealth', (status) => {
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) {
+    guard.drop('invalid_enum', `health status ${JSON.stringify(String(status))}`);
+    return;
+  }
+  for (const s of HEALTH_STATUSES) instruments.health.get1(s).set(s === status ? 1 : 0);
+});
+
+/** Sets `agent.build.info` for this process (done by `start()` from `service.version`). */
+export function setBuildInfo(serviceVersion: string): void {
+  instruments.buildInfo.clear();
+  instruments.buildInfo.get2(serviceVersion || 'unknown', PACKAGE_VERSION).set(1);
+}

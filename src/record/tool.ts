@@ -1,0 +1,76 @@
+/** Tool calls: `gen_ai.execute_tool.duration`, from which calls, failures and percentiles follow. */
+import { diag } from '@opentelemetry/api';
+import { errorType } from '../attributes';
+import { guard, instruments, state } from '../store/registry';
+import { guarded } from './guarded';
+
+/** One finished tool call. */
+export interface ToolCall {
+  /** Tool name, e.g. `web_search`; bounded by the attribute cap. */
+  tool: string;
+  /** Duration in seconds (non-negative, finite). */
+  seconds: number;
+  /** Set on failure: an Error (its `code` or class name becomes `error.type`) or an error type string. */
+  error?: unknown;
+}
+
+/** Records one tool call. Never throws; bad input is dropped and counted in `agentmeter.dropped`. */
+export const recordToolCall: (call: ToolCall) => void = guarded('recordToolCall', (call) =>
+  record(call.tool, call.seconds, call.error),
+);
+
+function record(toolName: unknown, seconds: unknown, error: unknown): void {
+  const value = guard.measurement(seconds, 'tool call seconds');
+  if (value < 0) return;
+  const tool = guard.name(toolName, 'tool');
+  if (tool === undefined) return;
+  const type = error === undefined || error === null || error === false ? '' : errorType(error);
+  instruments.toolDuration.get2(tool, type).record(value);
+}
+
+/**
+ * Runs `fn`, records its duration under `tool` and, if it throws or its promise rejects, the
+ * error's type. Returns what `fn` returns and rethrows the original error unchanged.
+ */
+export function timeToolCall<T>(tool: string, fn: () => T): T {
+  if (!state.enabled) return fn();
+  const start = performance.now();
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    recordSafely(tool, start, err);
+    throw err;
+  }
+  if (isPromiseLike(result)) {
+    return result.then(
+      (value) => {
+        recordSafely(tool, start, undefined);
+        return value;
+      },
+      (err: unknown) => {
+        recordSafely(tool, start, err ?? '_OTHER');
+        throw err;
+      },
+    ) as T;
+  }
+  recordSafely(tool, start, undefined);
+  return result;
+}
+
+function recordSafely(tool: string, start: number, error: unknown): void {
+  try {
+    record(tool, (performance.now() - start) / 1000, error);
+  } catch (err) {
+    diag.error('agentmeter: timeToolCall failed to record', err);
+  }
+}
+
+/** True for promises and other thenables. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

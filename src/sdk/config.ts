@@ -1,0 +1,111 @@
+/**
+ * Configuration from options and environment variables, validated in one place. Each bad value
+ * becomes a ConfigError naming the variable, the value and what is allowed.
+ */
+import { ConfigError } from '../errors';
+import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
+
+export const METRICS_EXPORTERS = ['prometheus', 'otlp', 'console', 'none'] as const;
+export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
+
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime'] as const;
+export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
+
+/** Options of `start()`; each one overrides its environment variable. */
+export interface StartOptions {
+  /** Record at all (`AGENTMETER_ENABLED`); default true. `OTEL_SDK_DISABLED=true` also turns it off. */
+  enabled?: boolean;
+  /** `service.name` (`OTEL_SERVICE_NAME`); default the OTel SDK's (`unknown_service:node`). */
+  serviceName?: string;
+  /** Metric exporters (`OTEL_METRICS_EXPORTER`, comma-separated); default `prometheus`. */
+  metricsExporters?: MetricsExporterName[];
+  /** Prometheus endpoint interface (`OTEL_EXPORTER_PROMETHEUS_HOST`); default `127.0.0.1`. */
+  prometheusHost?: string;
+  /** Prometheus endpoint port (`OTEL_EXPORTER_PROMETHEUS_PORT`); default 9464; 0 picks a free port. */
+  prometheusPort?: number;
+  /** Push interval for otlp/console in milliseconds (`OTEL_METRIC_EXPORT_INTERVAL`); default 60000. */
+  exportIntervalMillis?: number;
+  /** Distinct values kept per bounded-name attribute (`AGENTMETER_ATTRIBUTE_CAP`); default 100. */
+  attributeCap?: number;
+  /** Official instrumentations to enable (`AGENTMETER_INSTRUMENTATIONS`); default all five. */
+  instrumentations?: InstrumentationName[];
+  /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
+  flushOnExit?: boolean;
+}
+
+export interface ResolvedConfig {
+  enabled: boolean;
+  serviceName: string | undefined;
+  metricsExporters: MetricsExporterName[];
+  prometheusHost: string;
+  prometheusPort: number;
+  exportIntervalMillis: number;
+  attributeCap: number;
+  instrumentations: InstrumentationName[];
+  flushOnExit: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  const value = raw.toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(name, raw, 'true, false, 1 or 0');
+}
+
+function parseInteger(name: string, raw: string | number, min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, raw, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseList<T extends string>(name: string, raw: string | readonly string[], allowed: readonly T[]): T[] {
+  const items = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new ConfigError(name, typeof raw === 'string' ? raw : raw.join(','), `a comma-separated list of ${allowed.join(', ')}`);
+    }
+  }
+  return [...new Set(items)] as T[];
+}
+
+/** Merges options over the environment and validates both; throws ConfigError on the first bad value. */
+export function resolveConfig(options: StartOptions = {}, env: Env = process.env): ResolvedConfig {
+  const sdkDisabled = nonEmpty(env, 'OTEL_SDK_DISABLED');
+  const enabledRaw = nonEmpty(env, 'AGENTMETER_ENABLED');
+  const enabled =
+    options.enabled ??
+    ((sdkDisabled === undefined || !parseBoolean('OTEL_SDK_DISABLED', sdkDisabled)) &&
+      (enabledRaw === undefined || parseBoolean('AGENTMETER_ENABLED', enabledRaw)));
+
+  const exportersRaw = options.metricsExporters ?? nonEmpty(env, 'OTEL_METRICS_EXPORTER') ?? 'prometheus';
+  let metricsExporters = parseList('OTEL_METRICS_EXPORTER', exportersRaw, METRICS_EXPORTERS);
+  if (metricsExporters.includes('none')) metricsExporters = [];
+
+  const portRaw = options.prometheusPort ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_PORT') ?? 9464;
+  const intervalRaw = options.exportIntervalMillis ?? nonEmpty(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60000;
+  const capRaw = options.attributeCap ?? nonEmpty(env, 'AGENTMETER_ATTRIBUTE_CAP') ?? DEFAULT_ATTRIBUTE_CAP;
+  const instrumentationsRaw = options.instrumentations ?? nonEmpty(env, 'AGENTMETER_INSTRUMENTATIONS') ?? [...INSTRUMENTATIONS];
+  const instrumentations =
+    instrumentationsRaw === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
+
+  return {
+    enabled,
+    serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
+    metricsExporters,
+    prometheusHost: options.prometheusHost ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
+    prometheusPort: parseInteger('OTEL_EXPORTER_PROMETHEUS_PORT', portRaw, 0, 65535),
+    exportIntervalMillis: parseInteger('OTEL_METRIC_EXPORT_INTERVAL', intervalRaw, 1, 2_147_483_647),
+    attributeCap: parseInteger('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
+    instrumentations,
+    flushOnExit: options.flushOnExit ?? false,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * start() / shutdown(): one NodeSDK with agentmeter's producer on every reader, the official
+ * instrumentations, and the chosen exporters.
+ */
+import { diag } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { detectResources, envDetector } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import { PrometheusEndpoint } from '../exporters/prometheus/exporter';
+import { createMetricProducer } from '../store/producer';
+import { guard, state } from '../store/registry';
+import { setBuildInfo, setHealth } from '../record/system';
+import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
+import { createInstrumentations } from './instrumentations';
+import { flushOnExit } from './exit';
+
+/** What `start()` returns. */
+export interface AgentmeterHandle {
+  /** The configuration in force. */
+  readonly config: ResolvedConfig;
+  /** The scrape URL when the Prometheus exporter is on (real port once `ready()` resolved). */
+  readonly prometheusUrl: string | undefined;
+  /** Resolves when every endpoint listens; rejects if one cannot (the app keeps running). */
+  ready(): Promise<void>;
+  /** Pushes pending data now (otlp/console). */
+  forceFlush(): Promise<void>;
+  /** Final export, then stops exporters and instrumentations. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/** Longest wait for the final export on shutdown or exit, in milliseconds. */
+const SHUTDOWN_TIMEOUT_MILLIS = 5000;
+
+let current: AgentmeterHandle | undefined;
+
+function serviceVersion(): string {
+  const value = detectResources({ detectors: [envDetector] }).attributes['service.version'];
+  return typeof value === 'string' ? value : 'unknown';
+}
+
+function pushReader(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: config.exportIntervalMillis,
+    exportTimeoutMillis: Math.min(30000, config.exportIntervalMillis),
+    metricProducers: [createMetricProducer()],
+  });
+}
+
+/**
+ * Starts metrics from options and the environment (options win). Throws ConfigError on a bad
+ * value; calling it again returns the running handle.
+ */
+export function start(options: StartOptions = {}): AgentmeterHandle {
+  if (current !== undefined) {
+    diag.warn('agentmeter: start() called again; returning the running instance');
+    return current;
+  }
+  const config = resolveConfig(options);
+  state.enabled = config.enabled;
+  guard.cap = config.attributeCap;
+  if (!config.enabled) {
+    current = disabledHandle(config);
+    return current;
+  }
+
+  let prometheus: PrometheusEndpoint | undefined;
+  const readers: IMetricReader[] = [];
+  for (const name of config.metricsExporters) {
+    if (name === 'prometheus') {
+      prometheus = new PrometheusEndpoint({
+        host: config.prometheusHost,
+        port: config.prometheusPort,
+        metricProducers: [createMetricProducer()],
+      });
+      readers.push(prometheus);
+    } else if (name === 'otlp') {
+      readers.push(pushReader(new OTLPMetricExporter(), config));
+    } else {
+      readers.push(pushReader(new ConsoleMetricExporter(), config));
+    }
+  }
+
+  const sdk = new NodeSDK({
+    serviceName: config.serviceName,
+    metricReaders: readers,
+    instrumentations: createInstrumentations(config.instrumentations),
+    // A metrics package should not start exporting traces or logs unless asked to.
+    ...(process.env.OTEL_TRACES_EXPORTER ? {} : { spanProcessors: [] }),
+    ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+  });
+  sdk.start();
+  setBuildInfo(serviceVersion());
+  setHealth('healthy');
+
+  let stopped: Promise<void> | undefined;
+  const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
+  const handle: AgentmeterHandle = {
+    config,
+    get prometheusUrl() {
+      return prometheus?.url;
+    },
+    ready: () => prometheus?.ready() ?? Promise.resolve(),
+    forceFlush: async () => {
+      await Promise.all(readers.map((r) => r.forceFlush()));
+    },
+    shutdown: () => {
+      stopped ??= (async () => {
+        uninstall();
+        await sdk.shutdown();
+        if (current === handle) current = undefined;
+      })();
+      return stopped;
+    },
+  };
+  current = handle;
+  return handle;
+}
+
+function disabledHandle(config: ResolvedConfig): AgentmeterHandle {
+  return {
+    config,
+    prometheusUrl: undefined,
+    ready: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+    shutdown: async () => {
+      if (current?.config === config) current = undefined;
+    },
+  };
+}
+
+/** Shuts down what `start()` started; does nothing when nothing runs. */
+export function shutdown(): Promise<void> {
+  return current?.shutdown() ?? Promise.resolve();
+}

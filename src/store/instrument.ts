@@ -1,0 +1,119 @@
+/**
+ * One catalog instrument and its series, found by nested maps keyed by attribute value in the
+ * catalog's key order. A value already admitted by the guard resolves with one Map.get per key;
+ * anything else takes the slow path through the guard.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { MetricDefinition } from '../catalog';
+import type { CardinalityGuard } from '../attributes';
+import { HistogramPoint, ValuePoint, type Point } from './points';
+
+type Level<P> = Map<string, P | Level<P>>;
+
+export class Instrument<P extends Point> {
+  /** Every series, in creation order, for collection. */
+  readonly points: P[] = [];
+  private readonly root: Level<P> = new Map();
+  private single: P | undefined;
+
+  constructor(
+    readonly definition: MetricDefinition,
+    private readonly guard: CardinalityGuard,
+    private readonly create: (attributes: Attributes) => P,
+  ) {}
+
+  /** The series of an instrument without attributes. */
+  get0(): P {
+    return this.single ?? (this.single = this.insert([]));
+  }
+
+  get1(a: string): P {
+    const p = this.root.get(a) as P | undefined;
+    return p !== undefined ? p : this.slow([a]);
+  }
+
+  get2(a: string, b: string): P {
+    const l1 = this.root.get(a) as Level<P> | undefined;
+    if (l1 !== undefined) {
+      const p = l1.get(b) as P | undefined;
+      if (p !== undefined) return p;
+    }
+    return this.slow([a, b]);
+  }
+
+  get3(a: string, b: string, c: string): P {
+    const l1 = this.root.get(a) as Level<P> | undefined;
+    if (l1 !== undefined) {
+      const l2 = l1.get(b) as Level<P> | undefined;
+      if (l2 !== undefined) {
+        const p = l2.get(c) as P | undefined;
+        if (p !== undefined) return p;
+      }
+    }
+    return this.slow([a, b, c]);
+  }
+
+  get4(a: string, b: string, c: string, d: string): P {
+    const l1 = this.root.get(a) as Level<P> | undefined;
+    if (l1 !== undefined) {
+      const l2 = l1.get(b) as Level<P> | undefined;
+      if (l2 !== undefined) {
+        const l3 = l2.get(c) as Level<P> | undefined;
+        if (l3 !== undefined) {
+          const p = l3.get(d) as P | undefined;
+          if (p !== undefined) return p;
+        }
+      }
+    }
+    return this.slow([a, b, c, d]);
+  }
+
+  /** Drops every series (used by tests and `resetMetrics`); admitted values stay admitted. */
+  clear(): void {
+    this.points.length = 0;
+    this.root.clear();
+    this.single = undefined;
+  }
+
+  private slow(raw: string[]): P {
+    const rules = this.definition.attributes;
+    const values = raw.map((value, i) => this.guard.admit(rules[i]!, value));
+    let level = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]!) as Level<P> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(values[i]!, next);
+      }
+      level = next;
+    }
+    const last = values[values.length - 1]!;
+    let point = level.get(last) as P | undefined;
+    if (point === undefined) {
+      point = this.insert(values);
+      level.set(last, point);
+    }
+    return point;
+  }
+
+  private insert(values: string[]): P {
+    const attributes: Attributes = {};
+    values.forEach((value, i) => {
+      // An absent optional key ("") is left out of the series' attributes.
+      if (value !== '') attributes[this.definition.attributes[i]!.key] = value;
+    });
+    const point = this.create(Object.freeze(attributes));
+    this.points.push(point);
+    return point;
+  }
+}
+
+export function histogramInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<HistogramPoint> {
+  const bounds = definition.buckets ?? [];
+  return new Instrument(definition, guard, (attributes) => new HistogramPoint(attributes, bounds, hrTime()));
+}
+
+export function valueInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<ValuePoint> {
+  return new Instrument(definition, guard, (attributes) => new ValuePoint(attributes, hrTime()));
+}

@@ -1,0 +1,54 @@
+/**
+ * Pre-aggregated series ("points"): one object per attribute set, updated in place by the
+ * helpers and read by the producer at collection time. No attribute hashing on the hot path.
+ */
+import type { Attributes, HrTime } from '@opentelemetry/api';
+
+export class HistogramPoint {
+  /** counts[i] holds values in (bounds[i-1], bounds[i]]; the last slot is (last bound, +Inf). */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  constructor(
+    readonly attributes: Attributes,
+    readonly bounds: readonly number[],
+    readonly startTime: HrTime,
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  record(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    // Linear scan: catalog histograms have at most 17 bounds and most samples land early.
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+}
+
+/** A counter, up-down counter or gauge value. */
+export class ValuePoint {
+  value = 0;
+
+  constructor(
+    readonly attributes: Attributes,
+    readonly startTime: HrTime,
+  ) {}
+
+  add(delta: number): void {
+    this.value += delta;
+  }
+
+  set(value: number): void {
+    this.value = value;
+  }
+}
+
+export type Point = HistogramPoint | ValuePoint;

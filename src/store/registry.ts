@@ -1,0 +1,30 @@
+/**
+ * The process-wide store: one instrument per catalog entry, the guard they share, and the
+ * enabled flag. Helpers write here; the producer reads here.
+ */
+import { METRICS, type MetricDefinition } from '../catalog';
+import { CardinalityGuard } from '../attributes';
+import { histogramInstrument, valueInstrument, type Instrument } from './instrument';
+import type { HistogramPoint, ValuePoint } from './points';
+
+type Instruments = {
+  [K in keyof typeof METRICS]: (typeof METRICS)[K]['kind'] extends 'histogram'
+    ? Instrument<HistogramPoint>
+    : Instrument<ValuePoint>;
+};
+
+function buildInstruments(guard: CardinalityGuard): Instruments {
+  const entries = Object.entries(METRICS).map(([id, definition]: [string, MetricDefinition]) => [
+    id,
+    definition.kind === 'histogram' ? histogramInstrument(definition, guard) : valueInstrument(definition, guard),
+  ]);
+  return Object.fromEntries(entries) as Instruments;
+}
+
+export const guard = new CardinalityGuard();
+export const instruments: Instruments = buildInstruments(guard);
+/** Every instrument, in catalog order. */
+export const instrumentList: readonly Instrument<HistogramPoint | ValuePoint>[] = Object.values(instruments);
+
+/** Recording on or off (AGENTMETER_ENABLED); helpers return at once when off. */
+export const state = { enabled: true };
