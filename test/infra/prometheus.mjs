@@ -1,0 +1,75 @@
+// Prometheus and promtool from Debian's `prometheus` package, unpacked (never installed as a
+// system service) into the cache, then run on a free loopback port with file-based discovery
+// so each test can add its own scrape target.
+import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { cacheDir } from './cache.mjs';
+import { freePort, run, startProcess, waitFor } from './process.mjs';
+
+const PACKAGE = 'prometheus';
+
+/** Paths of the prometheus and promtool binaries, downloading them once. */
+export async function ensurePrometheusBinaries() {
+  const root = cacheDir('prometheus');
+  const bin = join(root, 'usr', 'bin');
+  if (existsSync(join(bin, 'prometheus')) && existsSync(join(bin, 'promtool'))) {
+    return { prometheus: join(bin, 'prometheus'), promtool: join(bin, 'promtool') };
+  }
+  const work = mkdtempSync(join(tmpdir(), 'agentmeter-deb-'));
+  try {
+    try {
+      await run('apt-get', ['download', PACKAGE], { cwd: work });
+    } catch {
+      // A fresh machine may have no package lists yet.
+      await run('apt-get', ['update', '-qq']);
+      await run('apt-get', ['download', PACKAGE], { cwd: work });
+    }
+    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
+    if (!deb) throw new Error(`apt-get download ${PACKAGE} produced no .deb in ${work}`);
+    await run('dpkg-deb', ['-x', join(work, deb), root]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { prometheus: join(bin, 'prometheus'), promtool: join(bin, 'promtool') };
+}
+
+/** Starts Prometheus scraping every target file in `<dir>/targets` each second. */
+export async function startPrometheus(dir) {
+  const { prometheus, promtool } = await ensurePrometheusBinaries();
+  const targets = join(dir, 'targets');
+  const data = join(dir, 'data');
+  mkdirSync(targets, { recursive: true });
+  mkdirSync(data, { recursive: true });
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: agentmeter-test',
+      '    file_sd_configs:',
+      `      - files: ['${targets}/*.json']`,
+      '        refresh_interval: 1s',
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const logPath = join(dir, 'prometheus.log');
+  const pid = startProcess(
+    prometheus,
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      '--log.level=warn',
+    ],
+    { logPath },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('Prometheus', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
+  return { pid, url, port, logPath, targetsDir: targets, promtool };
+}

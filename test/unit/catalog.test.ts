@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_LIST, METRICS } from '../../src/catalog';
+import { recordToolCall } from '../../src/record/tool';
+import { recordCacheEviction, recordCacheLookup, recordCacheOperation, recordCacheSizeRejection, setCacheSize } from '../../src/record/cache';
+import { recordRouting } from '../../src/record/routing';
+import { recordActionLog } from '../../src/record/action-log';
+import { recordLlmCall } from '../../src/record/llm';
+import { recordPublish } from '../../src/record/publish';
+import { recordDbOperation, setDbPoolState } from '../../src/record/db';
+import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/record/system';
+import { collectScopeMetrics } from '../../src/store/producer';
+import { prometheusMetricName } from '../../src/exporters/prometheus/naming';
+
+describe('catalog shape', () => {
+  it.each(METRIC_LIST.map((m) => [m.name, m]))('%s is well formed', (_name, m) => {
+    expect(m.name).toMatch(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/);
+    expect(m.description.length).toBeGreaterThan(10);
+    const keys = m.attributes.map((a) => a.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    if (m.kind === 'histogram') {
+      expect(m.buckets!.length).toBeGreaterThan(3);
+      expect([...m.buckets!].sort((a, b) => a - b)).toEqual(m.buckets);
+    } else {
+      expect(m.buckets).toBeUndefined();
+    }
+  });
+
+  it('has unique OTel and Prometheus names', () => {
+    const names = METRIC_LIST.map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    const prom = METRIC_LIST.map((m) => prometheusMetricName(m.name, m.unit, m.kind === 'histogram' ? 'histogram' : m.kind === 'counter' ? 'counter' : 'gauge'));
+    expect(new Set(prom).size).toBe(prom.length);
+  });
+});
+
+describe('every catalog instrument is emitted with exactly its declared attribute keys', () => {
+  beforeAll(() => {
+    const boom = Object.assign(new Error('x'), { code: 'E_TEST' });
+    recordToolCall({ tool: 't', seconds: 0.1 });
+    recordToolCall({ tool: 't', seconds: 0.1, error: boom });
+    recordCacheLookup({ cache: 'c', hit: true, seconds: 0.001 });
+    recordCacheEviction({ cache: 'c', reason: 'ttl' });
+    recordCacheSizeRejection({ cache: 'c' });
+    recordCacheOperation({ cache: 'c', operation: 'set', seconds: 0.001 });
+    setCacheSize({ cache: 'c', entries: 3, bytes: 300 });
+    recordRouting({ strategy: 's', agent: 'a', seconds: 0.01, candidates: 3, confidence: 0.8, cacheHit: true });
+    recordActionLog({ agent: 'a', action: 'send', seconds: 0.2, error: boom });
+    recordLlmCall({ provider: 'p', model: 'm', seconds: 1, inputTokens: 10, outputTokens: 20 });
+    recordLlmCall({ provider: 'p', model: 'm', seconds: 1, error: boom });
+    recordPublish({ topic: 'events', seconds: 0.005, bytes: 100 });
+    recordPublish({ topic: 'events', seconds: 0.005, error: boom });
+    recordDbOperation({ operation: 'SELECT', table: 'routes', seconds: 0.002 });
+    recordDbOperation({ operation: 'SELECT', table: 'routes', seconds: 0.002, error: boom });
+    setDbPoolState({ pool: 'main', idle: 2, used: 1, max: 10 });
+    setHealth('degraded');
+    setBuildInfo('1.2.3');
+    trackSession();
+    trackRequest().end();
+    recordToolCall({ tool: 't', seconds: -1 });
+    recordToolCall({ tool: 't', seconds: 0 }); // fills no overflow yet
+  });
+
+  const selfOverflow = METRICS.attributeOverflow.name;
+  it.each(METRIC_LIST.filter((m) => m.name !== selfOverflow).map((m) => [m.name, m]))('%s', (name, m) => {
+    const data = collectScopeMetrics().metrics.find((d) => d.descriptor.name === name);
+    expect(data, `${name} was not emitted`).toBeDefined();
+    expect(data!.descriptor.unit).toBe(m.unit);
+    const seen = new Set<string>();
+    for (const p of data!.dataPoints) for (const k of Object.keys(p.attributes)) seen.add(k);
+    expect([...seen].sort()).toEqual(m.attributes.map((a) => a.key).sort());
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { ValueType } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { formatNumber, PrometheusSerializer } from '../../../../src/exporters/prometheus/serializer';
+
+const time: [number, number] = [0, 0];
+
+function sample(): ResourceMetrics {
+  return {
+    resource: resourceFromAttributes({ 'service.name': 'svc' }),
+    scopeMetrics: [
+      {
+        scope: { name: 'agentmeter', version: '1.0.0' },
+        metrics: [
+          {
+            descriptor: { name: 'agent.cache.requests', description: 'Lookups', unit: '{request}', valueType: ValueType.INT },
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: true,
+            dataPoints: [{ startTime: time, endTime: time, attributes: { 'agent.cache.name': 'a"b\\c\nd', 'agent.cache.result': 'hit' }, value: 3 }],
+          },
+          {
+            descriptor: { name: 'gen_ai.execute_tool.duration', description: 'Tool\nduration', unit: 's', valueType: ValueType.DOUBLE },
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.HISTOGRAM,
+            dataPoints: [
+              {
+                startTime: time,
+                endTime: time,
+                attributes: { 'gen_ai.tool.name': 'search' },
+                value: { buckets: { boundaries: [0.1, 1e6], counts: [1, 2, 3] }, sum: 5.5, count: 6 },
+              },
+            ],
+          },
+          {
+            descriptor: { name: 'agent.sessions.active', description: 'Open', unit: '{session}', valueType: ValueType.INT },
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: false,
+            dataPoints: [{ startTime: time, endTime: time, attributes: {}, value: -2 }],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('PrometheusSerializer', () => {
+  it('writes the exact text format with Collector names, escaped labels and cumulative buckets', () => {
+    const text = new PrometheusSerializer().serialize(sample());
+    const scope = 'otel_scope_name="agentmeter",otel_scope_version="1.0.0"';
+    expect(text).toBe(
+      [
+        '# HELP target_info Target metadata',
+        '# TYPE target_info gauge',
+        'target_info{service_name="svc"} 1',
+        '# HELP agent_cache_requests_total Lookups',
+        '# TYPE agent_cache_requests_total counter',
+        `agent_cache_requests_total{agent_cache_name="a\\"b\\\\c\\nd",agent_cache_result="hit",${scope}} 3`,
+        '# HELP gen_ai_execute_tool_duration_seconds Tool\\nduration',
+        '# TYPE gen_ai_execute_tool_duration_seconds histogram',
+        `gen_ai_execute_tool_duration_seconds_bucket{gen_ai_tool_name="search",${scope},le="0.1"} 1`,
+        `gen_ai_execute_tool_duration_seconds_bucket{gen_ai_tool_name="search",${scope},le="1e+06"} 3`,
+        `gen_ai_execute_tool_duration_seconds_bucket{gen_ai_tool_name="search",${scope},le="+Inf"} 6`,
+        `gen_ai_execute_tool_duration_seconds_sum{gen_ai_tool_name="search",${scope}} 5.5`,
+        `gen_ai_execute_tool_duration_seconds_count{gen_ai_tool_name="search",${scope}} 6`,
+        '# HELP agent_sessions_active Open',
+        '# TYPE agent_sessions_active gauge',
+        `agent_sessions_active{${scope}} -2`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('yields chunks of the configured size that join to the whole', () => {
+    const serializer = new PrometheusSerializer({ chunkDataPoints: 1, withoutTargetInfo: true, withoutScopeInfo: true });
+    const chunks = [...serializer.chunks(sample())];
+    expect(chunks).toHaveLength(3);
+    expect(chunks.join('')).toBe(serializer.serialize(sample()));
+    expect(chunks[2]).toBe('# HELP agent_sessions_active Open\n# TYPE agent_sessions_active gauge\nagent_sessions_active -2\n');
+  });
+});
+
+describe('formatNumber matches Go strconv "g" shortest form', () => {
+  it.each([
+    [0, '0'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [0.00025, '0.00025'],
+    [262144, '262144'],
+    [1048576, '1.048576e+06'],
+    [67108864, '6.7108864e+07'],
+    [1e21, '1e+21'],
+    [1.5e-7, '1.5e-07'],
+    [-2e6, '-2e+06'],
+    [Infinity, '+Inf'],
+    [-Infinity, '-Inf'],
+    [Number.NaN, 'NaN'],
+  ])('%s → %s', (value, expected) => {
+    expect(formatNumber(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/sdk/config';
+import { ConfigError } from '../../../src/errors';
+
+describe('resolveConfig', () => {
+  it('defaults to a Prometheus endpoint on 127.0.0.1:9464', () => {
+    expect(resolveConfig({}, {})).toEqual({
+      enabled: true,
+      serviceName: undefined,
+      metricsExporters: ['prometheus'],
+      prometheusHost: '127.0.0.1',
+      prometheusPort: 9464,
+      exportIntervalMillis: 60000,
+      attributeCap: 100,
+      instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime'],
+      flushOnExit: false,
+    });
+  });
+
+  it('reads the standard OTel variables and AGENTMETER_* ones', () => {
+    const config = resolveConfig(
+      {},
+      {
+        OTEL_SERVICE_NAME: 'agent-api',
+        OTEL_METRICS_EXPORTER: 'prometheus, console,prometheus',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '9500',
+        OTEL_METRIC_EXPORT_INTERVAL: '5000',
+        AGENTMETER_ATTRIBUTE_CAP: '20',
+        AGENTMETER_INSTRUMENTATIONS: 'http,runtime',
+      },
+    );
+    expect(config).toMatchObject({
+      serviceName: 'agent-api',
+      metricsExporters: ['prometheus', 'console'],
+      prometheusHost: '0.0.0.0',
+      prometheusPort: 9500,
+      exportIntervalMillis: 5000,
+      attributeCap: 20,
+      instrumentations: ['http', 'runtime'],
+    });
+  });
+
+  it('lets options win over the environment', () => {
+    expect(resolveConfig({ prometheusPort: 0, metricsExporters: ['console'] }, { OTEL_EXPORTER_PROMETHEUS_PORT: '1' })).toMatchObject({
+      prometheusPort: 0,
+      metricsExporters: ['console'],
+    });
+  });
+
+  it.each([
+    [{ OTEL_METRICS_EXPORTER: 'none' }, 'metricsExporters', []],
+    [{ OTEL_METRICS_EXPORTER: 'prometheus,none' }, 'metricsExporters', []],
+    [{ AGENTMETER_ENABLED: 'false' }, 'enabled', false],
+    [{ OTEL_SDK_DISABLED: 'true' }, 'enabled', false],
+    [{ AGENTMETER_INSTRUMENTATIONS: 'none' }, 'instrumentations', []],
+  ])('%j sets %s to %j', (env, key, value) => {
+    expect(resolveConfig({}, env)[key as 'enabled']).toEqual(value);
+  });
+
+  it.each([
+    [{ OTEL_METRICS_EXPORTER: 'promethus' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="promethus" is not valid; allowed: a comma-separated list of prometheus, otlp, console, none'],
+    [{ OTEL_EXPORTER_PROMETHEUS_PORT: '70000' }, 'AGM_ERR_CONFIG: OTEL_EXPORTER_PROMETHEUS_PORT="70000" is not valid; allowed: an integer from 0 to 65535'],
+    [{ OTEL_EXPORTER_PROMETHEUS_PORT: '94x' }, 'AGM_ERR_CONFIG: OTEL_EXPORTER_PROMETHEUS_PORT="94x" is not valid; allowed: an integer from 0 to 65535'],
+    [{ OTEL_METRIC_EXPORT_INTERVAL: '0' }, 'AGM_ERR_CONFIG: OTEL_METRIC_EXPORT_INTERVAL="0" is not valid; allowed: an integer from 1 to 2147483647'],
+    [{ AGENTMETER_ATTRIBUTE_CAP: '-5' }, 'AGM_ERR_CONFIG: AGENTMETER_ATTRIBUTE_CAP="-5" is not valid; allowed: an integer from 1 to 100000'],
+    [{ AGENTMETER_ENABLED: 'yes' }, 'AGM_ERR_CONFIG: AGENTMETER_ENABLED="yes" is not valid; allowed: true, false, 1 or 0'],
+    [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime'],
+  ])('rejects %j with one clear message', (env, message) => {
+    let error: unknown;
+    try {
+      resolveConfig({}, env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(message);
+    expect((error as ConfigError).code).toBe('AGM_ERR_CONFIG');
+    expect((error as ConfigError).option).toBe(Object.keys(env)[0]);
+  });
+});
