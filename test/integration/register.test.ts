@@ -1,0 +1,44 @@
+// `node --require agentmeter/register` and `node --import agentmeter/register` start metrics
+// from the environment, with the official http instrumentation on.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runNode, type RunningChild } from '../infra/child';
+import { freePort } from '../infra/process.mjs';
+
+let app: RunningChild | undefined;
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+async function scrape(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
+
+describe.each([
+  ['--require', ['--require', 'agentmeter/register', 'test/fixtures/http-app.cjs']],
+  ['--import', ['--import', 'agentmeter/register', 'test/fixtures/http-app.mjs']],
+])('node %s agentmeter/register', (_flag, args) => {
+  it('exposes http_server_request_duration_seconds for the app’s requests on 127.0.0.1', async () => {
+    const port = await freePort();
+    app = runNode(args, { OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_SERVICE_NAME: 'register-test' });
+    await app.ready;
+    const text = await scrape(port);
+    const count = text.split('\n').find((l) => l.startsWith('http_server_request_duration_seconds_count{'));
+    expect(count).toMatch(/http_request_method="GET"/);
+    expect(count).toMatch(/http_response_status_code="200"/);
+    expect(count!.endsWith(' 3')).toBe(true);
+    expect(text).toMatch(/^target_info\{.*service_name="register-test"/m);
+    expect(text).toContain('# TYPE nodejs_eventloop_utilization_ratio gauge');
+    expect(text).toContain('agent_health_status{agent_health_status="healthy"');
+  });
+});
+
+describe('register with a bad configuration', () => {
+  it('prints one line naming the variable and lets the app run', async () => {
+    app = runNode(['--require', 'agentmeter/register', 'test/fixtures/http-app.cjs'], { OTEL_METRICS_EXPORTER: 'prometheus,graphite' });
+    expect(await app.ready).toMatchObject({ ready: true });
+    expect(app.stderr()).toBe(
+      'agentmeter: metrics disabled: AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="prometheus,graphite" is not valid; allowed: a comma-separated list of prometheus, otlp, console, none\n',
+    );
+  });
+});
