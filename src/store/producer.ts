@@ -47,7 +47,7 @@ function histogramData(instrument: Instrument<HistogramPoint>, descriptor: Metri
     endTime,
     attributes: p.attributes,
     value: {
-      buckets: { boundaries: p.bounds as number[], counts: Array.from(p.counts) },
+      buckets: { boundaries: p.bounds as number[], counts: p.counts.slice() },
       sum: p.sum,
       count: p.count,
       min: p.count > 0 ? p.min : undefined,

@@ -28,6 +28,19 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 type ExportMetrics = (response: ServerResponse) => void;
 
+/** Resolves when the response can take more data, or is closed. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
 export class PrometheusEndpoint extends PrometheusExporter {
   private readonly serializer: PrometheusSerializer;
   private readonly listening: Promise<void>;
@@ -98,9 +111,10 @@ export class PrometheusEndpoint extends PrometheusExporter {
         response.setHeader('content-type', PROMETHEUS_CONTENT_TYPE);
         for (const chunk of this.serializer.chunks(resourceMetrics)) {
           if (response.destroyed) return;
-          response.write(chunk);
-          // Give other work a turn between chunks: a 10k-series scrape is many short slices.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          // Give other work a turn between chunks (a 10k-series scrape is many short slices),
+          // and wait for a slow scraper instead of buffering the whole page.
+          if (response.write(chunk)) await new Promise<void>((resolve) => setImmediate(resolve));
+          else await drained(response);
         }
         response.end();
       },

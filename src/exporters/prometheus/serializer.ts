@@ -31,6 +31,8 @@ interface Family {
   name: string;
   header: string;
   labelCache: WeakMap<Attributes, string>;
+  /** Per histogram series: `name_bucket{labels,le="b"} ` for each bound, then +Inf, _sum, _count prefixes. */
+  histogramPrefixes: WeakMap<Attributes, string[]>;
   scopeLabels: string;
 }
 
@@ -152,6 +154,7 @@ export class PrometheusSerializer {
         name: promName,
         header: `# HELP ${promName} ${escapeHelp(description || name)}\n# TYPE ${promName} ${type}\n`,
         labelCache: new WeakMap(),
+        histogramPrefixes: new WeakMap(),
         scopeLabels,
       };
       this.families.set(key, family);
@@ -170,22 +173,31 @@ export class PrometheusSerializer {
   }
 
   private histogram(family: Family, point: DataPoint<Histogram>): string {
-    const labels = this.labels(family, point.attributes);
     const { boundaries, counts } = point.value.buckets;
-    const suffixes = this.leSuffixesOf(boundaries);
-    const bucketPrefix = `${family.name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+    const prefixes = this.histogramPrefixesOf(family, point.attributes, boundaries);
+    const n = boundaries.length;
     let out = '';
     let cumulative = 0;
-    for (let i = 0; i < boundaries.length; i++) {
+    for (let i = 0; i < n; i++) {
       cumulative += counts[i] ?? 0;
-      out += `${bucketPrefix}${suffixes[i]}${cumulative}\n`;
+      out += `${prefixes[i]}${cumulative}\n`;
     }
-    cumulative += counts[boundaries.length] ?? 0;
-    const braces = labels === '' ? '' : `{${labels}}`;
-    out += `${bucketPrefix}+Inf"} ${cumulative}\n`;
-    out += `${family.name}_sum${braces} ${formatNumber(point.value.sum ?? 0)}\n`;
-    out += `${family.name}_count${braces} ${point.value.count}\n`;
+    cumulative += counts[n] ?? 0;
+    out += `${prefixes[n]}${cumulative}\n${prefixes[n + 1]}${formatNumber(point.value.sum ?? 0)}\n${prefixes[n + 2]}${point.value.count}\n`;
     return out;
+  }
+
+  private histogramPrefixesOf(family: Family, attributes: Attributes, boundaries: readonly number[]): string[] {
+    let prefixes = family.histogramPrefixes.get(attributes);
+    if (prefixes === undefined || prefixes.length !== boundaries.length + 3) {
+      const labels = this.labels(family, attributes);
+      const bucket = `${family.name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+      const braces = labels === '' ? '' : `{${labels}}`;
+      prefixes = this.leSuffixesOf(boundaries).map((suffix) => bucket + suffix);
+      prefixes.push(`${bucket}+Inf"} `, `${family.name}_sum${braces} `, `${family.name}_count${braces} `);
+      family.histogramPrefixes.set(attributes, prefixes);
+    }
+    return prefixes;
   }
 
   private leSuffixesOf(boundaries: readonly number[]): string[] {
