@@ -1,0 +1,2 @@
+// Side-effect entry point: starts agentmeter from the environment.
+export {};

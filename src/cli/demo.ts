@@ -1,0 +1,139 @@
+/**
+ * `agentmeter demo`: a simulated agent (tools, caches, routing, LLM calls) instrumented with
+ * the public helpers, served on the Prometheus endpoint, with a short live summary.
+ */
+import {
+  recordCacheLookup,
+  recordLlmCall,
+  recordRouting,
+  setCacheSize,
+  timeToolCall,
+  trackRequest,
+  trackSession,
+} from '../index';
+import { start } from '../sdk/start';
+import { collectScopeMetrics } from '../store/producer';
+
+interface SimulatedTool {
+  name: string;
+  medianMillis: number;
+  failureRate: number;
+  error: string;
+}
+
+const TOOLS: SimulatedTool[] = [
+  { name: 'web_search', medianMillis: 250, failureRate: 0.05, error: 'TimeoutError' },
+  { name: 'sql_query', medianMillis: 30, failureRate: 0.02, error: 'QueryError' },
+  { name: 'calculator', medianMillis: 2, failureRate: 0, error: 'Error' },
+  { name: 'send_email', medianMillis: 120, failureRate: 0.08, error: 'SmtpError' },
+];
+const AGENTS = ['billing', 'support', 'research'];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Log-normal latency around a median: most calls near it, a long tail. */
+const latency = (medianMillis: number): number => medianMillis * Math.exp(0.6 * gaussian());
+function gaussian(): number {
+  return Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+}
+
+async function handleRequest(): Promise<void> {
+  const request = trackRequest();
+  try {
+    const cacheHit = Math.random() < 0.3;
+    const routeMillis = cacheHit ? 0.5 : latency(12);
+    await sleep(routeMillis);
+    recordRouting({
+      strategy: 'semantic',
+      agent: AGENTS[Math.floor(Math.random() * AGENTS.length)]!,
+      seconds: routeMillis / 1000,
+      candidates: 3 + Math.floor(Math.random() * 4),
+      confidence: 0.5 + Math.random() * 0.5,
+      cacheHit,
+      outcome: Math.random() < 0.05 ? 'fallback' : 'success',
+    });
+    const embeddingHit = Math.random() < 0.7;
+    recordCacheLookup({ cache: 'embeddings', hit: embeddingHit, seconds: embeddingHit ? 0.0002 : 0.004 });
+    recordCacheLookup({ cache: 'tool_results', hit: Math.random() < 0.4 });
+    const tool = TOOLS[Math.floor(Math.random() * TOOLS.length)]!;
+    await timeToolCall(tool.name, async () => {
+      await sleep(latency(tool.medianMillis));
+      if (Math.random() < tool.failureRate) throw Object.assign(new Error(`${tool.name} failed`), { name: tool.error });
+    }).catch(() => undefined);
+    const llmMillis = latency(800);
+    await sleep(llmMillis / 10); // a tenth of real time keeps the demo lively
+    recordLlmCall({
+      provider: 'openai',
+      model: 'gpt-4o',
+      seconds: llmMillis / 1000,
+      inputTokens: 500 + Math.floor(Math.random() * 2000),
+      outputTokens: 50 + Math.floor(Math.random() * 400),
+      error: Math.random() < 0.01 ? 'rate_limit_exceeded' : undefined,
+    });
+  } finally {
+    request.end();
+  }
+}
+
+/** One line per tool and cache from the store, as the endpoint would show them. */
+export function summaryLines(): string[] {
+  const metrics = collectScopeMetrics().metrics;
+  const lines: string[] = [];
+  const tools = new Map<string, { calls: number; failed: number; sum: number }>();
+  for (const p of metrics.find((m) => m.descriptor.name === 'gen_ai.execute_tool.duration')?.dataPoints ?? []) {
+    const name = String(p.attributes['gen_ai.tool.name']);
+    const value = p.value as { count: number; sum: number };
+    const entry = tools.get(name) ?? { calls: 0, failed: 0, sum: 0 };
+    entry.calls += value.count;
+    entry.sum += value.sum;
+    if (p.attributes['error.type'] !== undefined) entry.failed += value.count;
+    tools.set(name, entry);
+  }
+  for (const [name, t] of [...tools].sort()) {
+    lines.push(`  tool  ${name.padEnd(14)} calls ${String(t.calls).padStart(6)}  failed ${String(t.failed).padStart(4)}  avg ${((t.sum / t.calls) * 1000).toFixed(1).padStart(7)} ms`);
+  }
+  const caches = new Map<string, { hit: number; miss: number }>();
+  for (const p of metrics.find((m) => m.descriptor.name === 'agent.cache.requests')?.dataPoints ?? []) {
+    const name = String(p.attributes['agent.cache.name']);
+    const entry = caches.get(name) ?? { hit: 0, miss: 0 };
+    entry[p.attributes['agent.cache.result'] === 'hit' ? 'hit' : 'miss'] += p.value as number;
+    caches.set(name, entry);
+  }
+  for (const [name, c] of [...caches].sort()) {
+    lines.push(`  cache ${name.padEnd(14)} hit rate ${((100 * c.hit) / (c.hit + c.miss)).toFixed(1).padStart(5)} %  (${c.hit + c.miss} lookups)`);
+  }
+  return lines;
+}
+
+/** Runs until SIGINT/SIGTERM; `durationMillis` stops it earlier (used by tests). */
+export async function runDemo(options: { port?: number; durationMillis?: number; summaryEveryMillis?: number } = {}): Promise<void> {
+  const handle = start({ prometheusPort: options.port, serviceName: 'agentmeter-demo', instrumentations: ['runtime'] });
+  await handle.ready();
+  console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
+  const session = trackSession();
+  let running = true;
+  const workers = Array.from({ length: 4 }, async () => {
+    while (running) {
+      await handleRequest();
+      await sleep(Math.random() * 50);
+    }
+  });
+  let size = 0;
+  const summary = setInterval(() => {
+    size = Math.min(10000, size + 37);
+    setCacheSize({ cache: 'embeddings', entries: size, bytes: size * 6144 });
+    console.log(`--- ${new Date().toISOString()}`);
+    for (const line of summaryLines()) console.log(line);
+  }, options.summaryEveryMillis ?? 5000);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (options.durationMillis !== undefined) setTimeout(stop, options.durationMillis);
+  });
+  running = false;
+  clearInterval(summary);
+  await Promise.all(workers);
+  session.end();
+  await handle.shutdown();
+  console.log('agentmeter demo: stopped');
+}

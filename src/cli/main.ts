@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/** The `agentmeter` command: thin argument parsing over the library. */
+import { runDemo } from './demo';
+import { ConfigError } from '../errors';
+import { PACKAGE_VERSION } from '../version';
+
+const USAGE = `usage: agentmeter <command>
+
+commands:
+  demo [--port N] [--seconds N]   run a simulated agent and serve its metrics (default port 9464)
+  version                         print the version
+  help                            print this text`;
+
+function numberFlag(args: string[], flag: string): number | undefined {
+  const i = args.indexOf(flag);
+  if (i === -1) return undefined;
+  const value = Number(args[i + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(flag, args[i + 1], 'a non-negative integer');
+  return value;
+}
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'demo': {
+      const seconds = numberFlag(rest, '--seconds');
+      await runDemo({ port: numberFlag(rest, '--port'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
+      return 0;
+    }
+    case 'version':
+      console.log(PACKAGE_VERSION);
+      return 0;
+    case 'help':
+    case undefined:
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`agentmeter: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`agentmeter: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);
