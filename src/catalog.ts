@@ -76,6 +76,7 @@ export const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
 export const ATTR_DROP_REASON = 'agentmeter.reason';
 export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
+export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
 
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
 export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
@@ -97,6 +98,9 @@ export const DROP_REASONS = [
   'disabled_attribute',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
+/** Why the Kafka exporter gave up on messages. */
+export const KAFKA_DROP_REASONS = ['queue_full', 'rejected', 'too_large', 'shutdown'] as const;
+export type KafkaDropReason = (typeof KAFKA_DROP_REASONS)[number];
 
 // Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
 /** GenAI operation duration advice (0.01 s .. 81.92 s). */
@@ -122,6 +126,7 @@ const ROUTING_DURATION_BUCKETS = [
 ];
 const CANDIDATE_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55];
 const CONFIDENCE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
+const EXPORT_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const MESSAGE_SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
 
 const tool = { key: ATTR_TOOL_NAME };
@@ -405,6 +410,47 @@ export const METRICS = {
     unit: '{sample}',
     description: 'Samples whose attribute value was replaced by "_other" after the cap was reached.',
     attributes: [{ key: ATTR_OVERFLOW_KEY }],
+    domain: 'self',
+  },
+  kafkaSentMessages: {
+    name: 'agentmeter.exporter.kafka.sent.messages',
+    kind: 'counter',
+    unit: '{message}',
+    description: 'OTLP messages the Kafka exporter published and the broker acknowledged.',
+    attributes: [],
+    domain: 'self',
+  },
+  kafkaSentBytes: {
+    name: 'agentmeter.exporter.kafka.sent.bytes',
+    kind: 'counter',
+    unit: 'By',
+    description: 'Bytes of OTLP protobuf (before compression) the broker acknowledged.',
+    attributes: [],
+    domain: 'self',
+  },
+  kafkaFailures: {
+    name: 'agentmeter.exporter.kafka.failures',
+    kind: 'counter',
+    unit: '{attempt}',
+    description: 'Failed publish attempts, by error type; retriable ones are retried with backoff.',
+    attributes: [{ key: ATTR_ERROR_TYPE }],
+    domain: 'self',
+  },
+  kafkaDropped: {
+    name: 'agentmeter.exporter.kafka.dropped',
+    kind: 'counter',
+    unit: '{message}',
+    description: 'Messages the Kafka exporter gave up on, by reason.',
+    attributes: [{ key: ATTR_KAFKA_DROP_REASON, values: KAFKA_DROP_REASONS }],
+    domain: 'self',
+  },
+  kafkaSendDuration: {
+    name: 'agentmeter.exporter.kafka.send.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from send to broker acknowledgement per message.',
+    buckets: EXPORT_DURATION_BUCKETS,
+    attributes: [],
     domain: 'self',
   },
 } as const satisfies Record<string, MetricDefinition>;

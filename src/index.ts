@@ -32,6 +32,7 @@ export type { ToolSpanOptions } from './trace/tool-span';
 export { METRICS, METRIC_LIST, OVERFLOW_VALUE } from './catalog';
 export type { MetricDefinition, AttributeRule, InstrumentKind, MetricId } from './catalog';
 export { createMetricProducer } from './store/producer';
+export type { MetricProducerOptions } from './store/producer';
 export { PrometheusEndpoint } from './exporters/prometheus/exporter';
 export type { PrometheusEndpointOptions } from './exporters/prometheus/exporter';
 export { PrometheusSerializer } from './exporters/prometheus/serializer';

@@ -4,8 +4,9 @@
  */
 import { ConfigError } from '../errors';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
+import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
 
-export const METRICS_EXPORTERS = ['prometheus', 'otlp', 'console', 'none'] as const;
+export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
 export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime'] as const;
@@ -17,7 +18,7 @@ export interface StartOptions {
   enabled?: boolean;
   /** `service.name` (`OTEL_SERVICE_NAME`); default the OTel SDK's (`unknown_service:node`). */
   serviceName?: string;
-  /** Metric exporters (`OTEL_METRICS_EXPORTER`, comma-separated); default `prometheus`. */
+  /** Metric exporters (`OTEL_METRICS_EXPORTER`, comma-separated: prometheus, kafka, otlp, console, none); default `prometheus`. */
   metricsExporters?: MetricsExporterName[];
   /** Prometheus endpoint interface (`OTEL_EXPORTER_PROMETHEUS_HOST`); default `127.0.0.1`. */
   prometheusHost?: string;
@@ -29,6 +30,8 @@ export interface StartOptions {
   attributeCap?: number;
   /** Official instrumentations to enable (`AGENTMETER_INSTRUMENTATIONS`); default all five. */
   instrumentations?: InstrumentationName[];
+  /** Options of the Kafka exporter when `kafka` is among the exporters (else from `AGENTMETER_KAFKA_*`). */
+  kafka?: KafkaMetricExporterOptions;
   /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
   flushOnExit?: boolean;
 }

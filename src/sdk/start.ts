@@ -13,6 +13,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { PrometheusEndpoint } from '../exporters/prometheus/exporter';
+import { KafkaMetricExporter } from '../exporters/kafka/exporter';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { setBuildInfo, setHealth } from '../record/system';
@@ -44,12 +45,12 @@ function serviceVersion(): string {
   return typeof value === 'string' ? value : 'unknown';
 }
 
-function pushReader(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
+function pushReader(exporter: PushMetricExporter, config: ResolvedConfig, temporality: 'cumulative' | 'delta' = 'cumulative'): IMetricReader {
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportIntervalMillis,
     exportTimeoutMillis: Math.min(30000, config.exportIntervalMillis),
-    metricProducers: [createMetricProducer()],
+    metricProducers: [createMetricProducer({ temporality })],
   });
 }
 
@@ -72,6 +73,8 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
 
   let prometheus: PrometheusEndpoint | undefined;
   const readers: IMetricReader[] = [];
+  // Built first: a bad Kafka setting throws before anything starts listening.
+  const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
   for (const name of config.metricsExporters) {
     if (name === 'prometheus') {
       prometheus = new PrometheusEndpoint({
@@ -80,6 +83,8 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
         metricProducers: [createMetricProducer()],
       });
       readers.push(prometheus);
+    } else if (name === 'kafka') {
+      readers.push(pushReader(kafka!, config, kafka!.options.temporality));
     } else if (name === 'otlp') {
       readers.push(pushReader(new OTLPMetricExporter(), config));
     } else {

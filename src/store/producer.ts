@@ -41,49 +41,97 @@ function descriptorOf(instrument: Instrument<HistogramPoint | ValuePoint>): Metr
   return { name, description, unit, valueType };
 }
 
-function histogramData(instrument: Instrument<HistogramPoint>, descriptor: MetricDescriptor, endTime: HrTime): MetricData {
-  const dataPoints: DataPoint<Histogram>[] = instrument.points.map((p) => ({
-    startTime: p.startTime,
-    endTime,
-    attributes: p.attributes,
-    value: {
-      buckets: { boundaries: p.bounds as number[], counts: p.counts.slice() },
-      sum: p.sum,
-      count: p.count,
-      min: p.count > 0 ? p.min : undefined,
-      max: p.count > 0 ? p.max : undefined,
-    },
-  }));
+/** What a delta producer exported last time, per series. */
+interface Previous {
+  time: HrTime;
+  value: number;
+  counts?: number[];
+  sum?: number;
+}
+
+/** Remembers each series' last exported state so a delta reader gets differences. */
+class DeltaState {
+  private readonly previous = new WeakMap<HistogramPoint | ValuePoint, Previous>();
+
+  histogram(p: HistogramPoint, endTime: HrTime): DataPoint<Histogram> {
+    const last = this.previous.get(p);
+    const counts = p.counts.map((c, i) => c - (last?.counts?.[i] ?? 0));
+    this.previous.set(p, { time: endTime, value: p.count, counts: p.counts.slice(), sum: p.sum });
+    return {
+      startTime: last?.time ?? p.startTime,
+      endTime,
+      attributes: p.attributes,
+      // min/max of the interval alone are unknown once values are folded into the cumulative state.
+      value: { buckets: { boundaries: p.bounds as number[], counts }, sum: p.sum - (last?.sum ?? 0), count: p.count - (last?.value ?? 0) },
+    };
+  }
+
+  sum(p: ValuePoint, endTime: HrTime): DataPoint<number> {
+    const last = this.previous.get(p);
+    this.previous.set(p, { time: endTime, value: p.value });
+    return { startTime: last?.time ?? p.startTime, endTime, attributes: p.attributes, value: p.value - (last?.value ?? 0) };
+  }
+}
+
+function histogramData(
+  instrument: Instrument<HistogramPoint>,
+  descriptor: MetricDescriptor,
+  endTime: HrTime,
+  delta: DeltaState | undefined,
+): MetricData {
+  const dataPoints: DataPoint<Histogram>[] = instrument.points.map((p) =>
+    delta
+      ? delta.histogram(p, endTime)
+      : {
+          startTime: p.startTime,
+          endTime,
+          attributes: p.attributes,
+          value: {
+            buckets: { boundaries: p.bounds as number[], counts: p.counts.slice() },
+            sum: p.sum,
+            count: p.count,
+            min: p.count > 0 ? p.min : undefined,
+            max: p.count > 0 ? p.max : undefined,
+          },
+        },
+  );
   return {
     descriptor,
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    aggregationTemporality: delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
     dataPointType: DataPointType.HISTOGRAM,
     dataPoints,
   };
 }
 
-function valueData(instrument: Instrument<ValuePoint>, descriptor: MetricDescriptor, endTime: HrTime): MetricData {
-  const dataPoints: DataPoint<number>[] = instrument.points.map((p) => ({
-    startTime: p.startTime,
-    endTime,
-    attributes: p.attributes,
-    value: p.value,
-  }));
+function valueData(
+  instrument: Instrument<ValuePoint>,
+  descriptor: MetricDescriptor,
+  endTime: HrTime,
+  delta: DeltaState | undefined,
+): MetricData {
   const kind = instrument.definition.kind;
+  // Only monotonic counters become deltas; up-down counters and gauges stay as they are.
+  const asDelta = delta !== undefined && kind === 'counter';
+  const dataPoints: DataPoint<number>[] = instrument.points.map((p) =>
+    asDelta ? delta.sum(p, endTime) : { startTime: p.startTime, endTime, attributes: p.attributes, value: p.value },
+  );
   if (kind === 'gauge') {
     return { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints };
   }
   return {
     descriptor,
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    aggregationTemporality: asDelta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
     dataPointType: DataPointType.SUM,
     isMonotonic: kind === 'counter',
     dataPoints,
   };
 }
 
-/** The store's current state as one OTel scope (cumulative); instruments without series are left out. */
-export function collectScopeMetrics(): ScopeMetrics {
+/**
+ * The store's current state as one OTel scope; instruments without series are left out.
+ * With a DeltaState, counters and histograms carry the change since that state's last call.
+ */
+export function collectScopeMetrics(delta?: DeltaState): ScopeMetrics {
   refreshComputedValues();
   const endTime = hrTime();
   const metrics: MetricData[] = [];
@@ -92,11 +140,17 @@ export function collectScopeMetrics(): ScopeMetrics {
     const descriptor = descriptorOf(instrument);
     metrics.push(
       instrument.definition.kind === 'histogram'
-        ? histogramData(instrument as Instrument<HistogramPoint>, descriptor, endTime)
-        : valueData(instrument as Instrument<ValuePoint>, descriptor, endTime),
+        ? histogramData(instrument as Instrument<HistogramPoint>, descriptor, endTime, delta)
+        : valueData(instrument as Instrument<ValuePoint>, descriptor, endTime, delta),
     );
   }
   return { scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics };
+}
+
+/** Options of `createMetricProducer`. */
+export interface MetricProducerOptions {
+  /** `cumulative` (default) or `delta`; match the reader's exporter. */
+  temporality?: 'cumulative' | 'delta';
 }
 
 /**
@@ -104,11 +158,13 @@ export function collectScopeMetrics(): ScopeMetrics {
  * `new PeriodicExportingMetricReader({ exporter, metricProducers: [createMetricProducer()] })`.
  * `start()` attaches one to every reader it creates.
  */
-export function createMetricProducer(): MetricProducer {
+export function createMetricProducer(options: MetricProducerOptions = {}): MetricProducer {
+  // Each delta producer keeps its own "last exported" state: give each reader its own producer.
+  const delta = options.temporality === 'delta' ? new DeltaState() : undefined;
   return {
     async collect(): Promise<CollectionResult> {
       // The reader replaces this resource with its MeterProvider's.
-      return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [collectScopeMetrics()] }, errors: [] };
+      return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [collectScopeMetrics(delta)] }, errors: [] };
     },
   };
 }

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 
 export interface PrometheusService {
   pid: number;
+  infraDir: string;
   url: string;
   logPath: string;
   targetsDir: string;
@@ -20,7 +21,7 @@ export function prometheus(): PrometheusService {
 /** Adds a scrape target (host:port) under `testName`; returns a function that removes it. */
 export function addTarget(testName: string, hostPort: string, metricsPath = '/metrics'): () => void {
   const file = join(prometheus().targetsDir, `${testName}.json`);
-  writeFileSync(file, JSON.stringify([{ targets: [hostPort], labels: { test: testName, __metrics_path__: metricsPath } }]));
+  writeFileSync(file, JSON.stringify([{ targets: [hostPort], labels: { test: testName, path: 'direct', __metrics_path__: metricsPath } }]));
   return () => rmSync(file, { force: true });
 }
 

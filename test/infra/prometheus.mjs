@@ -38,8 +38,10 @@ export async function ensurePrometheusBinaries() {
 export async function startPrometheus(dir) {
   const { prometheus, promtool } = await ensurePrometheusBinaries();
   const targets = join(dir, 'targets');
+  const collectorTargets = join(dir, 'collector-targets');
   const data = join(dir, 'data');
   mkdirSync(targets, { recursive: true });
+  mkdirSync(collectorTargets, { recursive: true });
   mkdirSync(data, { recursive: true });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
@@ -52,6 +54,12 @@ export async function startPrometheus(dir) {
       '  - job_name: agentmeter-test',
       '    file_sd_configs:',
       `      - files: ['${targets}/*.json']`,
+      '        refresh_interval: 1s',
+      // The Collector's series carry job/instance from the resource: keep them (as users should).
+      '  - job_name: collector',
+      '    honor_labels: true',
+      '    file_sd_configs:',
+      `      - files: ['${collectorTargets}/*.json']`,
       '        refresh_interval: 1s',
       '',
     ].join('\n'),
@@ -71,5 +79,5 @@ export async function startPrometheus(dir) {
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
-  return { pid, url, port, logPath, targetsDir: targets, promtool };
+  return { pid, url, port, logPath, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool };
 }

@@ -1,18 +1,40 @@
 // Brings up every real service the integration tests use, idempotently, on free loopback
 // ports; records what it started in <dir>/services.json; stops only those processes.
+// Tests that crash and restart a service go through killService/restartService so the record
+// always holds the live pid.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, stopProcess } from './process.mjs';
 import { startPrometheus } from './prometheus.mjs';
+import { startKafka, restartKafka } from './kafka.mjs';
+import { startCollector, restartCollector } from './collector.mjs';
+
+/** Topic and consumer group the shared Collector reads. */
+export const COLLECTOR_TOPIC = 'otlp_metrics';
 
 function stateFile(dir) {
   return join(dir, 'services.json');
 }
 
-function readState(dir) {
+export function readState(dir) {
   if (!existsSync(stateFile(dir))) return undefined;
   return JSON.parse(readFileSync(stateFile(dir), 'utf8'));
 }
+
+function writeState(dir, services) {
+  writeFileSync(stateFile(dir), JSON.stringify(services, null, 2));
+}
+
+const STARTERS = {
+  prometheus: (dir) => startPrometheus(join(dir, 'prometheus')),
+  kafka: (dir) => startKafka(join(dir, 'kafka')),
+  collector: (dir, services) =>
+    startCollector(join(dir, 'collector'), 'kafka-to-prometheus.yaml', {
+      KAFKA_BROKERS: services.kafka.brokers,
+      KAFKA_TOPIC: COLLECTOR_TOPIC,
+      KAFKA_GROUP_ID: 'agentmeter-test',
+    }),
+};
 
 /**
  * Starts the services that are not already running under `dir`. Returns
@@ -20,16 +42,19 @@ function readState(dir) {
  */
 export async function up(dir) {
   mkdirSync(dir, { recursive: true });
-  const previous = readState(dir) ?? {};
-  const services = {};
+  const services = readState(dir) ?? {};
   const started = [];
-  if (previous.prometheus && isAlive(previous.prometheus.pid)) {
-    services.prometheus = previous.prometheus;
-  } else {
-    services.prometheus = await startPrometheus(join(dir, 'prometheus'));
-    started.push('prometheus');
+  for (const name of Object.keys(STARTERS)) {
+    if (services[name] && isAlive(services[name].pid)) continue;
+    services[name] = { ...(await STARTERS[name](dir, services)), infraDir: dir };
+    started.push(name);
+    writeState(dir, services);
   }
-  writeFileSync(stateFile(dir), JSON.stringify(services, null, 2));
+  // Prometheus scrapes the Collector's exporter.
+  writeFileSync(
+    join(services.prometheus.collectorTargetsDir, 'collector.json'),
+    JSON.stringify([{ targets: [services.collector.prometheusEndpoint], labels: { path: 'collector' } }]),
+  );
   return { services, started };
 }
 
@@ -41,5 +66,20 @@ export async function down(dir, names) {
   await Promise.all(stopping.map((name) => stopProcess(services[name]?.pid)));
   for (const name of stopping) delete services[name];
   if (Object.keys(services).length === 0) rmSync(stateFile(dir), { force: true });
-  else writeFileSync(stateFile(dir), JSON.stringify(services, null, 2));
+  else writeState(dir, services);
+}
+
+/** SIGKILL a service, as in a crash. */
+export async function killService(dir, name) {
+  const services = readState(dir);
+  await stopProcess(services[name].pid, 0);
+}
+
+/** Starts a killed service again with the same ports and data; returns its new record. */
+export async function restartService(dir, name) {
+  const services = readState(dir);
+  const restart = name === 'kafka' ? restartKafka : restartCollector;
+  services[name] = { ...(await restart(services[name])), infraDir: dir };
+  writeState(dir, services);
+  return services[name];
 }

@@ -38,7 +38,7 @@ describe('register with a bad configuration', () => {
     app = runNode(['--require', 'agentmeter/register', 'test/fixtures/http-app.cjs'], { OTEL_METRICS_EXPORTER: 'prometheus,graphite' });
     expect(await app.ready).toMatchObject({ ready: true });
     expect(app.stderr()).toBe(
-      'agentmeter: metrics disabled: AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="prometheus,graphite" is not valid; allowed: a comma-separated list of prometheus, otlp, console, none\n',
+      'agentmeter: metrics disabled: AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="prometheus,graphite" is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none\n',
     );
   });
 });

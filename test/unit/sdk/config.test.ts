@@ -59,7 +59,7 @@ describe('resolveConfig', () => {
   });
 
   it.each([
-    [{ OTEL_METRICS_EXPORTER: 'promethus' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="promethus" is not valid; allowed: a comma-separated list of prometheus, otlp, console, none'],
+    [{ OTEL_METRICS_EXPORTER: 'promethus' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="promethus" is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none'],
     [{ OTEL_EXPORTER_PROMETHEUS_PORT: '70000' }, 'AGM_ERR_CONFIG: OTEL_EXPORTER_PROMETHEUS_PORT="70000" is not valid; allowed: an integer from 0 to 65535'],
     [{ OTEL_EXPORTER_PROMETHEUS_PORT: '94x' }, 'AGM_ERR_CONFIG: OTEL_EXPORTER_PROMETHEUS_PORT="94x" is not valid; allowed: an integer from 0 to 65535'],
     [{ OTEL_METRIC_EXPORT_INTERVAL: '0' }, 'AGM_ERR_CONFIG: OTEL_METRIC_EXPORT_INTERVAL="0" is not valid; allowed: an integer from 1 to 2147483647'],

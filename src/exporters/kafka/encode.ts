@@ -1,0 +1,92 @@
+/**
+ * OTLP protobuf encoding for Kafka: one message = one ExportMetricsServiceRequest (serialised by
+ * @opentelemetry/otlp-transformer), split by data points when it exceeds the size limit.
+ */
+import { createHash } from 'node:crypto';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+
+/** The result of encoding one collection. */
+export interface EncodedExport {
+  /** Messages, each at most `maxMessageBytes` long. */
+  messages: Uint8Array[];
+  /** Data points too large to fit a message on their own (dropped). */
+  oversizedDataPoints: number;
+}
+
+function encode(resourceMetrics: ResourceMetrics): Uint8Array {
+  return ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
+}
+
+function dataPointCount(resourceMetrics: ResourceMetrics): number {
+  let n = 0;
+  for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) n += metric.dataPoints.length;
+  return n;
+}
+
+/** Splits the data points into `parts` groups of near-equal size, keeping scope and metric framing. */
+export function splitResourceMetrics(resourceMetrics: ResourceMetrics, parts: number): ResourceMetrics[] {
+  const total = dataPointCount(resourceMetrics);
+  const perPart = Math.ceil(total / parts);
+  const result: ResourceMetrics[] = [];
+  let current: ResourceMetrics = { resource: resourceMetrics.resource, scopeMetrics: [] };
+  let inCurrent = 0;
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      let offset = 0;
+      while (offset < metric.dataPoints.length) {
+        const take = Math.min(perPart - inCurrent, metric.dataPoints.length - offset);
+        const slice = { ...metric, dataPoints: metric.dataPoints.slice(offset, offset + take) } as MetricData;
+        let target = current.scopeMetrics[current.scopeMetrics.length - 1];
+        if (target?.scope !== scope.scope) {
+          target = { scope: scope.scope, metrics: [] };
+          current.scopeMetrics.push(target);
+        }
+        target.metrics.push(slice);
+        offset += take;
+        inCurrent += take;
+        if (inCurrent === perPart) {
+          result.push(current);
+          current = { resource: resourceMetrics.resource, scopeMetrics: [] };
+          inCurrent = 0;
+        }
+      }
+    }
+  }
+  if (inCurrent > 0) result.push(current);
+  return result;
+}
+
+/**
+ * Encodes a collection into messages of at most `maxMessageBytes`. A request that is too large
+ * is split by data points (estimated from its size, then checked), never truncated.
+ */
+export function encodeMetrics(resourceMetrics: ResourceMetrics, maxMessageBytes: number): EncodedExport {
+  const whole = encode(resourceMetrics);
+  if (whole.length <= maxMessageBytes) return { messages: whole.length > 0 ? [whole] : [], oversizedDataPoints: 0 };
+  const points = dataPointCount(resourceMetrics);
+  if (points <= 1) return { messages: [], oversizedDataPoints: points };
+  // 10% headroom for framing repeated in every part; the recursion checks each part anyway.
+  const parts = Math.min(points, Math.max(2, Math.ceil((whole.length / maxMessageBytes) * 1.1)));
+  const out: EncodedExport = { messages: [], oversizedDataPoints: 0 };
+  for (const part of splitResourceMetrics(resourceMetrics, parts)) {
+    const encoded = encodeMetrics(part, maxMessageBytes);
+    out.messages.push(...encoded.messages);
+    out.oversizedDataPoints += encoded.oversizedDataPoints;
+  }
+  return out;
+}
+
+/**
+ * The message key: one stable value per resource, so a service's messages land in one
+ * partition and stay in order.
+ */
+export function resourceKey(resourceMetrics: ResourceMetrics): string {
+  const attributes = resourceMetrics.resource.attributes;
+  const sorted = Object.keys(attributes)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(attributes[k])}`)
+    .join('\n');
+  const service = typeof attributes['service.name'] === 'string' ? attributes['service.name'] : 'unknown_service';
+  return `${service}/${createHash('sha256').update(sorted).digest('hex').slice(0, 16)}`;
+}

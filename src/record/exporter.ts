@@ -1,0 +1,19 @@
+/** Self-metrics of agentmeter's exporters, recorded beside the application's own metrics. */
+import type { KafkaDropReason } from '../catalog';
+import { instruments } from '../store/registry';
+
+/** One message acknowledged by the broker. */
+export function recordKafkaSent(bytes: number, seconds: number): void {
+  instruments.kafkaSentMessages.get0().add(1);
+  instruments.kafkaSentBytes.get0().add(bytes);
+  instruments.kafkaSendDuration.get0().record(seconds);
+}
+
+/** A failed attempt; `type` is the Kafka error name (e.g. `MESSAGE_TOO_LARGE`) or the error class. */
+export function recordKafkaFailure(type: string): void {
+  instruments.kafkaFailures.get1(type).add(1);
+}
+
+export function recordKafkaDropped(reason: KafkaDropReason, messages: number): void {
+  if (messages > 0) instruments.kafkaDropped.get1(reason).add(messages);
+}

@@ -1,0 +1,94 @@
+// Apache Kafka 3.9.1 in KRaft mode (one node, broker + controller) from Maven Central jars,
+// on free loopback ports. `startKafka` formats the storage once; `restartKafka` reuses it.
+import { existsSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from './cache.mjs';
+import { freePort, run, startProcess, waitFor, stopProcess } from './process.mjs';
+import { createConnection } from 'node:net';
+
+const VERSION = '3.9.1';
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The classpath directory with every jar the broker needs, resolved once with Maven. */
+export async function ensureKafkaLibs() {
+  const root = cacheDir(`kafka-${VERSION}`);
+  const libs = join(root, 'libs');
+  const marker = join(root, 'libs.complete');
+  if (existsSync(marker)) return libs;
+  copyFileSync(join(here, 'kafka', 'pom.xml'), join(root, 'pom.xml'));
+  await run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (!readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${VERSION}`))) throw new Error(`Maven did not fetch kafka_2.13-${VERSION} into ${libs}`);
+  writeFileSync(marker, new Date().toISOString());
+  return libs;
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function javaArgs(libs, dir, mainClass, args) {
+  return ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', `${libs}/*`, mainClass, ...args];
+}
+
+/** Formats and starts a broker under `dir`; returns its service record. */
+export async function startKafka(dir) {
+  const libs = await ensureKafkaLibs();
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const data = join(dir, 'data');
+  writeFileSync(
+    join(dir, 'server.properties'),
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `log.dirs=${data}`,
+      'offsets.topic.replication.factor=1',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'num.partitions=1',
+      'group.initial.rebalance.delay.ms=0',
+      'auto.create.topics.enable=true',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'log4j.properties'),
+    'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n',
+  );
+  const { stdout } = await run('java', javaArgs(libs, dir, 'kafka.tools.StorageTool', ['random-uuid']));
+  const clusterId = stdout.trim().split('\n').pop();
+  await run('java', javaArgs(libs, dir, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', join(dir, 'server.properties')]));
+  const service = { dir, libs, port, controllerPort, brokers: `127.0.0.1:${port}`, logPath: join(dir, 'kafka.log') };
+  return restartKafka(service);
+}
+
+/** Starts (again) the broker described by `service`, keeping its data and ports. */
+export async function restartKafka(service) {
+  const pid = startProcess('java', javaArgs(service.libs, service.dir, 'kafka.Kafka', [join(service.dir, 'server.properties')]), {
+    logPath: service.logPath,
+  });
+  await waitFor('Kafka broker', () => portOpen(service.port), { logPath: service.logPath, pid, timeoutMillis: 60000 });
+  return { ...service, pid };
+}
+
+/** SIGKILL, as in a crash. */
+export async function killKafka(service) {
+  await stopProcess(service.pid, 0);
+}

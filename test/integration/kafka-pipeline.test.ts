@@ -1,0 +1,158 @@
+// The Kafka path on real services: agentmeter → Kafka 3.9.1 (KRaft) → OpenTelemetry Collector
+// (kafkareceiver → batch → prometheusexporter) → Prometheus. No decoding in the test: the
+// Collector reading the messages is the proof they are standard OTLP with the app's resource.
+import { afterEach, describe, expect, it } from 'vitest';
+import { addTarget, query, waitForQuery, type Sample } from '../infra/prom';
+import { runNode, type RunningChild } from '../infra/child';
+import { kafkaService, collectorService, messageSizes } from '../infra/kafka-helpers';
+import { freePort } from '../infra/process.mjs';
+import { killService, restartService } from '../infra/services.mjs';
+
+let apps: RunningChild[] = [];
+let targets: Array<() => void> = [];
+afterEach(async () => {
+  for (const remove of targets) remove();
+  targets = [];
+  await Promise.all(apps.map((a) => a.stop()));
+  apps = [];
+});
+
+function startApp(service: string, env: Record<string, string>): RunningChild {
+  const app = runNode(['--require', 'agentmeter/register', 'test/fixtures/kafka-app.cjs'], {
+    OTEL_SERVICE_NAME: service,
+    OTEL_METRICS_EXPORTER: 'kafka',
+    OTEL_METRIC_EXPORT_INTERVAL: '500',
+    AGENTMETER_KAFKA_BROKERS: kafkaService().brokers,
+    AGENTMETER_INSTRUMENTATIONS: 'none',
+    ...env,
+  });
+  apps.push(app);
+  return app;
+}
+
+function byLabel(result: Sample[], label: string): Record<string, number> {
+  return Object.fromEntries(result.map((s) => [s.metric[label] ?? '', Number(s.value[1])]));
+}
+
+/** Waits until `promql` returns one sample equal to `expected`. */
+async function waitForValue(promql: string, expected: number, timeoutMillis = 45000): Promise<void> {
+  await waitForQuery(promql, (r) => r.length === 1 && Number(r[0]!.value[1]) === expected, timeoutMillis);
+}
+
+const calls = (service: string) => `sum(gen_ai_execute_tool_duration_seconds_count{path="collector",job="${service}"})`;
+
+describe('Kafka → Collector → Prometheus', () => {
+  it('delivers exact totals, sums and buckets with the same series names and PromQL results as the direct scrape', async () => {
+    const service = 'e2e-app';
+    const port = await freePort();
+    const app = startApp(service, { OTEL_METRICS_EXPORTER: 'prometheus,kafka', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), APP_CALLS: '50' });
+    await app.ready;
+    targets.push(addTarget('e2e', `127.0.0.1:${port}`));
+    const direct = 'path="direct",test="e2e"';
+    const viaCollector = `path="collector",job="${service}"`;
+    await waitForValue(`sum(gen_ai_execute_tool_duration_seconds_count{${viaCollector}})`, 50);
+    await waitForValue(`sum(gen_ai_execute_tool_duration_seconds_count{${direct}})`, 50);
+
+    const queries = [
+      'sum by (gen_ai_tool_name, error_type) (gen_ai_execute_tool_duration_seconds_count{SEL})',
+      'sum by (gen_ai_tool_name) (gen_ai_execute_tool_duration_seconds_sum{SEL})',
+      'sum by (le) (gen_ai_execute_tool_duration_seconds_bucket{SEL,error_type=""})',
+      'sum by (agent_cache_result) (agent_cache_requests_total{SEL})',
+      'sum by (agent_routing_outcome, gen_ai_agent_name) (agent_routing_decisions_total{SEL})',
+      'sum(agent_cache_requests_total{SEL,agent_cache_result="hit"}) / sum(agent_cache_requests_total{SEL})',
+      'count by (__name__) ({SEL,__name__=~"gen_ai_.*|agent_cache_.*|agent_routing_.*"})',
+    ];
+    for (const q of queries) {
+      const a = await query(q.replaceAll('SEL', direct));
+      const b = await query(q.replaceAll('SEL', viaCollector));
+      const norm = (r: Sample[]) => r.map((s) => [JSON.stringify(s.metric), s.value[1]]).sort();
+      expect(norm(b), q).toEqual(norm(a));
+      expect(a.length, q).toBeGreaterThan(0);
+    }
+    const counts = await query(`sum by (error_type) (gen_ai_execute_tool_duration_seconds_count{${viaCollector}})`);
+    expect(byLabel(counts, 'error_type')).toEqual({ '': 45, TimeoutError: 5 });
+    const sum = await query(`sum(gen_ai_execute_tool_duration_seconds_sum{${viaCollector}})`);
+    expect(Number(sum[0]!.value[1])).toBeCloseTo(5, 9);
+    const buckets = await query(`gen_ai_execute_tool_duration_seconds_bucket{${viaCollector},error_type="",le=~"0.08|0.16|\\\\+Inf"}`);
+    expect(byLabel(buckets, 'le')).toEqual({ '0.08': 0, '0.16': 45, '+Inf': 45 });
+    // The resource travelled in the message: the Collector turned its service.name into job.
+    const jobs = await query(`count by (job) (gen_ai_execute_tool_duration_seconds_count{path="collector",gen_ai_tool_name="steady"})`);
+    expect(Object.keys(byLabel(jobs, 'job'))).toContain(service);
+    expect(app.stderr()).toBe('');
+  });
+
+  it('keeps every count when the broker is killed with SIGKILL mid-run and restarted', async () => {
+    const service = 'broker-crash-app';
+    const app = startApp(service, { APP_CALLS: '400', APP_BATCH: '10', APP_EVERY_MS: '50' });
+    await app.ready;
+    await waitForQuery(calls(service), (r) => r.length === 1 && Number(r[0]!.value[1]) > 0);
+    const { infraDir } = kafkaService();
+    await killService(infraDir, 'kafka');
+    await new Promise((r) => setTimeout(r, 2500)); // the app keeps recording while the broker is gone
+    await restartService(infraDir, 'kafka');
+    await waitForValue(calls(service), 400, 90000);
+    expect(app.stderr()).toBe('');
+  });
+
+  it('keeps every count when the Collector is killed with SIGKILL mid-run and restarted', async () => {
+    const service = 'collector-crash-app';
+    const app = startApp(service, { APP_CALLS: '300', APP_BATCH: '10', APP_EVERY_MS: '50' });
+    await app.ready;
+    await waitForQuery(calls(service), (r) => r.length === 1 && Number(r[0]!.value[1]) > 0);
+    const { infraDir } = collectorService();
+    await killService(infraDir, 'collector');
+    await new Promise((r) => setTimeout(r, 2000));
+    await restartService(infraDir, 'collector');
+    await waitForValue(calls(service), 300, 90000);
+  });
+
+  it('starts and records with no broker running, then delivers once it comes up, counting the failures', async () => {
+    const { infraDir } = kafkaService();
+    await killService(infraDir, 'kafka');
+    const service = 'late-broker-app';
+    const port = await freePort();
+    const app = startApp(service, { OTEL_METRICS_EXPORTER: 'kafka,prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), APP_CALLS: '120' });
+    expect(await app.ready).toMatchObject({ ready: true });
+    await new Promise((r) => setTimeout(r, 2500));
+    const before = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(before).toMatch(/^agentmeter_exporter_kafka_failures_total\{error_type="[A-Za-z_]+",.*\} [1-9]\d*$/m);
+    expect(before).not.toContain('agentmeter_exporter_kafka_sent_messages_total');
+    await restartService(infraDir, 'kafka');
+    await waitForValue(calls(service), 120, 90000);
+    const after = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(after).toMatch(/^agentmeter_exporter_kafka_sent_messages_total\{.*\} [1-9]\d*$/m);
+    expect(app.stderr()).toBe('');
+  });
+
+  it('delivers everything a process recorded when it receives SIGTERM', async () => {
+    const service = 'sigterm-app';
+    const app = startApp(service, { OTEL_METRIC_EXPORT_INTERVAL: '600000', APP_CALLS: '77' });
+    await app.ready;
+    await new Promise<void>((resolve) => {
+      const check = () => (app.stdout().includes('"done":true') ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    await waitForValue(calls(service), 77);
+  });
+
+  it('splits 20,000 series in one collection into messages under the size limit, and all arrive', async () => {
+    const service = 'split-app';
+    const app = startApp(service, {
+      APP_CALLS: '1',
+      APP_CACHE_SERIES: '20000',
+      AGENTMETER_ATTRIBUTE_CAP: '30000',
+      AGENTMETER_KAFKA_MAX_MESSAGE_BYTES: '100000',
+      OTEL_METRIC_EXPORT_INTERVAL: '600000',
+    });
+    await app.ready;
+    app.child.kill('SIGTERM');
+    await app.exited;
+    await waitForValue(`count(agent_cache_requests_total{path="collector",job="${service}",agent_cache_name=~"cache_.*"})`, 20000, 60000);
+    const sizes = await messageSizes('otlp_metrics', `${service}/`);
+    // About 70 bytes of OTLP per counter series: 20,000 of them need well over ten 100 kB messages.
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100000);
+  });
+});
