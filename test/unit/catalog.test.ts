@@ -9,6 +9,7 @@ import { recordPublish } from '../../src/record/publish';
 import { recordDbOperation, setDbPoolState } from '../../src/record/db';
 import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/record/system';
 import { collectScopeMetrics } from '../../src/store/producer';
+import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../src/record/exporter';
 import { prometheusMetricName } from '../../src/exporters/prometheus/naming';
 
 describe('catalog shape', () => {
@@ -56,6 +57,9 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     setBuildInfo('1.2.3');
     trackSession();
     trackRequest().end();
+    recordKafkaSent(1000, 0.004);
+    recordKafkaFailure('LEADER_NOT_AVAILABLE');
+    recordKafkaDropped('queue_full', 2);
     recordToolCall({ tool: 't', seconds: -1 });
     recordToolCall({ tool: 't', seconds: 0 }); // fills no overflow yet
   });
