@@ -22,7 +22,8 @@ import { guard, instrumentList, instruments } from './registry';
 import type { HistogramPoint, ValuePoint } from './points';
 import type { Instrument } from './instrument';
 
-const processStartSeconds = Math.round((Date.now() - performance.now()) / 1000);
+// process.uptime() counts from process start (performance.now() from this thread's start).
+const processStartSeconds = Math.round(Date.now() / 1000 - process.uptime());
 
 /** Copies guard counters and clock-derived values into their instruments before a read. */
 function refreshComputedValues(): void {
