@@ -23,7 +23,7 @@ import type { HistogramPoint, ValuePoint } from './points';
 import type { Instrument } from './instrument';
 
 // process.uptime() counts from process start (performance.now() from this thread's start).
-const processStartSeconds = Math.round(Date.now() / 1000 - process.uptime());
+const processStartSeconds = Date.now() / 1000 - process.uptime();
 
 /** Copies guard counters and clock-derived values into their instruments before a read. */
 function refreshComputedValues(): void {
@@ -33,7 +33,7 @@ function refreshComputedValues(): void {
   }
   for (const [key, count] of guard.overflowByKey) instruments.attributeOverflow.get1(key).set(count);
   instruments.startTime.get0().set(processStartSeconds);
-  instruments.uptime.get0().set(Date.now() / 1000 - processStartSeconds);
+  instruments.uptime.get0().set(process.uptime());
 }
 
 function descriptorOf(instrument: Instrument<HistogramPoint | ValuePoint>): MetricDescriptor {
