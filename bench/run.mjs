@@ -31,6 +31,13 @@ for (const [n, r] of Object.entries(scrape.ratios)) {
   log(`\n${Number(n).toLocaleString('en-US')} series: ${fmt(r.vsPromClient)}x faster than prom-client, ${fmt(r.vsStock)}x faster than the stock exporter (collect + serialize), ${fmt(r.vsStockSerializer)}x faster than the stock serializer alone.`);
 }
 
+if (!process.argv.includes('--no-kafka')) {
+  log('\n## Kafka exporter\n');
+  const { runKafka } = await import('./kafka.bench.mjs');
+  const kafka = await runKafka();
+  log(kafka.markdown);
+}
+
 if (write) {
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/benchmarks.md', `${out.join('\n')}\n`);

@@ -37,21 +37,21 @@ const STARTERS = {
 };
 
 /**
- * Starts the services that are not already running under `dir`. Returns
+ * Starts the services (all, or those named in `only`) not already running under `dir`. Returns
  * `{ services, started }`: addresses of all, and the names this call started.
  */
-export async function up(dir) {
+export async function up(dir, only = Object.keys(STARTERS)) {
   mkdirSync(dir, { recursive: true });
   const services = readState(dir) ?? {};
   const started = [];
-  for (const name of Object.keys(STARTERS)) {
+  for (const name of Object.keys(STARTERS).filter((n) => only.includes(n))) {
     if (services[name] && isAlive(services[name].pid)) continue;
     services[name] = { ...(await STARTERS[name](dir, services)), infraDir: dir };
     started.push(name);
     writeState(dir, services);
   }
   // Prometheus scrapes the Collector's exporter.
-  writeFileSync(
+  if (services.prometheus && services.collector) writeFileSync(
     join(services.prometheus.collectorTargetsDir, 'collector.json'),
     JSON.stringify([{ targets: [services.collector.prometheusEndpoint], labels: { path: 'collector' } }]),
   );

@@ -59,15 +59,25 @@ export function splitResourceMetrics(resourceMetrics: ResourceMetrics, parts: nu
 
 /**
  * Encodes a collection into messages of at most `maxMessageBytes`. A request that is too large
- * is split by data points (estimated from its size, then checked), never truncated.
+ * is split by data points, never truncated. `bytesPerPointHint` (from the previous export) lets
+ * a large collection be cut before encoding instead of encoding it whole first; every part is
+ * still checked and split again if the hint was low.
  */
-export function encodeMetrics(resourceMetrics: ResourceMetrics, maxMessageBytes: number): EncodedExport {
+export function encodeMetrics(resourceMetrics: ResourceMetrics, maxMessageBytes: number, bytesPerPointHint = 0): EncodedExport {
+  const points = dataPointCount(resourceMetrics);
+  const estimate = points * bytesPerPointHint;
+  if (bytesPerPointHint > 0 && estimate > maxMessageBytes && points > 1) {
+    // 20% headroom so a slightly larger export than last time still fits at the first try.
+    return encodeParts(resourceMetrics, Math.min(points, Math.ceil((estimate / maxMessageBytes) * 1.2)), maxMessageBytes);
+  }
   const whole = encode(resourceMetrics);
   if (whole.length <= maxMessageBytes) return { messages: whole.length > 0 ? [whole] : [], oversizedDataPoints: 0 };
-  const points = dataPointCount(resourceMetrics);
   if (points <= 1) return { messages: [], oversizedDataPoints: points };
-  // 10% headroom for framing repeated in every part; the recursion checks each part anyway.
-  const parts = Math.min(points, Math.max(2, Math.ceil((whole.length / maxMessageBytes) * 1.1)));
+  // 10% headroom for framing repeated in every part; each part is checked again.
+  return encodeParts(resourceMetrics, Math.min(points, Math.max(2, Math.ceil((whole.length / maxMessageBytes) * 1.1))), maxMessageBytes);
+}
+
+function encodeParts(resourceMetrics: ResourceMetrics, parts: number, maxMessageBytes: number): EncodedExport {
   const out: EncodedExport = { messages: [], oversizedDataPoints: 0 };
   for (const part of splitResourceMetrics(resourceMetrics, parts)) {
     const encoded = encodeMetrics(part, maxMessageBytes);
@@ -75,6 +85,12 @@ export function encodeMetrics(resourceMetrics: ResourceMetrics, maxMessageBytes:
     out.oversizedDataPoints += encoded.oversizedDataPoints;
   }
   return out;
+}
+
+/** Average encoded bytes per data point of an export, for the next export's hint. */
+export function bytesPerPoint(resourceMetrics: ResourceMetrics, encoded: EncodedExport): number {
+  const points = dataPointCount(resourceMetrics);
+  return points === 0 ? 0 : encoded.messages.reduce((n, m) => n + m.length, 0) / points;
 }
 
 /**

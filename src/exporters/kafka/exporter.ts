@@ -18,7 +18,7 @@ import {
 import { CompressionTypes, Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
-import { encodeMetrics, resourceKey } from './encode';
+import { bytesPerPoint, encodeMetrics, resourceKey } from './encode';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
 interface QueuedExport {
@@ -56,6 +56,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private failing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeRetry: (() => void) | undefined;
+  /** Encoded bytes per data point of the last export: large exports are cut before encoding. */
+  private bytesPerPointHint = 0;
 
   /** Validates options and the environment at once; throws ConfigError on a bad value. */
   constructor(options: KafkaMetricExporterOptions = {}) {
@@ -85,7 +87,9 @@ export class KafkaMetricExporter implements PushMetricExporter {
       return;
     }
     try {
-      const { messages, oversizedDataPoints } = encodeMetrics(metrics, this.options.maxMessageBytes);
+      const encoded = encodeMetrics(metrics, this.options.maxMessageBytes, this.bytesPerPointHint);
+      this.bytesPerPointHint = bytesPerPoint(metrics, encoded);
+      const { messages, oversizedDataPoints } = encoded;
       if (oversizedDataPoints > 0) {
         recordKafkaDropped('too_large', oversizedDataPoints);
         diag.warn(`agentmeter: ${oversizedDataPoints} data point(s) exceed maxMessageBytes=${this.options.maxMessageBytes} on their own and were dropped`);

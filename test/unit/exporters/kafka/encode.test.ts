@@ -66,3 +66,14 @@ describe('resourceKey', () => {
     expect(resourceKey(counters(1))).toMatch(/^svc\/[0-9a-f]{16}$/);
   });
 });
+
+describe('encodeMetrics with a bytes-per-point hint', () => {
+  it('cuts before encoding and still keeps every message under the limit', () => {
+    const rm = counters(20000, 2);
+    const { messages } = encodeMetrics(rm, 50_000, 5); // a hint far too low: parts are re-split
+    for (const m of messages) expect(m.length).toBeLessThanOrEqual(50_000);
+    const again = encodeMetrics(rm, 50_000);
+    expect(messages.reduce((n, m) => n + m.length, 0)).toBeGreaterThan(0);
+    expect(messages.length).toBeGreaterThanOrEqual(again.messages.length);
+  });
+});
