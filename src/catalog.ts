@@ -43,91 +43,37 @@ export type MetricDomain =
   | 'service'
   | 'self';
 
-/** The value that replaces a bounded name once its key has seen its cap of distinct values. */
-export const OVERFLOW_VALUE = '_other';
-
-// Attribute keys. Semantic-convention keys where one exists, `agent.` otherwise.
-export const ATTR_TOOL_NAME = 'gen_ai.tool.name';
-export const ATTR_ERROR_TYPE = 'error.type';
-export const ATTR_AGENT_NAME = 'gen_ai.agent.name';
-export const ATTR_OPERATION_NAME = 'gen_ai.operation.name';
-export const ATTR_PROVIDER_NAME = 'gen_ai.provider.name';
-export const ATTR_REQUEST_MODEL = 'gen_ai.request.model';
-export const ATTR_TOKEN_TYPE = 'gen_ai.token.type';
-export const ATTR_CACHE_NAME = 'agent.cache.name';
-export const ATTR_CACHE_RESULT = 'agent.cache.result';
-export const ATTR_CACHE_OPERATION = 'agent.cache.operation';
-export const ATTR_CACHE_EVICTION_REASON = 'agent.cache.eviction.reason';
-export const ATTR_ROUTING_STRATEGY = 'agent.routing.strategy';
-export const ATTR_ROUTING_CACHE_HIT = 'agent.routing.cache_hit';
-export const ATTR_ROUTING_OUTCOME = 'agent.routing.outcome';
-export const ATTR_ACTION_TYPE = 'agent.action.type';
-export const ATTR_ACTION_STATUS = 'agent.action.status';
-export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
-export const ATTR_MESSAGING_DESTINATION = 'messaging.destination.name';
-export const ATTR_MESSAGING_OPERATION = 'messaging.operation.name';
-export const ATTR_DB_SYSTEM = 'db.system.name';
-export const ATTR_DB_OPERATION = 'db.operation.name';
-export const ATTR_DB_COLLECTION = 'db.collection.name';
-export const ATTR_DB_POOL_NAME = 'db.client.connection.pool.name';
-export const ATTR_DB_CONNECTION_STATE = 'db.client.connection.state';
-export const ATTR_HEALTH_STATUS = 'agent.health.status';
-export const ATTR_SERVICE_VERSION = 'service.version';
-export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
-export const ATTR_DROP_REASON = 'agentmeter.reason';
-export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
-export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
-
-export const CACHE_RESULTS = ['hit', 'miss'] as const;
-export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
-export const EVICTION_REASONS = ['size', 'ttl', 'manual', 'other'] as const;
-export const ROUTING_OUTCOMES = ['success', 'fallback', 'error'] as const;
-export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
-export const TOKEN_TYPES = ['input', 'output'] as const;
-export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
-export const CONNECTION_STATES = ['idle', 'used'] as const;
-export const BOOLEAN_VALUES = ['true', 'false'] as const;
-/** Why a sample was dropped or normalised (the `agentmeter.reason` of `agentmeter.dropped`). */
-export const DROP_REASONS = [
-  'not_a_number',
-  'non_finite',
-  'negative',
-  'missing_name',
-  'name_too_long',
-  'invalid_enum',
-  'disabled_attribute',
-] as const;
-export type DropReason = (typeof DROP_REASONS)[number];
-/** Why the Kafka exporter gave up on messages. */
-export const KAFKA_DROP_REASONS = ['queue_full', 'rejected', 'too_large', 'shutdown'] as const;
-export type KafkaDropReason = (typeof KAFKA_DROP_REASONS)[number];
-
-// Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
-/** GenAI operation duration advice (0.01 s .. 81.92 s). */
-const GENAI_DURATION_BUCKETS = [
-  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
-/** Tool calls are often local and sub-10 ms: the GenAI advice with three finer buckets first. */
-const TOOL_DURATION_BUCKETS = [0.001, 0.0025, 0.005, ...GENAI_DURATION_BUCKETS];
-const TOKEN_BUCKETS = [
-  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
-];
-const MESSAGING_DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
-const DB_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
-/** Cache operations are in-process or one network hop: 100 µs .. 1 s. */
-const CACHE_DURATION_BUCKETS = [
-  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-];
-/** Routing has a latency target (50 ms by default in the alert rules): a boundary sits on it. */
-const ROUTING_DURATION_BUCKETS = [
-  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-];
-const CANDIDATE_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55];
-const CONFIDENCE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
-const EXPORT_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const MESSAGE_SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+import {
+  ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME,
+  ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, ATTR_CACHE_NAME, ATTR_CACHE_RESULT, ATTR_CACHE_OPERATION,
+  ATTR_CACHE_EVICTION_REASON, ATTR_ROUTING_STRATEGY, ATTR_ROUTING_CACHE_HIT,
+  ATTR_ROUTING_OUTCOME, ATTR_ACTION_TYPE, ATTR_ACTION_STATUS, ATTR_MESSAGING_SYSTEM,
+  ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM, ATTR_DB_OPERATION,
+  ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE, ATTR_HEALTH_STATUS,
+  ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, ATTR_DROP_REASON, ATTR_OVERFLOW_KEY,
+  ATTR_KAFKA_DROP_REASON, CACHE_RESULTS, CACHE_OPERATIONS, EVICTION_REASONS, ROUTING_OUTCOMES,
+  ACTION_STATUSES, TOKEN_TYPES, HEALTH_STATUSES, CONNECTION_STATES, BOOLEAN_VALUES,
+  DROP_REASONS, KAFKA_DROP_REASONS, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
+  TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
+  ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, EXPORT_DURATION_BUCKETS,
+  MESSAGE_SIZE_BUCKETS,
+} from './catalog-vocabulary';
+export {
+  OVERFLOW_VALUE, ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME,
+  ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, ATTR_CACHE_NAME, ATTR_CACHE_RESULT,
+  ATTR_CACHE_OPERATION, ATTR_CACHE_EVICTION_REASON, ATTR_ROUTING_STRATEGY,
+  ATTR_ROUTING_CACHE_HIT, ATTR_ROUTING_OUTCOME, ATTR_ACTION_TYPE, ATTR_ACTION_STATUS,
+  ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM,
+  ATTR_DB_OPERATION, ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE,
+  ATTR_HEALTH_STATUS, ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, ATTR_DROP_REASON,
+  ATTR_OVERFLOW_KEY, ATTR_KAFKA_DROP_REASON, CACHE_RESULTS, CACHE_OPERATIONS, EVICTION_REASONS,
+  ROUTING_OUTCOMES, ACTION_STATUSES, TOKEN_TYPES, HEALTH_STATUSES, CONNECTION_STATES,
+  BOOLEAN_VALUES, DROP_REASONS, KAFKA_DROP_REASONS, GENAI_DURATION_BUCKETS,
+  TOOL_DURATION_BUCKETS, TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS,
+  CACHE_DURATION_BUCKETS, ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS,
+  EXPORT_DURATION_BUCKETS, MESSAGE_SIZE_BUCKETS,
+} from './catalog-vocabulary';
+export type { DropReason, KafkaDropReason } from './catalog-vocabulary';
 
 const tool = { key: ATTR_TOOL_NAME };
 const error = { key: ATTR_ERROR_TYPE, optional: true };

@@ -1,0 +1,92 @@
+/**
+ * The catalog's vocabulary: attribute keys, enum values and bucket boundaries. Semantic-convention
+ * keys and bucket advice where one exists, the `agent.` namespace otherwise. Read through
+ * catalog.ts, which re-exports all of it.
+ */
+
+/** The value that replaces a bounded name once its key has seen its cap of distinct values. */
+export const OVERFLOW_VALUE = '_other';
+
+// Attribute keys. Semantic-convention keys where one exists, `agent.` otherwise.
+export const ATTR_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_AGENT_NAME = 'gen_ai.agent.name';
+export const ATTR_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_CACHE_NAME = 'agent.cache.name';
+export const ATTR_CACHE_RESULT = 'agent.cache.result';
+export const ATTR_CACHE_OPERATION = 'agent.cache.operation';
+export const ATTR_CACHE_EVICTION_REASON = 'agent.cache.eviction.reason';
+export const ATTR_ROUTING_STRATEGY = 'agent.routing.strategy';
+export const ATTR_ROUTING_CACHE_HIT = 'agent.routing.cache_hit';
+export const ATTR_ROUTING_OUTCOME = 'agent.routing.outcome';
+export const ATTR_ACTION_TYPE = 'agent.action.type';
+export const ATTR_ACTION_STATUS = 'agent.action.status';
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_DESTINATION = 'messaging.destination.name';
+export const ATTR_MESSAGING_OPERATION = 'messaging.operation.name';
+export const ATTR_DB_SYSTEM = 'db.system.name';
+export const ATTR_DB_OPERATION = 'db.operation.name';
+export const ATTR_DB_COLLECTION = 'db.collection.name';
+export const ATTR_DB_POOL_NAME = 'db.client.connection.pool.name';
+export const ATTR_DB_CONNECTION_STATE = 'db.client.connection.state';
+export const ATTR_HEALTH_STATUS = 'agent.health.status';
+export const ATTR_SERVICE_VERSION = 'service.version';
+export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
+export const ATTR_DROP_REASON = 'agentmeter.reason';
+export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
+export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
+
+export const CACHE_RESULTS = ['hit', 'miss'] as const;
+export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
+export const EVICTION_REASONS = ['size', 'ttl', 'manual', 'other'] as const;
+export const ROUTING_OUTCOMES = ['success', 'fallback', 'error'] as const;
+export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
+export const TOKEN_TYPES = ['input', 'output'] as const;
+export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
+export const CONNECTION_STATES = ['idle', 'used'] as const;
+export const BOOLEAN_VALUES = ['true', 'false'] as const;
+/** Why a sample was dropped or normalised (the `agentmeter.reason` of `agentmeter.dropped`). */
+export const DROP_REASONS = [
+  'not_a_number',
+  'non_finite',
+  'negative',
+  'missing_name',
+  'name_too_long',
+  'invalid_enum',
+  'disabled_attribute',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+/** Why the Kafka exporter gave up on messages. */
+export const KAFKA_DROP_REASONS = ['queue_full', 'rejected', 'too_large', 'shutdown'] as const;
+export type KafkaDropReason = (typeof KAFKA_DROP_REASONS)[number];
+
+// Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
+/** GenAI operation duration advice (0.01 s .. 81.92 s). */
+export const GENAI_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+/** Tool calls are often local and sub-10 ms: the GenAI advice with three finer buckets first. */
+export const TOOL_DURATION_BUCKETS = [0.001, 0.0025, 0.005, ...GENAI_DURATION_BUCKETS];
+export const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+export const MESSAGING_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+export const DB_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+/** Cache operations are in-process or one network hop: 100 µs .. 1 s. */
+export const CACHE_DURATION_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+];
+/** Routing has a latency target (50 ms by default in the alert rules): a boundary sits on it. */
+export const ROUTING_DURATION_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+export const CANDIDATE_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55];
+export const CONFIDENCE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
+export const EXPORT_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const MESSAGE_SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+
