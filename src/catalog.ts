@@ -358,6 +358,14 @@ export const METRICS = {
     attributes: [{ key: ATTR_OVERFLOW_KEY }],
     domain: 'self',
   },
+  jobWriteErrors: {
+    name: 'agentmeter.job.write_errors',
+    kind: 'counter',
+    unit: '{line}',
+    description: 'metrics.jsonl lines a job could not write, by error type.',
+    attributes: [{ key: ATTR_ERROR_TYPE }],
+    domain: 'self',
+  },
   kafkaSentMessages: {
     name: 'agentmeter.exporter.kafka.sent.messages',
     kind: 'counter',

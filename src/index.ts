@@ -29,6 +29,15 @@ export type { Tracker } from './record/system';
 export { withToolSpan, ATTR_CORRELATION_ID, ATTR_QUERY_TEXT, ATTR_TOOL_CALL_ID } from './trace/tool-span';
 export type { ToolSpanOptions } from './trace/tool-span';
 
+export { startSummaryServer } from './exporters/summary/server';
+export type { SummaryServer, SummaryServerOptions } from './exporters/summary/server';
+export { buildSummary } from './exporters/summary/summary';
+export type { MetricsSummary, ToolSummary, CacheSummary, SystemSummary } from './exporters/summary/summary';
+export { runJob, formatDuration, currentJobId } from './jobs/scope';
+export type { JobOptions, JobResult } from './jobs/scope';
+export { setJobLogger, consoleJobLogger } from './jobs/logger';
+export type { JobLogger } from './jobs/logger';
+
 export { METRICS, METRIC_LIST, OVERFLOW_VALUE } from './catalog';
 export type { MetricDefinition, AttributeRule, InstrumentKind, MetricId } from './catalog';
 export { createMetricProducer } from './store/producer';

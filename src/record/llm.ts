@@ -2,6 +2,7 @@
 import { errorType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
+import { jobState, recordJobLlmCall } from '../jobs/scope';
 
 /** One finished GenAI operation. */
 export interface LlmCall {
@@ -19,6 +20,8 @@ export interface LlmCall {
   outputTokens?: number;
   /** Set on failure: an Error or an error type string. */
   error?: unknown;
+  /** Job phase (e.g. `planning`); written to a job's metrics.jsonl only, never a metric label. */
+  phase?: string;
 }
 
 export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (call) => {
@@ -37,5 +40,8 @@ export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (
   if (call.outputTokens !== undefined) {
     const tokens = guard.measurement(call.outputTokens, 'output tokens');
     if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'output').record(tokens);
+  }
+  if (jobState.active !== 0) {
+    recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });
   }
 });

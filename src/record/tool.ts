@@ -3,6 +3,9 @@ import { diag } from '@opentelemetry/api';
 import { errorType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { guarded } from './guarded';
+import { toolWindows } from '../store/windows';
+import { ATTR_TOOL_NAME } from '../catalog';
+import { jobState, recordJobToolCall } from '../jobs/scope';
 
 /** One finished tool call. */
 export interface ToolCall {
@@ -25,7 +28,10 @@ function record(toolName: unknown, seconds: unknown, error: unknown): void {
   const tool = guard.name(toolName, 'tool');
   if (tool === undefined) return;
   const type = error === undefined || error === null || error === false ? '' : errorType(error);
-  instruments.toolDuration.get2(tool, type).record(value);
+  const point = instruments.toolDuration.get2(tool, type);
+  point.record(value);
+  if (toolWindows.enabled) toolWindows.add(point.attributes[ATTR_TOOL_NAME] as string, value);
+  if (jobState.active !== 0) recordJobToolCall(tool, value, type);
 }
 
 /**

@@ -30,6 +30,16 @@ export interface StartOptions {
   attributeCap?: number;
   /** Official instrumentations to enable (`AGENTMETER_INSTRUMENTATIONS`); default all five. */
   instrumentations?: InstrumentationName[];
+  /** Serve the JSON summary and status page (`AGENTMETER_SUMMARY_ENABLED`); default false. */
+  summary?: boolean;
+  /** Summary server interface (`AGENTMETER_SUMMARY_HOST`); default `127.0.0.1`. */
+  summaryHost?: string;
+  /** Summary server port (`AGENTMETER_SUMMARY_PORT`); default 9109; 0 picks a free port. */
+  summaryPort?: number;
+  /** Origins allowed cross-origin reads of the summary (`AGENTMETER_SUMMARY_CORS_ORIGINS`, comma-separated); default none. */
+  summaryCorsOrigins?: string[];
+  /** Samples per tool for summary percentiles (`AGENTMETER_WINDOW_SIZE`); default 1000. */
+  windowSize?: number;
   /** Options of the Kafka exporter when `kafka` is among the exporters (else from `AGENTMETER_KAFKA_*`). */
   kafka?: KafkaMetricExporterOptions;
   /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
@@ -46,6 +56,11 @@ export interface ResolvedConfig {
   attributeCap: number;
   instrumentations: InstrumentationName[];
   flushOnExit: boolean;
+  summary: boolean;
+  summaryHost: string;
+  summaryPort: number;
+  summaryCorsOrigins: string[];
+  windowSize: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -100,7 +115,20 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
   const instrumentations =
     instrumentationsRaw === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
 
+  const summaryRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_ENABLED');
+  const corsRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_CORS_ORIGINS');
+  const summaryCorsOrigins = options.summaryCorsOrigins ?? (corsRaw === undefined ? [] : corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== ''));
+  for (const origin of summaryCorsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('AGENTMETER_SUMMARY_CORS_ORIGINS', summaryCorsOrigins.join(','), 'comma-separated origins like https://ops.example.com (scheme and host, no path)');
+    }
+  }
   return {
+    summary: options.summary ?? (summaryRaw === undefined ? false : parseBoolean('AGENTMETER_SUMMARY_ENABLED', summaryRaw)),
+    summaryHost: options.summaryHost ?? nonEmpty(env, 'AGENTMETER_SUMMARY_HOST') ?? '127.0.0.1',
+    summaryPort: parseInteger('AGENTMETER_SUMMARY_PORT', options.summaryPort ?? nonEmpty(env, 'AGENTMETER_SUMMARY_PORT') ?? 9109, 0, 65535),
+    summaryCorsOrigins,
+    windowSize: parseInteger('AGENTMETER_WINDOW_SIZE', options.windowSize ?? nonEmpty(env, 'AGENTMETER_WINDOW_SIZE') ?? 1000, 1, 1_000_000),
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
     metricsExporters,

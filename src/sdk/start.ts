@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { PrometheusEndpoint } from '../exporters/prometheus/exporter';
 import { KafkaMetricExporter } from '../exporters/kafka/exporter';
+import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { setBuildInfo, setHealth } from '../record/system';
@@ -27,6 +28,8 @@ export interface AgentmeterHandle {
   readonly config: ResolvedConfig;
   /** The scrape URL when the Prometheus exporter is on (real port once `ready()` resolved). */
   readonly prometheusUrl: string | undefined;
+  /** The summary server's base URL when it is on (after `ready()`), e.g. `http://127.0.0.1:9109`. */
+  readonly summaryUrl: string | undefined;
   /** Resolves when every endpoint listens; rejects if one cannot (the app keeps running). */
   ready(): Promise<void>;
   /** Pushes pending data now (otlp/console). */
@@ -103,6 +106,16 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   sdk.start();
   setBuildInfo(serviceVersion());
   setHealth('healthy');
+  let summary: SummaryServer | undefined;
+  const summaryReady = config.summary
+    ? startSummaryServer({ host: config.summaryHost, port: config.summaryPort, corsOrigins: config.summaryCorsOrigins, windowSize: config.windowSize }).then(
+        (server) => {
+          summary = server;
+        },
+      )
+    : Promise.resolve();
+  // Reported through ready(); never an unhandled rejection in the host.
+  summaryReady.catch((err: unknown) => diag.error(`agentmeter: summary server failed to listen on ${config.summaryHost}:${config.summaryPort}`, err));
 
   let stopped: Promise<void> | undefined;
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
@@ -111,14 +124,20 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     get prometheusUrl() {
       return prometheus?.url;
     },
-    ready: () => prometheus?.ready() ?? Promise.resolve(),
+    get summaryUrl() {
+      return summary?.url;
+    },
+    ready: async () => {
+      await Promise.all([prometheus?.ready(), summaryReady]);
+    },
     forceFlush: async () => {
       await Promise.all(readers.map((r) => r.forceFlush()));
     },
     shutdown: () => {
       stopped ??= (async () => {
         uninstall();
-        await sdk.shutdown();
+        await summaryReady.catch(() => undefined);
+        await Promise.all([sdk.shutdown(), summary?.close()]);
         if (current === handle) current = undefined;
       })();
       return stopped;
@@ -132,6 +151,7 @@ function disabledHandle(config: ResolvedConfig): AgentmeterHandle {
   return {
     config,
     prometheusUrl: undefined,
+    summaryUrl: undefined,
     ready: () => Promise.resolve(),
     forceFlush: () => Promise.resolve(),
     shutdown: async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_LIST, METRICS } from '../../src/catalog';
 import { recordToolCall } from '../../src/record/tool';
@@ -9,6 +12,8 @@ import { recordPublish } from '../../src/record/publish';
 import { recordDbOperation, setDbPoolState } from '../../src/record/db';
 import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/record/system';
 import { collectScopeMetrics } from '../../src/store/producer';
+import { runJob } from '../../src/jobs/scope';
+import { setJobLogger } from '../../src/jobs/logger';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../src/record/exporter';
 import { prometheusMetricName } from '../../src/exporters/prometheus/naming';
 
@@ -35,7 +40,12 @@ describe('catalog shape', () => {
 });
 
 describe('every catalog instrument is emitted with exactly its declared attribute keys', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
+    setJobLogger({ info: () => {} });
+    // A job whose directory cannot exist (its parent is a file): its line fails to write and is counted.
+    const file = join(mkdtempSync(join(tmpdir(), 'agentmeter-')), 'a-file');
+    writeFileSync(file, '');
+    await runJob({ id: 'unwritable', dir: join(file, 'job') }, () => recordToolCall({ tool: 't', seconds: 0.1 }));
     const boom = Object.assign(new Error('x'), { code: 'E_TEST' });
     recordToolCall({ tool: 't', seconds: 0.1 });
     recordToolCall({ tool: 't', seconds: 0.1, error: boom });

@@ -14,6 +14,11 @@ describe('resolveConfig', () => {
       attributeCap: 100,
       instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime'],
       flushOnExit: false,
+      summary: false,
+      summaryHost: '127.0.0.1',
+      summaryPort: 9109,
+      summaryCorsOrigins: [],
+      windowSize: 1000,
     });
   });
 
@@ -65,6 +70,9 @@ describe('resolveConfig', () => {
     [{ OTEL_METRIC_EXPORT_INTERVAL: '0' }, 'AGM_ERR_CONFIG: OTEL_METRIC_EXPORT_INTERVAL="0" is not valid; allowed: an integer from 1 to 2147483647'],
     [{ AGENTMETER_ATTRIBUTE_CAP: '-5' }, 'AGM_ERR_CONFIG: AGENTMETER_ATTRIBUTE_CAP="-5" is not valid; allowed: an integer from 1 to 100000'],
     [{ AGENTMETER_ENABLED: 'yes' }, 'AGM_ERR_CONFIG: AGENTMETER_ENABLED="yes" is not valid; allowed: true, false, 1 or 0'],
+    [{ AGENTMETER_WINDOW_SIZE: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_WINDOW_SIZE="0" is not valid; allowed: an integer from 1 to 1000000'],
+    [{ AGENTMETER_SUMMARY_ENABLED: 'on' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_ENABLED="on" is not valid; allowed: true, false, 1 or 0'],
+    [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime'],
   ])('rejects %j with one clear message', (env, message) => {
     let error: unknown;

@@ -1,0 +1,106 @@
+/**
+ * The summary server (default 127.0.0.1:9109): `GET /metrics.json` and `GET /metrics` (the
+ * JSON summary), `GET /health`, `GET /` (the status page). Only GET; unknown query strings are
+ * ignored; responses never echo request data; CORS only for configured origins.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import { buildSummary } from './summary';
+import { STATUS_PAGE } from './status-page';
+import { DEFAULT_WINDOW_SIZE, toolWindows } from '../../store/windows';
+import { instruments } from '../../store/registry';
+
+/** Options of the summary server. */
+export interface SummaryServerOptions {
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; default 9109; 0 picks a free port. */
+  port?: number;
+  /** Origins allowed to read the endpoints cross-origin, e.g. `https://ops.example.com`; default none. */
+  corsOrigins?: string[];
+  /** Samples per tool for the percentiles; default 1000. */
+  windowSize?: number;
+}
+
+/** A running summary server. */
+export interface SummaryServer {
+  /** `http://host:port` (no trailing slash). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS, ...extra });
+  res.end(body);
+}
+
+function healthBody(): string {
+  const point = instruments.health.points.find((p) => p.value === 1);
+  const status = point === undefined ? 'unknown' : String(point.attributes['agent.health.status']);
+  return JSON.stringify({ status });
+}
+
+function handler(corsOrigins: readonly string[]) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const cors: Record<string, string> = {};
+    const origin = req.headers.origin;
+    if (origin !== undefined && corsOrigins.includes(origin)) {
+      cors['access-control-allow-origin'] = origin;
+      cors.vary = 'Origin';
+    }
+    if (req.method !== 'GET') {
+      send(res, 405, 'application/json', '{"error":"method not allowed"}', { allow: 'GET', ...cors });
+      return;
+    }
+    // Only the path matters; a query string is ignored, and nothing of the request is echoed.
+    const path = (req.url ?? '/').split('?', 1)[0];
+    try {
+      switch (path) {
+        case '/metrics.json':
+        case '/metrics':
+          send(res, 200, 'application/json; charset=utf-8', JSON.stringify(buildSummary()), cors);
+          return;
+        case '/health':
+          send(res, 200, 'application/json; charset=utf-8', healthBody(), cors);
+          return;
+        case '/':
+          send(res, 200, 'text/html; charset=utf-8', STATUS_PAGE, {
+            ...cors,
+            'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+          });
+          return;
+        default:
+          send(res, 404, 'application/json', '{"error":"not found"}', cors);
+      }
+    } catch (err) {
+      diag.error('agentmeter: summary request failed', err);
+      send(res, 500, 'application/json', '{"error":"internal error"}', cors);
+    }
+  };
+}
+
+/** Starts the summary server and turns on the per-tool windows; resolves once listening. */
+export function startSummaryServer(options: SummaryServerOptions = {}): Promise<SummaryServer> {
+  const host = options.host ?? '127.0.0.1';
+  toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
+  const server: Server = createServer(handler(options.corsOrigins ?? []));
+  // Never keeps the host process alive on its own.
+  server.unref();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port: options.port ?? 9109 }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : options.port;
+      resolve({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The status page served at `/`: one self-contained HTML document (no external assets) that
+ * fetches `/metrics.json` every 2 seconds and renders it as tables. Values are inserted with
+ * textContent only, so tool or cache names can never inject markup.
+ */
+export const STATUS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>agentmeter status</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1d2330; background: #f7f8fa; }
+  h1 { font-size: 20px; margin: 0 0 4px; }
+  h2 { font-size: 16px; margin: 24px 0 8px; }
+  #meta { color: #5b6474; }
+  table { border-collapse: collapse; background: #fff; min-width: 60%; }
+  th, td { padding: 6px 10px; border-bottom: 1px solid #e3e6eb; text-align: right; white-space: nowrap; }
+  th:first-child, td:first-child { text-align: left; }
+  th { background: #eef1f5; font-weight: 600; }
+  td.bad { color: #b3261e; font-weight: 600; }
+  .empty { color: #5b6474; font-style: italic; }
+  #error { color: #b3261e; }
+</style>
+</head>
+<body>
+<h1>agentmeter</h1>
+<div id="meta">loading…</div>
+<div id="error"></div>
+<h2>Tools</h2>
+<table id="tools"><thead><tr><th>tool</th><th>calls</th><th>failed</th><th>success rate</th><th>avg ms</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>errors</th></tr></thead><tbody></tbody></table>
+<h2>Caches</h2>
+<table id="caches"><thead><tr><th>cache</th><th>hits</th><th>misses</th><th>requests</th><th>hit rate</th><th>evictions</th><th>size rejections</th></tr></thead><tbody></tbody></table>
+<h2>Service</h2>
+<table id="system"><thead><tr><th>active sessions</th><th>concurrent requests</th><th>total requests</th><th>started</th><th>uptime s</th></tr></thead><tbody></tbody></table>
+<script>
+(function () {
+  var pct = function (v) { return v === null ? '–' : (v * 100).toFixed(1) + ' %'; };
+  var num = function (v) { return v === null || v === undefined ? '–' : String(v); };
+  function row(tbody, cells, badIndex) {
+    var tr = document.createElement('tr');
+    cells.forEach(function (c, i) {
+      var td = document.createElement('td');
+      td.textContent = c;
+      if (i === badIndex) td.className = 'bad';
+      tr.appendChild(td);
+    });
+    tbody.appendChild(tr);
+  }
+  function fill(id, entries, cols, toCells, bad) {
+    var tbody = document.querySelector('#' + id + ' tbody');
+    tbody.textContent = '';
+    if (entries.length === 0) {
+      var tr = document.createElement('tr'), td = document.createElement('td');
+      td.colSpan = cols; td.className = 'empty'; td.textContent = 'nothing recorded yet';
+      tr.appendChild(td); tbody.appendChild(tr); return;
+    }
+    entries.forEach(function (e) { row(tbody, toCells(e[0], e[1]), bad && bad(e[1]) ? 2 : -1); });
+  }
+  function render(s) {
+    document.getElementById('meta').textContent = (s.enabled ? 'recording' : 'disabled') + ' · updated ' + s.timestamp;
+    fill('tools', Object.entries(s.tool_metrics), 10, function (name, t) {
+      var errors = Object.entries(t.error_types).map(function (e) { return e[0] + ': ' + e[1]; }).join(', ');
+      return [name, num(t.total_calls), num(t.failed_calls), pct(t.success_rate), num(t.avg_latency_ms), num(t.p50_latency_ms),
+        num(t.p95_latency_ms), num(t.p99_latency_ms), num(t.max_latency_ms), errors || '–'];
+    }, function (t) { return t.failed_calls > 0; });
+    fill('caches', Object.entries(s.cache_metrics), 7, function (name, c) {
+      return [name, num(c.hits), num(c.misses), num(c.total_requests), pct(c.hit_rate), num(c.evictions), num(c.size_rejections)];
+    });
+    var m = s.system_metrics;
+    fill('system', [['', m]], 5, function (_, v) {
+      return [num(v.active_sessions), num(v.concurrent_requests), num(v.total_requests), v.start_time, num(v.uptime_seconds)];
+    });
+  }
+  function refresh() {
+    fetch('metrics.json', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (s) {
+      document.getElementById('error').textContent = '';
+      render(s);
+      document.body.setAttribute('data-updated', s.timestamp);
+    }).catch(function (e) { document.getElementById('error').textContent = 'cannot load metrics.json: ' + e; });
+  }
+  refresh();
+  setInterval(refresh, 2000);
+})();
+</script>
+</body>
+</html>
+`;
