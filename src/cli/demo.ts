@@ -105,10 +105,19 @@ export function summaryLines(): string[] {
 }
 
 /** Runs until SIGINT/SIGTERM; `durationMillis` stops it earlier (used by tests). */
-export async function runDemo(options: { port?: number; durationMillis?: number; summaryEveryMillis?: number } = {}): Promise<void> {
-  const handle = start({ prometheusPort: options.port, serviceName: 'agentmeter-demo', instrumentations: ['runtime'] });
+export async function runDemo(
+  options: { port?: number; summaryPort?: number; durationMillis?: number; summaryEveryMillis?: number } = {},
+): Promise<void> {
+  const handle = start({
+    prometheusPort: options.port,
+    serviceName: 'agentmeter-demo',
+    instrumentations: ['runtime'],
+    summary: true,
+    summaryPort: options.summaryPort,
+  });
   await handle.ready();
   console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
+  console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
   const session = trackSession();
   let running = true;
   const workers = Array.from({ length: 4 }, async () => {

@@ -7,7 +7,9 @@ import { PACKAGE_VERSION } from '../version';
 const USAGE = `usage: agentmeter <command>
 
 commands:
-  demo [--port N] [--seconds N]   run a simulated agent and serve its metrics (default port 9464)
+  demo [--port N] [--summary-port N] [--seconds N]
+                                  run a simulated agent; Prometheus metrics on port 9464, status page
+                                  and JSON summary on 9109 (0 picks free ports)
   version                         print the version
   help                            print this text`;
 
@@ -24,7 +26,7 @@ async function main(args: string[]): Promise<number> {
   switch (command) {
     case 'demo': {
       const seconds = numberFlag(rest, '--seconds');
-      await runDemo({ port: numberFlag(rest, '--port'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
+      await runDemo({ port: numberFlag(rest, '--port'), summaryPort: numberFlag(rest, '--summary-port'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
       return 0;
     }
     case 'version':
