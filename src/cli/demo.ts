@@ -106,7 +106,7 @@ export function summaryLines(): string[] {
 
 /** Runs until SIGINT/SIGTERM; `durationMillis` stops it earlier (used by tests). */
 export async function runDemo(
-  options: { port?: number; summaryPort?: number; durationMillis?: number; summaryEveryMillis?: number } = {},
+  options: { port?: number; summaryPort?: number; durationMillis?: number; summaryEveryMillis?: number; requests?: number } = {},
 ): Promise<void> {
   const handle = start({
     prometheusPort: options.port,
@@ -120,8 +120,11 @@ export async function runDemo(
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
   const session = trackSession();
   let running = true;
+  // --requests N: handle N requests, then keep serving the (now stable) numbers.
+  let budget = options.requests ?? Infinity;
   const workers = Array.from({ length: 4 }, async () => {
-    while (running) {
+    while (running && budget > 0) {
+      budget--;
       await handleRequest();
       await sleep(Math.random() * 50);
     }

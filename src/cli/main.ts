@@ -7,7 +7,7 @@ import { PACKAGE_VERSION } from '../version';
 const USAGE = `usage: agentmeter <command>
 
 commands:
-  demo [--port N] [--summary-port N] [--seconds N]
+  demo [--port N] [--summary-port N] [--seconds N] [--requests N]
                                   run a simulated agent; Prometheus metrics on port 9464, status page
                                   and JSON summary on 9109 (0 picks free ports)
   version                         print the version
@@ -26,7 +26,7 @@ async function main(args: string[]): Promise<number> {
   switch (command) {
     case 'demo': {
       const seconds = numberFlag(rest, '--seconds');
-      await runDemo({ port: numberFlag(rest, '--port'), summaryPort: numberFlag(rest, '--summary-port'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
+      await runDemo({ port: numberFlag(rest, '--port'), summaryPort: numberFlag(rest, '--summary-port'), requests: numberFlag(rest, '--requests'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
       return 0;
     }
     case 'version':

@@ -1,0 +1,79 @@
+// The status page, opened in headless Chromium (Debian's chromium driven by playwright-core),
+// shows the demo's tools and caches with the same numbers as /metrics.json. The screenshot is
+// saved to test-output/status-page.png for people to look at.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from '../infra/child';
+import { ensureChromium } from '../infra/chromium.mjs';
+
+let demo: ChildProcess;
+let browser: Browser;
+let summaryUrl: string;
+
+beforeAll(async () => {
+  const executablePath = await ensureChromium();
+  demo = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--port', '0', '--summary-port', '0', '--requests', '40'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  summaryUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo printed no status page URL: ${out}`)), 15000);
+    demo.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /status page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  // Wait until the 40 requests are done and the numbers stop moving.
+  let last = '';
+  for (let i = 0; i < 60; i++) {
+    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as { tool_metrics: unknown; cache_metrics: unknown };
+    const now = JSON.stringify([s.tool_metrics, s.cache_metrics]);
+    if (now === last && now !== '[{},{}]') break;
+    last = now;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+}, 600000);
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.kill('SIGINT');
+});
+
+function pct(v: number | null): string {
+  return v === null ? '–' : `${(v * 100).toFixed(1)} %`;
+}
+
+describe('status page in headless Chromium', () => {
+  it('shows every tool and cache with the numbers of /metrics.json, and saves a screenshot', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${summaryUrl}/`);
+    await page.waitForSelector('body[data-updated]');
+    const rows = async (id: string) =>
+      page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
+    const tools = await rows('tools');
+    const caches = await rows('caches');
+    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as {
+      tool_metrics: Record<string, { total_calls: number; failed_calls: number; success_rate: number | null; p50_latency_ms: number | null; p99_latency_ms: number | null }>;
+      cache_metrics: Record<string, { hits: number; misses: number; total_requests: number; hit_rate: number | null }>;
+    };
+    expect(tools.map((r) => r[0])).toEqual(Object.keys(s.tool_metrics));
+    expect(tools.length).toBeGreaterThanOrEqual(3);
+    for (const r of tools) {
+      const t = s.tool_metrics[r[0]!]!;
+      expect([r[1], r[2], r[3], r[5], r[7]]).toEqual([String(t.total_calls), String(t.failed_calls), pct(t.success_rate), String(t.p50_latency_ms), String(t.p99_latency_ms)]);
+    }
+    expect(caches.map((r) => r[0])).toEqual(['embeddings', 'tool_results']);
+    for (const r of caches) {
+      const c = s.cache_metrics[r[0]!]!;
+      expect(r.slice(1, 5)).toEqual([String(c.hits), String(c.misses), String(c.total_requests), pct(c.hit_rate)]);
+    }
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-output', 'status-page.png'), fullPage: true });
+  });
+});

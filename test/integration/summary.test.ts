@@ -1,0 +1,129 @@
+// The JSON summary endpoint of an app using the public API: exact numbers and percentiles,
+// agreement with the Prometheus endpoint (through a real Prometheus), and HTTP hygiene.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode, type RunningChild } from '../infra/child';
+import { addTarget, query, waitForQuery } from '../infra/prom';
+import { startSummaryServer, type SummaryServer } from '../../src/exporters/summary/server';
+
+let app: RunningChild;
+let summaryUrl: string;
+let removeTarget: () => void;
+
+beforeAll(async () => {
+  app = runNode(['test/fixtures/summary-app.cjs']);
+  const ready = await app.ready;
+  summaryUrl = ready.summary as string;
+  removeTarget = addTarget('summary', new URL(ready.prometheus as string).host);
+  await waitForQuery('up{test="summary"}', (r) => r.length === 1 && r[0]!.value[1] === '1');
+});
+afterAll(async () => {
+  removeTarget?.();
+  await app?.stop();
+});
+
+function raw(method: string, path: string, headers: Record<string, string> = {}, base = summaryUrl): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { method, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('GET /metrics.json', () => {
+  it('reports exact counts, rates and nearest-rank percentiles of the window', async () => {
+    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as Record<string, any>;
+    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics']);
+    expect(s.enabled).toBe(true);
+    expect(s.tool_metrics.search).toEqual({
+      total_calls: 20,
+      successful_calls: 18,
+      failed_calls: 2,
+      success_rate: 0.9,
+      avg_latency_ms: 10.5,
+      p50_latency_ms: 10,
+      p95_latency_ms: 19,
+      p99_latency_ms: 20,
+      min_latency_ms: 1,
+      max_latency_ms: 20,
+      error_types: { TimeoutError: 2 },
+    });
+    expect(s.tool_metrics.calc).toMatchObject({ total_calls: 3, failed_calls: 0, success_rate: 1, p50_latency_ms: 2 });
+    expect(s.cache_metrics.embeddings).toEqual({ hits: 7, misses: 3, total_requests: 10, hit_rate: 0.7, evictions: 2, size_rejections: 1 });
+    expect(s.system_metrics).toMatchObject({ active_sessions: 1, concurrent_requests: 1, total_requests: 2 });
+    expect(Date.parse(s.system_metrics.start_time)).toBeLessThanOrEqual(Date.now());
+    expect(s.system_metrics.uptime_seconds).toBeGreaterThan(0);
+  });
+
+  it('agrees with what Prometheus scraped from the same process', async () => {
+    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as Record<string, any>;
+    const sel = 'test="summary"';
+    const calls = await query(`sum by (gen_ai_tool_name) (gen_ai_execute_tool_duration_seconds_count{${sel}})`);
+    for (const sample of calls) expect(s.tool_metrics[sample.metric.gen_ai_tool_name!].total_calls).toBe(Number(sample.value[1]));
+    const failed = await query(`sum(gen_ai_execute_tool_duration_seconds_count{${sel},gen_ai_tool_name="search",error_type!=""})`);
+    expect(s.tool_metrics.search.failed_calls).toBe(Number(failed[0]!.value[1]));
+    const avg = await query(`sum(gen_ai_execute_tool_duration_seconds_sum{${sel},gen_ai_tool_name="search"}) / sum(gen_ai_execute_tool_duration_seconds_count{${sel},gen_ai_tool_name="search"}) * 1000`);
+    expect(s.tool_metrics.search.avg_latency_ms).toBeCloseTo(Number(avg[0]!.value[1]), 9);
+    const hitRate = await query(`sum(agent_cache_requests_total{${sel},agent_cache_result="hit"}) / sum(agent_cache_requests_total{${sel}})`);
+    expect(s.cache_metrics.embeddings.hit_rate).toBe(Number(hitRate[0]!.value[1]));
+    const sessions = await query(`agent_sessions_active{${sel}}`);
+    expect(s.system_metrics.active_sessions).toBe(Number(sessions[0]!.value[1]));
+  });
+});
+
+describe('HTTP behaviour', () => {
+  it('binds to 127.0.0.1 by default', () => {
+    expect(new URL(summaryUrl).hostname).toBe('127.0.0.1');
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'])('refuses %s with 405 and Allow: GET', async (method) => {
+    const res = await raw(method, '/metrics.json');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET');
+    if (method !== 'HEAD') expect(res.body).toBe('{"error":"method not allowed"}');
+  });
+
+  it('ignores unknown query strings and never echoes request data', async () => {
+    const probe = 'zz<script>alert(1)</script>';
+    const res = await raw('GET', `/metrics.json?format=${encodeURIComponent(probe)}&x=1`, { 'x-probe': probe });
+    expect(res.status).toBe(200);
+    expect(Object.keys(JSON.parse(res.body) as object)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics']);
+    expect(res.body).not.toContain('zz');
+    const missing = await raw('GET', `/${encodeURIComponent(probe)}?q=${encodeURIComponent(probe)}`);
+    expect([missing.status, missing.body]).toEqual([404, '{"error":"not found"}']);
+  });
+
+  it('answers /health quickly, and serves the JSON on /metrics too', async () => {
+    const t = performance.now();
+    const res = await raw('GET', '/health');
+    expect(performance.now() - t).toBeLessThan(100);
+    expect([res.status, res.body]).toEqual([200, '{"status":"healthy"}']);
+    const metrics = await raw('GET', '/metrics');
+    expect(metrics.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('serves a self-contained status page', async () => {
+    const res = await raw('GET', '/');
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('sends CORS headers only for configured origins', async () => {
+    expect((await raw('GET', '/metrics.json', { origin: 'https://ops.example.com' })).headers['access-control-allow-origin']).toBeUndefined();
+    let server: SummaryServer | undefined;
+    try {
+      server = await startSummaryServer({ port: 0, corsOrigins: ['https://ops.example.com'] });
+      const allowed = await raw('GET', '/metrics.json', { origin: 'https://ops.example.com' }, server.url);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://ops.example.com');
+      const other = await raw('GET', '/metrics.json', { origin: 'https://evil.example' }, server.url);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await server?.close();
+    }
+  });
+});
