@@ -81,29 +81,20 @@ describe('Kafka → Collector → Prometheus', () => {
     expect(app.stderr()).toBe('');
   });
 
-  it('keeps every count when the broker is killed with SIGKILL mid-run and restarted', async () => {
-    const service = 'broker-crash-app';
-    const app = startApp(service, { APP_CALLS: '400', APP_BATCH: '10', APP_EVERY_MS: '50' });
+  it.each([
+    ['broker', 'kafka', 400],
+    ['Collector', 'collector', 300],
+  ] as const)('keeps every count when the %s is killed with SIGKILL mid-run and restarted', async (_what, name, total) => {
+    const service = `${name}-crash-app`;
+    const app = startApp(service, { APP_CALLS: String(total), APP_BATCH: '10', APP_EVERY_MS: '50' });
     await app.ready;
     await waitForQuery(calls(service), (r) => r.length === 1 && Number(r[0]!.value[1]) > 0);
-    const { infraDir } = kafkaService();
-    await killService(infraDir, 'kafka');
-    await new Promise((r) => setTimeout(r, 2500)); // the app keeps recording while the broker is gone
-    await restartService(infraDir, 'kafka');
-    await waitForValue(calls(service), 400, 90000);
+    const { infraDir } = name === 'kafka' ? kafkaService() : collectorService();
+    await killService(infraDir, name);
+    await new Promise((r) => setTimeout(r, 2500)); // the app keeps recording meanwhile
+    await restartService(infraDir, name);
+    await waitForValue(calls(service), total, 90000);
     expect(app.stderr()).toBe('');
-  });
-
-  it('keeps every count when the Collector is killed with SIGKILL mid-run and restarted', async () => {
-    const service = 'collector-crash-app';
-    const app = startApp(service, { APP_CALLS: '300', APP_BATCH: '10', APP_EVERY_MS: '50' });
-    await app.ready;
-    await waitForQuery(calls(service), (r) => r.length === 1 && Number(r[0]!.value[1]) > 0);
-    const { infraDir } = collectorService();
-    await killService(infraDir, 'collector');
-    await new Promise((r) => setTimeout(r, 2000));
-    await restartService(infraDir, 'collector');
-    await waitForValue(calls(service), 300, 90000);
   });
 
   it('starts and records with no broker running, then delivers once it comes up, counting the failures', async () => {

@@ -34,3 +34,13 @@ export function valueOf(name: string, attributes: Attributes = {}): number | und
 export function histogramOf(name: string, attributes: Attributes = {}): Histogram | undefined {
   return point(name, attributes)?.value as Histogram | undefined;
 }
+
+/** The error `fn` throws (fails the test when it returns). */
+export function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a throw');
+}

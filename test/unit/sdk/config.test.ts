@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../helpers';
 import { resolveConfig } from '../../../src/sdk/config';
 import { ConfigError } from '../../../src/errors';
 
@@ -75,12 +76,7 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime'],
   ])('rejects %j with one clear message', (env, message) => {
-    let error: unknown;
-    try {
-      resolveConfig({}, env);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => resolveConfig({}, env));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(message);
     expect((error as ConfigError).code).toBe('AGM_ERR_CONFIG');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../helpers';
 import { resolveKafkaOptions } from '../../../../src/exporters/kafka/options';
 import { ConfigError } from '../../../../src/errors';
 
@@ -61,12 +62,7 @@ describe('resolveKafkaOptions', () => {
     [{ AGENTMETER_KAFKA_MAX_MESSAGE_BYTES: '10' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_MAX_MESSAGE_BYTES="10" is not valid; allowed: an integer from 1024 to 104857600'],
     [{ AGENTMETER_KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_TLS_CA_FILE="/nonexistent/ca.pem" is not valid; allowed: a readable PEM file'],
   ])('rejects %j', (env, message) => {
-    let error: unknown;
-    try {
-      resolveKafkaOptions({}, env);
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => resolveKafkaOptions({}, env));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(message);
   });
