@@ -43,6 +43,7 @@ export type MetricDomain =
   | 'service'
   | 'self';
 
+import { SELF_METRICS } from './catalog-self';
 import {
   ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME,
   ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, ATTR_CACHE_NAME, ATTR_CACHE_RESULT, ATTR_CACHE_OPERATION,
@@ -50,13 +51,11 @@ import {
   ATTR_ROUTING_OUTCOME, ATTR_ACTION_TYPE, ATTR_ACTION_STATUS, ATTR_MESSAGING_SYSTEM,
   ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM, ATTR_DB_OPERATION,
   ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE, ATTR_HEALTH_STATUS,
-  ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, ATTR_DROP_REASON, ATTR_OVERFLOW_KEY,
-  ATTR_KAFKA_DROP_REASON, CACHE_RESULTS, CACHE_OPERATIONS, EVICTION_REASONS, ROUTING_OUTCOMES,
-  ACTION_STATUSES, TOKEN_TYPES, HEALTH_STATUSES, CONNECTION_STATES, BOOLEAN_VALUES,
-  DROP_REASONS, KAFKA_DROP_REASONS, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
+  ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, CACHE_RESULTS, CACHE_OPERATIONS,
+  EVICTION_REASONS, ROUTING_OUTCOMES, ACTION_STATUSES, TOKEN_TYPES, HEALTH_STATUSES,
+  CONNECTION_STATES, BOOLEAN_VALUES, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
   TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
-  ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, EXPORT_DURATION_BUCKETS,
-  MESSAGE_SIZE_BUCKETS,
+  ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
 } from './catalog-vocabulary';
 export {
   OVERFLOW_VALUE, ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME,
@@ -342,71 +341,7 @@ export const METRICS = {
     attributes: [],
     domain: 'service',
   },
-  dropped: {
-    name: 'agentmeter.dropped',
-    kind: 'counter',
-    unit: '{sample}',
-    description: 'Samples dropped or normalised by the guard, by reason.',
-    attributes: [{ key: ATTR_DROP_REASON, values: DROP_REASONS }],
-    domain: 'self',
-  },
-  attributeOverflow: {
-    name: 'agentmeter.attribute.overflow',
-    kind: 'counter',
-    unit: '{sample}',
-    description: 'Samples whose attribute value was replaced by "_other" after the cap was reached.',
-    attributes: [{ key: ATTR_OVERFLOW_KEY }],
-    domain: 'self',
-  },
-  jobWriteErrors: {
-    name: 'agentmeter.job.write_errors',
-    kind: 'counter',
-    unit: '{line}',
-    description: 'metrics.jsonl lines a job could not write, by error type.',
-    attributes: [{ key: ATTR_ERROR_TYPE }],
-    domain: 'self',
-  },
-  kafkaSentMessages: {
-    name: 'agentmeter.exporter.kafka.sent.messages',
-    kind: 'counter',
-    unit: '{message}',
-    description: 'OTLP messages the Kafka exporter published and the broker acknowledged.',
-    attributes: [],
-    domain: 'self',
-  },
-  kafkaSentBytes: {
-    name: 'agentmeter.exporter.kafka.sent.bytes',
-    kind: 'counter',
-    unit: 'By',
-    description: 'Bytes of OTLP protobuf (before compression) the broker acknowledged.',
-    attributes: [],
-    domain: 'self',
-  },
-  kafkaFailures: {
-    name: 'agentmeter.exporter.kafka.failures',
-    kind: 'counter',
-    unit: '{attempt}',
-    description: 'Failed publish attempts, by error type; retriable ones are retried with backoff.',
-    attributes: [{ key: ATTR_ERROR_TYPE }],
-    domain: 'self',
-  },
-  kafkaDropped: {
-    name: 'agentmeter.exporter.kafka.dropped',
-    kind: 'counter',
-    unit: '{message}',
-    description: 'Messages the Kafka exporter gave up on, by reason.',
-    attributes: [{ key: ATTR_KAFKA_DROP_REASON, values: KAFKA_DROP_REASONS }],
-    domain: 'self',
-  },
-  kafkaSendDuration: {
-    name: 'agentmeter.exporter.kafka.send.duration',
-    kind: 'histogram',
-    unit: 's',
-    description: 'Time from send to broker acknowledgement per message.',
-    buckets: EXPORT_DURATION_BUCKETS,
-    attributes: [],
-    domain: 'self',
-  },
+  ...SELF_METRICS,
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricId = keyof typeof METRICS;

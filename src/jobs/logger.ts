@@ -19,7 +19,7 @@ export function keyValueLine(event: string, fields: Record<string, unknown>): st
   return parts.join(' ');
 }
 
-/** Writes the key=value line to stdout, as `console.log` would. */
+/** Writes the key=value line to stdout (the default "console" logger). */
 export const consoleJobLogger: JobLogger = {
   info(_fields, message) {
     process.stdout.write(`${message}\n`);
