@@ -114,6 +114,11 @@ export class CardinalityGuard {
   }
 }
 
+/** `error.type` of an optional failure: "" (no failure) for undefined, null or false. */
+export function failureType(error: unknown): string {
+  return error === undefined || error === null || error === false ? '' : errorType(error);
+}
+
 /**
  * The `error.type` value for a failure: a string as given, else the error's `code` (e.g.
  * ECONNRESET), else its class name; "_OTHER" when nothing usable is found (semantic conventions).

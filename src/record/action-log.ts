@@ -1,5 +1,5 @@
 /** Action-log events: duration, count by agent/action/status, errors by type. */
-import { errorType } from '../attributes';
+import { failureType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
 
@@ -21,7 +21,8 @@ export const recordActionLog: (event: ActionLogEvent) => void = guarded('recordA
   const agent = guard.name(event.agent, 'agent');
   const action = guard.name(event.action, 'action');
   if (agent === undefined || action === undefined) return;
-  const failed = event.error !== undefined && event.error !== null && event.error !== false;
+  const type = failureType(event.error);
+  const failed = type !== '';
   const status = event.status ?? (failed ? 'failure' : 'success');
   if (event.seconds !== undefined) {
     const seconds = guard.measurement(event.seconds, 'action seconds');
@@ -30,6 +31,6 @@ export const recordActionLog: (event: ActionLogEvent) => void = guarded('recordA
   }
   instruments.actionLogEvents.get3(agent, action, status).add(1);
   if (failed || status === 'failure') {
-    instruments.actionLogErrors.get2(agent, failed ? errorType(event.error) : '_OTHER').add(1);
+    instruments.actionLogErrors.get2(agent, failed ? type : '_OTHER').add(1);
   }
 });

@@ -1,5 +1,5 @@
 /** DB operations for clients without an official instrumentation, and pool gauges. */
-import { errorType } from '../attributes';
+import { failureType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
 
@@ -24,7 +24,7 @@ export const recordDbOperation: (op: DbOperation) => void = guarded('recordDbOpe
   const operation = guard.name(op.operation, 'db operation');
   const table = guard.name(op.table, 'db table');
   if (system === undefined || operation === undefined || table === undefined) return;
-  const type = op.error === undefined || op.error === null || op.error === false ? '' : errorType(op.error);
+  const type = failureType(op.error);
   instruments.dbDuration.get4(system, operation, table, type).record(seconds);
 });
 

@@ -1,5 +1,5 @@
 /** LLM calls: `gen_ai.client.operation.duration` and `gen_ai.client.token.usage`. */
-import { errorType } from '../attributes';
+import { failureType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
 import { jobState, recordJobLlmCall } from '../jobs/scope';
@@ -31,7 +31,7 @@ export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (
   const provider = guard.name(call.provider, 'provider');
   const model = guard.name(call.model, 'model');
   if (operation === undefined || provider === undefined || model === undefined) return;
-  const type = call.error === undefined || call.error === null || call.error === false ? '' : errorType(call.error);
+  const type = failureType(call.error);
   instruments.llmDuration.get4(operation, provider, model, type).record(seconds);
   if (call.inputTokens !== undefined) {
     const tokens = guard.measurement(call.inputTokens, 'input tokens');

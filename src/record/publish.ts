@@ -1,5 +1,5 @@
 /** Event publishing: duration, messages sent (failures carry error.type), message bytes. */
-import { errorType } from '../attributes';
+import { failureType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
 
@@ -30,7 +30,7 @@ export const recordPublish: (event: PublishEvent) => void = guarded('recordPubli
   const topic = guard.name(event.topic, 'topic');
   const operation = guard.name(event.operation ?? 'send', 'messaging operation');
   if (system === undefined || topic === undefined || operation === undefined) return;
-  const type = event.error === undefined || event.error === null || event.error === false ? '' : errorType(event.error);
+  const type = failureType(event.error);
   instruments.publishDuration.get4(system, topic, operation, type).record(seconds);
   instruments.publishMessages.get4(system, topic, operation, type).add(messages);
   if (event.bytes !== undefined && messages > 0) {

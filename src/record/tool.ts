@@ -1,6 +1,6 @@
 /** Tool calls: `gen_ai.execute_tool.duration`, from which calls, failures and percentiles follow. */
 import { diag } from '@opentelemetry/api';
-import { errorType } from '../attributes';
+import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { guarded } from './guarded';
 import { toolWindows } from '../store/windows';
@@ -27,7 +27,7 @@ function record(toolName: unknown, seconds: unknown, error: unknown): void {
   if (value < 0) return;
   const tool = guard.name(toolName, 'tool');
   if (tool === undefined) return;
-  const type = error === undefined || error === null || error === false ? '' : errorType(error);
+  const type = failureType(error);
   const point = instruments.toolDuration.get2(tool, type);
   point.record(value);
   if (toolWindows.enabled) toolWindows.add(point.attributes[ATTR_TOOL_NAME] as string, value);
