@@ -117,8 +117,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
     clearTimeout(timer);
     this.stopping = true;
     this.wakeRetry?.();
-    const left = this.queue.reduce((n, q) => n + q.messages.length - q.next, 0);
-    recordKafkaDropped('shutdown', left);
+    recordKafkaDropped('shutdown', this.queuedMessages);
     this.queue.length = 0;
     await this.producer.disconnect().catch(() => undefined);
   }

@@ -104,7 +104,8 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
   if (!TOPIC.test(topicName) || topicName === '.' || topicName === '..') {
     throw new ConfigError(topic.name, topic.value, 'a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not "." or ".."');
   }
-  const acks = oneOf(pick(options.acks, env, 'AGENTMETER_KAFKA_ACKS').name, pick(options.acks, env, 'AGENTMETER_KAFKA_ACKS').value, ['all', '1', '0'], 'all');
+  const acksSetting = pick(options.acks, env, 'AGENTMETER_KAFKA_ACKS');
+  const acks = oneOf(acksSetting.name, acksSetting.value, ['all', '1', '0'], 'all');
   const mechanism = pick(options.saslMechanism, env, 'AGENTMETER_KAFKA_SASL_MECHANISM');
   let sasl: ResolvedKafkaOptions['sasl'];
   if (mechanism.value !== undefined) {
