@@ -12,7 +12,7 @@ import {
   trackSession,
 } from '../index';
 import { start } from '../sdk/start';
-import { collectScopeMetrics } from '../store/producer';
+import { buildSummary } from '../exporters/summary/summary';
 
 interface SimulatedTool {
   name: string;
@@ -74,32 +74,15 @@ async function handleRequest(): Promise<void> {
   }
 }
 
-/** One line per tool and cache from the store, as the endpoint would show them. */
+/** One line per tool and cache, from the same summary the JSON endpoint serves. */
 export function summaryLines(): string[] {
-  const metrics = collectScopeMetrics().metrics;
-  const lines: string[] = [];
-  const tools = new Map<string, { calls: number; failed: number; sum: number }>();
-  for (const p of metrics.find((m) => m.descriptor.name === 'gen_ai.execute_tool.duration')?.dataPoints ?? []) {
-    const name = String(p.attributes['gen_ai.tool.name']);
-    const value = p.value as { count: number; sum: number };
-    const entry = tools.get(name) ?? { calls: 0, failed: 0, sum: 0 };
-    entry.calls += value.count;
-    entry.sum += value.sum;
-    if (p.attributes['error.type'] !== undefined) entry.failed += value.count;
-    tools.set(name, entry);
-  }
-  for (const [name, t] of [...tools].sort()) {
-    lines.push(`  tool  ${name.padEnd(14)} calls ${String(t.calls).padStart(6)}  failed ${String(t.failed).padStart(4)}  avg ${((t.sum / t.calls) * 1000).toFixed(1).padStart(7)} ms`);
-  }
-  const caches = new Map<string, { hit: number; miss: number }>();
-  for (const p of metrics.find((m) => m.descriptor.name === 'agent.cache.requests')?.dataPoints ?? []) {
-    const name = String(p.attributes['agent.cache.name']);
-    const entry = caches.get(name) ?? { hit: 0, miss: 0 };
-    entry[p.attributes['agent.cache.result'] === 'hit' ? 'hit' : 'miss'] += p.value as number;
-    caches.set(name, entry);
-  }
-  for (const [name, c] of [...caches].sort()) {
-    lines.push(`  cache ${name.padEnd(14)} hit rate ${((100 * c.hit) / (c.hit + c.miss)).toFixed(1).padStart(5)} %  (${c.hit + c.miss} lookups)`);
+  const { tool_metrics: tools, cache_metrics: caches } = buildSummary();
+  const lines = Object.entries(tools).map(
+    ([name, t]) =>
+      `  tool  ${name.padEnd(14)} calls ${String(t.total_calls).padStart(6)}  failed ${String(t.failed_calls).padStart(4)}  avg ${(t.avg_latency_ms ?? 0).toFixed(1).padStart(7)} ms`,
+  );
+  for (const [name, c] of Object.entries(caches)) {
+    lines.push(`  cache ${name.padEnd(14)} hit rate ${(100 * (c.hit_rate ?? 0)).toFixed(1).padStart(5)} %  (${c.total_requests} lookups)`);
   }
   return lines;
 }
