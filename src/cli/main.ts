@@ -1,53 +1,62 @@
 #!/usr/bin/env node
-/** The `agentmeter` command: thin argument parsing over the library. */
-import { runDemo } from './demo';
-import { ConfigError } from '../errors';
+/** The `agentmeter` command: commander parses, each subcommand lives in its own file. */
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './demo';
 import { PACKAGE_VERSION } from '../version';
 
-const USAGE = `usage: agentmeter <command>
+/** Exit status for usage errors (unknown command or flag, bad value), as in most Unix tools. */
+const EXIT_USAGE = 2;
 
-commands:
-  demo [--port N] [--summary-port N] [--seconds N] [--requests N]
-                                  run a simulated agent; Prometheus metrics on port 9464, status page
-                                  and JSON summary on 9109 (0 picks free ports)
-  version                         print the version
-  help                            print this text`;
-
-function numberFlag(args: string[], flag: string): number | undefined {
-  const i = args.indexOf(flag);
-  if (i === -1) return undefined;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(flag, args[i + 1], 'a non-negative integer');
-  return value;
+export function buildProgram(): Command {
+  const program = new Command('agentmeter')
+    .description('OpenTelemetry metrics for AI-agent and MCP tool servers')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
+    .helpCommand('help [command]', 'print usage of a command');
+  program.addCommand(demoCommand());
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => console.log(PACKAGE_VERSION));
+  // Every command reports a usage error the same way: one line naming it, then one hint.
+  for (const command of [program, ...program.commands]) {
+    const hint = `(run "${command === program ? 'agentmeter' : `agentmeter ${command.name()}`} --help" for usage)`;
+    command
+      .helpOption('-h, --help', 'print usage')
+      .showSuggestionAfterError(true)
+      .configureOutput({
+        outputError: (text, write) => {
+          const message = text.trimEnd().replace(/^error: /, 'agentmeter: ');
+          write(message.includes('\n(Did you mean') ? `${message}\n` : `${message}\n${hint}\n`);
+        },
+      })
+      .exitOverride();
+  }
+  return program;
 }
 
-async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  switch (command) {
-    case 'demo': {
-      const seconds = numberFlag(rest, '--seconds');
-      await runDemo({ port: numberFlag(rest, '--port'), summaryPort: numberFlag(rest, '--summary-port'), requests: numberFlag(rest, '--requests'), durationMillis: seconds === undefined ? undefined : seconds * 1000 });
-      return 0;
-    }
-    case 'version':
-      console.log(PACKAGE_VERSION);
-      return 0;
-    case 'help':
-    case undefined:
-      console.log(USAGE);
-      return 0;
-    default:
-      console.error(`agentmeter: unknown command "${command}"\n${USAGE}`);
-      return 2;
+/** `agentmeter | head` must end quietly, not with an unhandled EPIPE. */
+function exitQuietlyOnEpipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnEpipe();
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    // exitOverride turns help, version and usage errors into throws; commander has printed them.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    console.error(`agentmeter: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`agentmeter: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+  });
+}

@@ -9,7 +9,10 @@ export default async function setup(project) {
   const dir = process.env.AGENTMETER_INFRA_DIR
     ? resolve(process.env.AGENTMETER_INFRA_DIR)
     : mkdtempSync(join(tmpdir(), 'agentmeter-it-'));
-  const { services, started } = await up(dir);
+  // AGENTMETER_INFRA_SERVICES=prometheus,kafka (or none) starts only those, for runs that pick
+  // tests needing fewer services (the oldest-Node subset in .ci/run).
+  const only = process.env.AGENTMETER_INFRA_SERVICES?.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  const { services, started } = await up(dir, only);
   project.provide('services', services);
   return async () => {
     await down(dir, started);
