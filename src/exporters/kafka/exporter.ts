@@ -19,6 +19,7 @@ import { CompressionTypes, Kafka, logLevel, type Producer, type SASLOptions } fr
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
 import { bytesPerPoint, encodeMetrics, resourceKey } from './encode';
+import { fixKafkaRequestQueue } from './request-queue-fix';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
 interface QueuedExport {
@@ -63,6 +64,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
   constructor(options: KafkaMetricExporterOptions = {}) {
     this.options = resolveKafkaOptions(options);
     const o = this.options;
+    fixKafkaRequestQueue();
     const kafka = new Kafka({
       clientId: o.clientId,
       brokers: o.brokers,
