@@ -1,6 +1,6 @@
 /** Caches: lookups by result, evictions, size rejections, operation duration, entries and bytes. */
-import { guard, instruments } from '../store/registry';
-import { guarded } from './guarded';
+import { guard, instruments, state } from '../store/registry';
+import { guarded, recordingFailed } from './guarded';
 
 /** One cache lookup. */
 export interface CacheLookup {
@@ -13,7 +13,17 @@ export interface CacheLookup {
 }
 
 /** Records one lookup in `agent.cache.requests` (and its duration, when given). */
-export const recordCacheLookup: (lookup: CacheLookup) => void = guarded('recordCacheLookup', (lookup) => {
+export function recordCacheLookup(lookup: CacheLookup): void {
+  if (!state.enabled) return;
+  // Its own function, not a guarded() closure, like recordToolCall: it is on the hot path.
+  try {
+    recordLookup(lookup);
+  } catch (err) {
+    recordingFailed('recordCacheLookup', err);
+  }
+}
+
+function recordLookup(lookup: CacheLookup): void {
   const cache = guard.name(lookup.cache, 'cache');
   if (cache === undefined) return;
   instruments.cacheRequests.get2(cache, lookup.hit === true ? 'hit' : 'miss').add(1);
@@ -21,7 +31,7 @@ export const recordCacheLookup: (lookup: CacheLookup) => void = guarded('recordC
     const seconds = guard.measurement(lookup.seconds, 'cache lookup seconds');
     if (seconds >= 0) instruments.cacheOperationDuration.get2(cache, 'get').record(seconds);
   }
-});
+}
 
 /** One or more evictions. */
 export interface CacheEviction {

@@ -8,7 +8,12 @@ export function guarded<A>(helper: string, body: (input: A) => void): (input: A)
     try {
       body(input);
     } catch (err) {
-      diag.error(`agentmeter: ${helper} failed; the sample was not recorded`, err);
+      recordingFailed(helper, err);
     }
   };
+}
+
+/** Reports a helper that failed (a bug or hostile input such as a throwing getter). */
+export function recordingFailed(helper: string, err: unknown): void {
+  diag.error(`agentmeter: ${helper} failed; the sample was not recorded`, err);
 }

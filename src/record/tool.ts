@@ -2,7 +2,7 @@
 import { diag } from '@opentelemetry/api';
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
-import { guarded } from './guarded';
+import { recordingFailed } from './guarded';
 import { toolWindows } from '../store/windows';
 import { ATTR_TOOL_NAME } from '../catalog';
 import { jobState, recordJobToolCall } from '../jobs/scope';
@@ -18,9 +18,19 @@ export interface ToolCall {
 }
 
 /** Records one tool call. Never throws; bad input is dropped and counted in `agentmeter.dropped`. */
-export const recordToolCall: (call: ToolCall) => void = guarded('recordToolCall', (call) =>
-  record(call.tool, call.seconds, call.error),
-);
+export function recordToolCall(call: ToolCall): void {
+  if (!state.enabled) return;
+  // A function of its own rather than a guarded() closure: one shared closure body calling
+  // every helper is a megamorphic call site V8 will not inline (bench/hot-path).
+  try {
+    record(call.tool, call.seconds, call.error);
+  } catch (err) {
+    recordingFailed('recordToolCall', err);
+  }
+}
+
+// Resolved once: the hot path then reads a module constant instead of walking the registry.
+const toolDuration = instruments.toolDuration;
 
 function record(toolName: unknown, seconds: unknown, error: unknown): void {
   const value = guard.measurement(seconds, 'tool call seconds');
@@ -28,7 +38,7 @@ function record(toolName: unknown, seconds: unknown, error: unknown): void {
   const tool = guard.name(toolName, 'tool');
   if (tool === undefined) return;
   const type = failureType(error);
-  const point = instruments.toolDuration.get2(tool, type);
+  const point = toolDuration.get2(tool, type);
   point.record(value);
   if (toolWindows.enabled) toolWindows.add(point.attributes[ATTR_TOOL_NAME] as string, value);
   if (jobState.active !== 0) recordJobToolCall(tool, value, type);

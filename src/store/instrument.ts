@@ -1,7 +1,9 @@
 /**
  * One catalog instrument and its series, found by nested maps keyed by attribute value in the
  * catalog's key order. A value already admitted by the guard resolves with one Map.get per key;
- * anything else takes the slow path through the guard.
+ * anything else takes the slow path through the guard. An absent optional value ("", e.g. no
+ * `error.type` on a successful call) is kept in a field beside the map rather than in it: most
+ * calls succeed, and a field load is measurably cheaper than a Map.get (bench/hot-path).
  */
 import type { Attributes } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
@@ -9,12 +11,24 @@ import type { MetricDefinition } from '../catalog';
 import type { CardinalityGuard } from '../attributes';
 import { HistogramPoint, ValuePoint, type Point } from './points';
 
-type Level<P> = Map<string, P | Level<P>>;
+class Level<P> extends Map<string, P | Level<P>> {
+  /** The child for the absent value "". */
+  absent: P | Level<P> | undefined = undefined;
+}
+
+function child<P>(level: Level<P>, value: string): P | Level<P> | undefined {
+  return value === '' ? level.absent : level.get(value);
+}
+
+function setChild<P>(level: Level<P>, value: string, node: P | Level<P>): void {
+  if (value === '') level.absent = node;
+  else level.set(value, node);
+}
 
 export class Instrument<P extends Point> {
   /** Every series, in creation order, for collection. */
   readonly points: P[] = [];
-  private readonly root: Level<P> = new Map();
+  private root: Level<P> = new Level();
   private single: P | undefined;
 
   constructor(
@@ -29,25 +43,25 @@ export class Instrument<P extends Point> {
   }
 
   get1(a: string): P {
-    const p = this.root.get(a) as P | undefined;
+    const p = child(this.root, a) as P | undefined;
     return p !== undefined ? p : this.slow([a]);
   }
 
   get2(a: string, b: string): P {
-    const l1 = this.root.get(a) as Level<P> | undefined;
+    const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
-      const p = l1.get(b) as P | undefined;
+      const p = child(l1, b) as P | undefined;
       if (p !== undefined) return p;
     }
     return this.slow([a, b]);
   }
 
   get3(a: string, b: string, c: string): P {
-    const l1 = this.root.get(a) as Level<P> | undefined;
+    const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
-      const l2 = l1.get(b) as Level<P> | undefined;
+      const l2 = child(l1, b) as Level<P> | undefined;
       if (l2 !== undefined) {
-        const p = l2.get(c) as P | undefined;
+        const p = child(l2, c) as P | undefined;
         if (p !== undefined) return p;
       }
     }
@@ -55,13 +69,13 @@ export class Instrument<P extends Point> {
   }
 
   get4(a: string, b: string, c: string, d: string): P {
-    const l1 = this.root.get(a) as Level<P> | undefined;
+    const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
-      const l2 = l1.get(b) as Level<P> | undefined;
+      const l2 = child(l1, b) as Level<P> | undefined;
       if (l2 !== undefined) {
-        const l3 = l2.get(c) as Level<P> | undefined;
+        const l3 = child(l2, c) as Level<P> | undefined;
         if (l3 !== undefined) {
-          const p = l3.get(d) as P | undefined;
+          const p = child(l3, d) as P | undefined;
           if (p !== undefined) return p;
         }
       }
@@ -72,7 +86,7 @@ export class Instrument<P extends Point> {
   /** Drops every series (used by tests and `resetMetrics`); admitted values stay admitted. */
   clear(): void {
     this.points.length = 0;
-    this.root.clear();
+    this.root = new Level();
     this.single = undefined;
   }
 
@@ -81,18 +95,18 @@ export class Instrument<P extends Point> {
     const values = raw.map((value, i) => this.guard.admit(rules[i]!, value));
     let level = this.root;
     for (let i = 0; i < values.length - 1; i++) {
-      let next = level.get(values[i]!) as Level<P> | undefined;
+      let next = child(level, values[i]!) as Level<P> | undefined;
       if (next === undefined) {
-        next = new Map();
-        level.set(values[i]!, next);
+        next = new Level();
+        setChild(level, values[i]!, next);
       }
       level = next;
     }
     const last = values[values.length - 1]!;
-    let point = level.get(last) as P | undefined;
+    let point = child(level, last) as P | undefined;
     if (point === undefined) {
       point = this.insert(values);
-      level.set(last, point);
+      setChild(level, last, point);
     }
     return point;
   }

@@ -6,7 +6,7 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 
 export class HistogramPoint {
   /** counts[i] holds values in (bounds[i-1], bounds[i]]; the last slot is (last bound, +Inf). */
-  readonly counts: number[];
+  readonly counts: Float64Array;
   sum = 0;
   count = 0;
   min = Infinity;
@@ -17,7 +17,7 @@ export class HistogramPoint {
     readonly bounds: readonly number[],
     readonly startTime: HrTime,
   ) {
-    this.counts = new Array<number>(bounds.length + 1).fill(0);
+    this.counts = new Float64Array(bounds.length + 1);
   }
 
   record(value: number): void {

@@ -56,8 +56,8 @@ class DeltaState {
 
   histogram(p: HistogramPoint, endTime: HrTime): DataPoint<Histogram> {
     const last = this.previous.get(p);
-    const counts = p.counts.map((c, i) => c - (last?.counts?.[i] ?? 0));
-    this.previous.set(p, { time: endTime, value: p.count, counts: p.counts.slice(), sum: p.sum });
+    const counts = Array.from(p.counts, (c, i) => c - (last?.counts?.[i] ?? 0));
+    this.previous.set(p, { time: endTime, value: p.count, counts: Array.from(p.counts), sum: p.sum });
     return {
       startTime: last?.time ?? p.startTime,
       endTime,
@@ -88,7 +88,7 @@ function histogramData(
           endTime,
           attributes: p.attributes,
           value: {
-            buckets: { boundaries: p.bounds as number[], counts: p.counts.slice() },
+            buckets: { boundaries: p.bounds as number[], counts: Array.from(p.counts) },
             sum: p.sum,
             count: p.count,
             min: p.count > 0 ? p.min : undefined,
