@@ -9,7 +9,7 @@ import { recordToolCall, timeToolCall } from '../../../src/record/tool';
 import { recordLlmCall } from '../../../src/record/llm';
 import { valueOf } from '../helpers';
 
-const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const JOB_DOC = readFileSync(new URL('../../../docs/summary-and-jobs.md', import.meta.url), 'utf8');
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const quiet: JobLogger = { info: () => {} };
 afterEach(() => setJobLogger(undefined));
@@ -89,7 +89,7 @@ describe('runJob', () => {
     expect(valueOf('agentmeter.job.write_errors', { 'error.type': 'ENOTDIR' })).toBe(before + 1);
   });
 
-  it('makes the README jq examples work on a job file', async () => {
+  it('makes the jq examples of docs/summary-and-jobs.md work on a job file', async () => {
     setJobLogger(quiet);
     const dir = mkdtempSync(join(tmpdir(), 'agentmeter-job-'));
     await runJob({ id: 'jq-job', dir }, () => {
@@ -97,7 +97,7 @@ describe('runJob', () => {
       recordToolCall({ tool: 'search', seconds: 0.1, error: 'TimeoutError' });
       recordLlmCall({ provider: 'openai', model: 'gpt-4o', seconds: 2, inputTokens: 1000, outputTokens: 200 });
     });
-    const examples = [...README.matchAll(/^jq (.+) metrics\.jsonl\n# → (.+)$/gm)];
+    const examples = [...JOB_DOC.matchAll(/^jq (.+) metrics\.jsonl\n# → (.+)$/gm)];
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const [, args, expected] of examples) {
       const out = execFileSync('bash', ['-c', `jq ${args} metrics.jsonl`], { cwd: dir, encoding: 'utf8' });
