@@ -1,6 +1,6 @@
 /**
- * The README's metric reference, rendered from the catalog. `npm run docs` writes it between
- * the markers; a unit test fails when the README drifts from this output.
+ * The metric reference (docs/metrics.md), rendered from the catalog. `npm run docs` writes it between
+ * the markers; a unit test fails when docs/metrics.md drifts from this output.
  */
 import { METRIC_LIST, type MetricDefinition } from './catalog';
 import { prometheusMetricName, prometheusLabelName, type PrometheusType } from './exporters/prometheus/naming';
