@@ -1,78 +1,14 @@
 /**
- * The demo's workload: a simulated agent (tools, caches, routing, LLM calls) instrumented with
- * the public helpers, served on the Prometheus endpoint, with a short live summary.
+ * The demo's workload: a simulated agent served over HTTP (so the official http instrumentation
+ * records it), driven by a few client loops, with sessions, cache sizes, connection-pool state
+ * and health set on a timer; an optional fault burst. Served on the Prometheus endpoint (and
+ * through Kafka when OTEL_METRICS_EXPORTER includes it), with a short live summary.
  */
-import {
-  recordCacheLookup,
-  recordLlmCall,
-  recordRouting,
-  setCacheSize,
-  timeToolCall,
-  trackRequest,
-  trackSession,
-} from '../index';
+import type { Server } from 'node:http';
+import { setCacheSize, setDbPoolState, setHealth, setJobLogger, trackRequest, trackSession } from '../index';
 import { start } from '../sdk/start';
 import { buildSummary } from '../exporters/summary/summary';
-
-interface SimulatedTool {
-  name: string;
-  medianMillis: number;
-  failureRate: number;
-  error: string;
-}
-
-const TOOLS: SimulatedTool[] = [
-  { name: 'web_search', medianMillis: 250, failureRate: 0.05, error: 'TimeoutError' },
-  { name: 'sql_query', medianMillis: 30, failureRate: 0.02, error: 'QueryError' },
-  { name: 'calculator', medianMillis: 2, failureRate: 0, error: 'Error' },
-  { name: 'send_email', medianMillis: 120, failureRate: 0.08, error: 'SmtpError' },
-];
-const AGENTS = ['billing', 'support', 'research'];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Log-normal latency around a median: most calls near it, a long tail. */
-const latency = (medianMillis: number): number => medianMillis * Math.exp(0.6 * gaussian());
-function gaussian(): number {
-  return Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
-}
-
-async function handleRequest(): Promise<void> {
-  const request = trackRequest();
-  try {
-    const cacheHit = Math.random() < 0.3;
-    const routeMillis = cacheHit ? 0.5 : latency(12);
-    await sleep(routeMillis);
-    recordRouting({
-      strategy: 'semantic',
-      agent: AGENTS[Math.floor(Math.random() * AGENTS.length)]!,
-      seconds: routeMillis / 1000,
-      candidates: 3 + Math.floor(Math.random() * 4),
-      confidence: 0.5 + Math.random() * 0.5,
-      cacheHit,
-      outcome: Math.random() < 0.05 ? 'fallback' : 'success',
-    });
-    const embeddingHit = Math.random() < 0.7;
-    recordCacheLookup({ cache: 'embeddings', hit: embeddingHit, seconds: embeddingHit ? 0.0002 : 0.004 });
-    recordCacheLookup({ cache: 'tool_results', hit: Math.random() < 0.4 });
-    const tool = TOOLS[Math.floor(Math.random() * TOOLS.length)]!;
-    await timeToolCall(tool.name, async () => {
-      await sleep(latency(tool.medianMillis));
-      if (Math.random() < tool.failureRate) throw Object.assign(new Error(`${tool.name} failed`), { name: tool.error });
-    }).catch(() => undefined);
-    const llmMillis = latency(800);
-    await sleep(llmMillis / 10); // a tenth of real time keeps the demo lively
-    recordLlmCall({
-      provider: 'openai',
-      model: 'gpt-4o',
-      seconds: llmMillis / 1000,
-      inputTokens: 500 + Math.floor(Math.random() * 2000),
-      outputTokens: 50 + Math.floor(Math.random() * 400),
-      error: Math.random() < 0.01 ? 'rate_limit_exceeded' : undefined,
-    });
-  } finally {
-    request.end();
-  }
-}
+import { Scenario, sleep } from './demo-scenario';
 
 /** One line per tool and cache, from the same summary the JSON endpoint serves. */
 export function summaryLines(): string[] {
@@ -99,35 +35,94 @@ export interface DemoOptions {
   summaryEveryMillis?: number;
   /** Simulated requests to handle before the workload stops (the endpoints keep serving). */
   requests?: number;
+  /** Inject a fault burst (tools failing and slow, caches flushed, ...); default off. */
+  faultBurst?: boolean;
+  /** Healthy traffic before the burst starts, in milliseconds; default 0. */
+  faultAfterMillis?: number;
+  /** Length of the burst, in milliseconds; default 600000 (10 minutes). */
+  faultMillis?: number;
+}
+
+/** `service.name`: OTEL_SERVICE_NAME when set (compose, tests), else `agentmeter-demo`. */
+function serviceName(): string {
+  const fromEnv = process.env.OTEL_SERVICE_NAME?.trim();
+  return fromEnv === undefined || fromEnv === '' ? 'agentmeter-demo' : fromEnv;
+}
+
+/** The agent's HTTP API, on a free loopback port. */
+async function listen(scenario: Scenario): Promise<{ server: Server; url: string }> {
+  // Required here, after start(): the http instrumentation patches the module when it is
+  // required, as for an app started with --require agentmeter/register.
+  const http = require('node:http') as typeof import('node:http');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const request = trackRequest();
+    scenario.handle().then(
+      (status) => {
+        res.statusCode = status;
+        res.end(status === 200 ? 'ok' : 'tool failed');
+      },
+      () => {
+        res.statusCode = 500;
+        res.end('error');
+      },
+    ).finally(() => request.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { server, url: `http://127.0.0.1:${port}/v1/agent` };
 }
 
 /** Runs until SIGINT/SIGTERM; `durationMillis` stops it earlier (used by tests). */
 export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const handle = start({
     prometheusPort: options.port,
-    serviceName: 'agentmeter-demo',
-    instrumentations: ['runtime'],
+    serviceName: serviceName(),
+    instrumentations: ['runtime', 'http'],
     summary: true,
     summaryPort: options.summaryPort,
   });
   await handle.ready();
+  setJobLogger({ info() {} }); // the fault burst's job records are for their write errors only
+  const began = Date.now();
+  const faultFrom = began + (options.faultAfterMillis ?? 0);
+  const faultTo = faultFrom + (options.faultMillis ?? 600000);
+  const faulty = (): boolean => options.faultBurst === true && Date.now() >= faultFrom && Date.now() < faultTo;
+  const scenario = new Scenario(faulty);
+  const api = await listen(scenario);
   console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
-  const session = trackSession();
+  if (options.faultBurst) {
+    console.log(`agentmeter demo: fault burst from +${(faultFrom - began) / 1000} s for ${(faultTo - faultFrom) / 1000} s`);
+  }
   let running = true;
   // --requests N: handle N requests, then keep serving the (now stable) numbers.
   let budget = options.requests ?? Infinity;
-  const workers = Array.from({ length: 4 }, async () => {
+  const clients = Array.from({ length: 4 }, async () => {
     while (running && budget > 0) {
-      budget--;
-      await handleRequest();
-      await sleep(Math.random() * 50);
+      const session = trackSession();
+      for (let i = 0; i < 20 && running && budget > 0; i++) {
+        budget--;
+        await fetch(api.url, { method: 'POST' }).then((r) => r.arrayBuffer(), () => undefined);
+        await sleep(Math.random() * 50);
+      }
+      session.end();
     }
   });
   let size = 0;
-  const summary = setInterval(() => {
-    size = Math.min(10000, size + 37);
+  const state = (): void => {
+    const fault = faulty();
+    setHealth(fault ? 'unhealthy' : 'healthy');
+    size = fault ? 0 : Math.min(10000, size + 37);
     setCacheSize({ cache: 'embeddings', entries: size, bytes: size * 6144 });
+    setCacheSize({ cache: 'tool_results', entries: Math.floor(size / 4), bytes: size * 512 });
+    const used = fault ? 10 : 2 + Math.floor(Math.random() * 4);
+    setDbPoolState({ pool: 'primary', used, idle: 10 - used, max: 10 });
+  };
+  state();
+  const stateTimer = setInterval(state, 500);
+  const summary = setInterval(() => {
     console.log(`--- ${new Date().toISOString()}`);
     for (const line of summaryLines()) console.log(line);
   }, options.summaryEveryMillis ?? 5000);
@@ -139,10 +134,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   });
   running = false;
   clearInterval(summary);
-  await Promise.all(workers);
+  clearInterval(stateTimer);
+  await Promise.all(clients);
+  api.server.closeAllConnections(); // the clients' keep-alive sockets
+  await new Promise((resolve) => api.server.close(resolve));
   console.log(`--- final`);
   for (const line of summaryLines()) console.log(line);
-  session.end();
   await handle.shutdown();
   console.log('agentmeter demo: stopped');
 }

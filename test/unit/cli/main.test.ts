@@ -25,7 +25,7 @@ describe('agentmeter help and version', () => {
     expect(status).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Usage: agentmeter demo \[options\]\n/);
-    for (const flag of ['--port <n>', '--summary-port <n>', '--seconds <n>', '--requests <n>']) expect(stdout).toContain(flag);
+    for (const flag of ['--port <n>', '--summary-port <n>', '--seconds <n>', '--requests <n>', '--fault-burst', '--fault-after <s>', '--fault-seconds <s>']) expect(stdout).toContain(flag);
     expect(stdout).not.toContain('metrics at');
   });
 
@@ -46,6 +46,7 @@ describe('agentmeter usage errors: one line naming the problem, one hint, exit 2
     [['demo', '--seconds', '-1'], "agentmeter: option '--seconds <n>' argument '-1' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--requests', '2.5'], "agentmeter: option '--requests <n>' argument '2.5' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--seconds'], "agentmeter: option '--seconds <n>' argument missing\n(run \"agentmeter demo --help\" for usage)\n"],
+    [['demo', '--fault-seconds', 'x'], "agentmeter: option '--fault-seconds <s>' argument 'x' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', 'extra'], "agentmeter: too many arguments for 'demo'. Expected 0 arguments but got 1: extra.\n(run \"agentmeter demo --help\" for usage)\n"],
   ])('%j', (args, message) => {
     expect(agentmeter(...args)).toEqual({ status: 2, stdout: '', stderr: message });
