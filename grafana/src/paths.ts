@@ -1,0 +1,12 @@
+/** Repository paths of the generated files. */
+export const PATHS = {
+  dashboards: 'grafana/dashboards',
+  prometheusRules: 'grafana/rules/agentmeter.rules.yml',
+  promtoolTests: 'grafana/rules/agentmeter.rules.test.yml',
+  datasource: 'grafana/provisioning/datasources/agentmeter.yml',
+  dashboardProvider: 'grafana/provisioning/dashboards/agentmeter.yml',
+  grafanaRules: 'grafana/provisioning/alerting/agentmeter.yml',
+  dashboardsDoc: 'docs/dashboards.md',
+  alertsDoc: 'docs/alerts.md',
+  runbooksDoc: 'docs/runbooks.md',
+} as const;

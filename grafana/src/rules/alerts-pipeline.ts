@@ -1,0 +1,200 @@
+/** Alerts on the metrics themselves: freshness, scrape targets, drops, overflow, job records. */
+import { counter, gauge, L, PROMETHEUS_SERIES } from '../promql/names';
+import { match, promql, selector } from '../promql/expr';
+import type { MixinConfig } from '../config';
+import type { RecordingRules } from './recording';
+import { WINDOW } from './recording';
+import { counterInput, frozenGaugeInput, gaugeInput, TEST_MINUTES } from './promtool-series';
+import { FAULT_BURST, INSTANCE, JOB, type AlertSpec } from './alert-spec';
+
+export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpec[] {
+  const t = config.thresholds;
+  return [
+    {
+      name: 'AgentmeterPipelineStalled',
+      severity: 'critical',
+      for: '5m',
+      // Computed here rather than read from the recording rule: a recorded time() is one
+      // evaluation old by the time another group reads it.
+      expr: promql`${R.dataAge.expr} > ${t.dataAgeSeconds}`,
+      summary: 'No fresh metrics from {{ $labels.job }} for {{ $value | humanizeDuration }}',
+      description: `The newest data Prometheus holds for {{ $labels.job }} was collected {{ $value | humanizeDuration }} ago (threshold ${t.dataAgeSeconds} s): the export path (Kafka, Collector) has stalled, or every instance stopped.`,
+      panel: 'dataAge',
+      triggers: [{ by: 'process-killed', paths: ['collector'] }],
+      runbook: {
+        meaning: `No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
+        impact: 'Dashboards show stale numbers and every other alert for this job is blind.',
+        diagnose: [
+          'Pipeline health → "Kafka exporter failures" and "drops" on the direct endpoint of an instance: is the app failing to publish?',
+          'Is the broker up? Is the Collector consuming (its log, consumer-group lag on topic otlp_metrics)?',
+          'Pipeline health → "Collector scrape": is Prometheus still scraping the Collector?',
+          'If the job was scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m): silence the alert.',
+        ],
+        mitigate: ['Restore the broker or the Collector; the exporter retries and, with cumulative temporality, the totals heal once data flows.'],
+      },
+      firing: {
+        name: 'uptime frozen since minute 2',
+        series: [
+          gaugeInput(gauge('startTime'), { job: JOB, instance: INSTANCE }, 0),
+          frozenGaugeInput(gauge('uptime'), { job: JOB, instance: INSTANCE }, 60, 2),
+        ],
+        labels: { job: JOB },
+        value: '23m 0s',
+      },
+      silent: {
+        name: 'uptime advancing stays quiet',
+        series: [
+          gaugeInput(gauge('startTime'), { job: JOB, instance: INSTANCE }, 0),
+          counterInput(gauge('uptime'), { job: JOB, instance: INSTANCE }, 60),
+        ],
+      },
+    },
+    {
+      name: 'AgentmeterScrapeTargetDown',
+      severity: 'critical',
+      for: '5m',
+      expr: promql`(sum by (${L.job}) (${PROMETHEUS_SERIES.up}) == 0) and on (${L.job}) group by (${L.job}) (present_over_time(${gauge('buildInfo')}[1h])) or sum by (${L.job}) (${selector(PROMETHEUS_SERIES.up, match.eq(L.job, config.collectorJob))}) == 0`,
+      summary: 'Prometheus cannot scrape {{ $labels.job }}',
+      description: `Every scrape target of {{ $labels.job }} is down: either the agentmeter endpoint of a job that reported metrics within the last hour, or the Collector (job ${config.collectorJob}).`,
+      panel: 'scrapeUp',
+      // Direct path: the app's own target; Kafka path: the Collector's target.
+      triggers: [{ by: 'process-killed', paths: ['direct'] }, { by: 'collector-killed', paths: ['collector'] }],
+      runbook: {
+        meaning: 'All targets of the job fail their scrape (`up == 0`): no scrape progress at all.',
+        impact: 'No new data for the job; every other alert for it is blind.',
+        diagnose: [
+          'Prometheus → Status → Targets shows the scrape error (connection refused, timeout, 404).',
+          'Is the process running? Is the Prometheus endpoint bound to an address Prometheus can reach (OTEL_EXPORTER_PROMETHEUS_HOST defaults to 127.0.0.1)?',
+        ],
+        mitigate: ['Restart the process or the Collector; fix the bind address or the scrape configuration.'],
+      },
+      firing: {
+        name: 'the only target of a job that had agentmeter metrics is down',
+        series: [
+          gaugeInput(PROMETHEUS_SERIES.up, { job: JOB, instance: INSTANCE }, 0),
+          { series: `${gauge('buildInfo')}{job="${JOB}", instance="${INSTANCE}", ${L.serviceVersion}="1.4.2"}`, values: `1+0x5 _x${TEST_MINUTES - 6}` },
+        ],
+        labels: { job: JOB },
+        value: '0',
+      },
+      silent: {
+        name: 'an up target stays quiet',
+        series: [
+          gaugeInput(PROMETHEUS_SERIES.up, { job: JOB, instance: INSTANCE }, 1),
+          gaugeInput(gauge('buildInfo'), { job: JOB, instance: INSTANCE, [L.serviceVersion]: '1.4.2' }, 1),
+        ],
+      },
+    },
+    {
+      name: 'AgentmeterPipelineDropping',
+      severity: 'warning',
+      for: '1m',
+      expr: promql`sum by (${L.job}) (rate(${counter('kafkaDropped')}[${WINDOW}])) > 0`,
+      summary: '{{ $labels.job }} drops metrics messages',
+      description: 'The Kafka exporter of {{ $labels.job }} dropped {{ printf "%.2f" $value }} messages/s over the last 5 minutes (queue full, rejected, too large or at shutdown).',
+      panel: 'kafkaDrops',
+      triggers: [{ by: 'broker-killed', paths: ['direct'] }],
+      runbook: {
+        meaning: 'The Kafka metric exporter gave up on messages (`agentmeter_exporter_kafka_dropped_total` by reason).',
+        impact: 'With cumulative temporality (the default) the next message heals the totals; with delta temporality the data is lost.',
+        diagnose: [
+          'Watch this on the direct endpoint (scrape the app too, or read its /metrics): the drops happen while the Kafka path is down, and when the counter later reaches Prometheus through the Collector as a new series, rate() does not count its first value as an increase.',
+          'Pipeline health → "Kafka exporter drops by reason": `queue_full` = the broker was unreachable longer than the queue lasts; `too_large`/`rejected` = broker limits or authorisation.',
+          'Pipeline health → "Kafka exporter failures by error type" says why sends fail.',
+        ],
+        mitigate: ['Restore the broker; raise AGENTMETER_KAFKA_MAX_QUEUE for longer outages; raise message.max.bytes or lower AGENTMETER_KAFKA_MAX_MESSAGE_BYTES for size errors.'],
+      },
+      firing: {
+        name: 'six drops a minute',
+        series: [counterInput(counter('kafkaDropped'), { job: JOB, instance: INSTANCE, [L.kafkaDropReason]: 'queue_full' }, 6)],
+        labels: { job: JOB },
+        value: '0.10',
+      },
+      silent: {
+        name: 'an old drop count that no longer grows stays quiet',
+        series: [gaugeInput(counter('kafkaDropped'), { job: JOB, instance: INSTANCE, [L.kafkaDropReason]: 'queue_full' }, 3)],
+      },
+    },
+    {
+      name: 'AgentmeterAttributeOverflow',
+      severity: 'warning',
+      for: '10m',
+      expr: promql`sum by (${L.job}, ${L.overflowKey}) (rate(${counter('attributeOverflow')}[${WINDOW}])) > 0`,
+      summary: 'Attribute {{ $labels.' + L.overflowKey + ' }} of {{ $labels.job }} exceeds its cardinality cap',
+      description: `{{ printf "%.2f" $value }} samples/s of {{ $labels.job }} had their {{ $labels.${L.overflowKey} }} value replaced by "_other" because the key already has its cap of distinct values (AGENTMETER_ATTRIBUTE_CAP).`,
+      panel: 'attributeOverflow',
+      triggers: [FAULT_BURST],
+      runbook: {
+        meaning: 'A bounded-name attribute (tool, cache, agent, action, model, ...) received more distinct values than the cap; new values are recorded as `_other`.',
+        impact: 'Series for the new values are merged into `_other`: per-name panels and alerts miss them. Usually a bug: an id or user input passed as a name.',
+        diagnose: [
+          'Pipeline health → "Attribute overflow by key" names the key.',
+          'Look at that label\'s values in Prometheus: names containing ids, timestamps or query text are the bug.',
+        ],
+        mitigate: ['Pass a bounded name (put ids on spans with withToolSpan); raise AGENTMETER_ATTRIBUTE_CAP only for a genuinely larger set.'],
+      },
+      firing: {
+        name: 'one overflow a second',
+        series: [counterInput(counter('attributeOverflow'), { job: JOB, instance: INSTANCE, [L.overflowKey]: 'agent.action.type' }, 60)],
+        labels: { job: JOB, [L.overflowKey]: 'agent.action.type' },
+        value: '1.00',
+      },
+      silent: {
+        name: 'no new overflow stays quiet',
+        series: [gaugeInput(counter('attributeOverflow'), { job: JOB, instance: INSTANCE, [L.overflowKey]: 'agent.action.type' }, 40)],
+      },
+    },
+    {
+      name: 'AgentmeterSamplesDropped',
+      severity: 'info',
+      for: '10m',
+      expr: promql`sum by (${L.job}, ${L.dropReason}) (rate(${counter('dropped')}[${WINDOW}])) > 0`,
+      summary: '{{ $labels.job }} records invalid samples ({{ $labels.' + L.dropReason + ' }})',
+      description: `{{ printf "%.2f" $value }} samples/s recorded by {{ $labels.job }} were dropped or normalised by agentmeter's guard, reason {{ $labels.${L.dropReason} }}.`,
+      panel: 'droppedSamples',
+      triggers: [FAULT_BURST],
+      runbook: {
+        meaning: 'The application passes invalid values to the recording helpers (NaN or negative durations, missing names, unknown enum values).',
+        impact: 'Those samples are missing from the metrics; counts and latencies are understated.',
+        diagnose: ['Pipeline health → "Dropped samples by reason"; agentmeter logs one diag warning per reason with the helper name.'],
+        mitigate: ['Fix the call site (e.g. a timer that returns NaN).'],
+      },
+      firing: {
+        name: 'one NaN duration a second',
+        series: [counterInput(counter('dropped'), { job: JOB, instance: INSTANCE, [L.dropReason]: 'not_a_number' }, 60)],
+        labels: { job: JOB, [L.dropReason]: 'not_a_number' },
+        value: '1.00',
+      },
+      silent: {
+        name: 'no new drops stays quiet',
+        series: [gaugeInput(counter('dropped'), { job: JOB, instance: INSTANCE, [L.dropReason]: 'not_a_number' }, 2)],
+      },
+    },
+    {
+      name: 'AgentmeterJobWriteErrors',
+      severity: 'warning',
+      for: '5m',
+      expr: promql`sum by (${L.job}, ${L.errorType}) (rate(${counter('jobWriteErrors')}[${WINDOW}])) > 0`,
+      summary: '{{ $labels.job }} cannot write job records ({{ $labels.' + L.errorType + ' }})',
+      description: `{{ printf "%.2f" $value }} metrics.jsonl lines/s of {{ $labels.job }} could not be written, error {{ $labels.${L.errorType} }}.`,
+      panel: 'jobWriteErrors',
+      triggers: [FAULT_BURST],
+      runbook: {
+        meaning: 'runJob could not append to a job\'s metrics.jsonl (`agentmeter_job_write_errors_total` by error type).',
+        impact: 'Job records (per-job tool and LLM lines) are incomplete; the metrics themselves are unaffected.',
+        diagnose: ['The error type says why: ENOSPC (disk full), EACCES (permissions), ENOTDIR/ENOENT (bad path).'],
+        mitigate: ['Free disk space, fix permissions or the job directory.'],
+      },
+      firing: {
+        name: 'one failed line a second',
+        series: [counterInput(counter('jobWriteErrors'), { job: JOB, instance: INSTANCE, [L.errorType]: 'ENOTDIR' }, 60)],
+        labels: { job: JOB, [L.errorType]: 'ENOTDIR' },
+        value: '1.00',
+      },
+      silent: {
+        name: 'no new errors stays quiet',
+        series: [gaugeInput(counter('jobWriteErrors'), { job: JOB, instance: INSTANCE, [L.errorType]: 'ENOTDIR' }, 5)],
+      },
+    },
+  ];
+}

@@ -1,0 +1,86 @@
+/**
+ * The Prometheus rule file (for Prometheus, Mimir or Thanos rulers; Grafana lists these as
+ * data-source-managed rules) and its promtool unit tests.
+ */
+import type { MixinConfig } from '../config';
+import { orderedRecordingRules, recordingRules } from './recording';
+import { alertSpecs, annotations, forDuration, renderTemplate, type AlertSpec } from './alerts';
+import { TEST_MINUTES } from './promtool-series';
+
+export const RECORDING_GROUP = 'agentmeter.recording';
+export const ALERT_GROUP = 'agentmeter.alerts';
+
+export interface PrometheusRuleFile {
+  groups: Array<{
+    name: string;
+    interval?: string;
+    rules: Array<Record<string, unknown>>;
+  }>;
+}
+
+/** The rule groups: recording rules first (alerts read them), then alerts. */
+export function prometheusRules(config: MixinConfig): PrometheusRuleFile {
+  const interval = config.prometheusGroupInterval === undefined ? {} : { interval: config.prometheusGroupInterval };
+  return {
+    groups: [
+      {
+        name: RECORDING_GROUP,
+        ...interval,
+        rules: orderedRecordingRules(recordingRules(config)).map((r) => ({
+          record: r.name,
+          expr: r.expr.render('reference'),
+          ...(Object.keys(r.labels).length > 0 ? { labels: { ...r.labels } } : {}),
+        })),
+      },
+      {
+        name: ALERT_GROUP,
+        ...interval,
+        rules: alertSpecs(config).map((a) => ({
+          alert: a.name,
+          expr: a.expr.render('reference'),
+          for: forDuration(a, config),
+          labels: { severity: a.severity },
+          annotations: annotations(a, config),
+        })),
+      },
+    ],
+  };
+}
+
+/** When promtool evaluates each case: late enough for the longest `for:` to have passed. */
+export const EVAL_TIME = `${TEST_MINUTES - 5}m`;
+
+function expectedAlert(alert: AlertSpec, config: MixinConfig) {
+  const labels = { ...alert.firing.labels };
+  const rendered = annotations(alert, config);
+  return {
+    exp_labels: { severity: alert.severity, ...labels },
+    exp_annotations: {
+      summary: renderTemplate(rendered.summary!, labels, alert.firing.value!),
+      description: renderTemplate(rendered.description!, labels, alert.firing.value!),
+      runbook_url: rendered.runbook_url!,
+    },
+  };
+}
+
+/** promtool unit tests: every alert fires on its firing case and stays silent on its silent one. */
+export function promtoolTests(config: MixinConfig, ruleFile: string) {
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: '1m',
+    tests: alertSpecs(config).flatMap((alert) => [
+      {
+        name: `${alert.name} fires: ${alert.firing.name}`,
+        interval: '1m',
+        input_series: alert.firing.series.map((s) => ({ series: s.series, values: s.values })),
+        alert_rule_test: [{ eval_time: EVAL_TIME, alertname: alert.name, exp_alerts: [expectedAlert(alert, config)] }],
+      },
+      {
+        name: `${alert.name} stays silent: ${alert.silent.name}`,
+        interval: '1m',
+        input_series: alert.silent.series.map((s) => ({ series: s.series, values: s.values })),
+        alert_rule_test: [{ eval_time: EVAL_TIME, alertname: alert.name, exp_alerts: [] }],
+      },
+    ]),
+  };
+}
