@@ -1,12 +1,14 @@
 /**
  * `node --require agentmeter/register app.js`: starts agentmeter from the environment and
- * flushes on exit. A configuration error prints one line and the app runs without metrics.
+ * flushes on exit. A configuration error, or another OpenTelemetry SDK in the process, gets one
+ * line on stderr (never stdout: MCP stdio servers speak on it), and the app runs on.
  */
-import { start } from './start';
+import { startReporting } from './start';
 
+// The register hook has no caller to throw to or return to: stderr is its only voice.
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
 try {
-  start({ flushOnExit: true });
+  startReporting({ flushOnExit: true }, say);
 } catch (err) {
-  // The register hook has no caller to throw to: one line on stderr, then the app goes on.
-  process.stderr.write(`agentmeter: metrics disabled: ${err instanceof Error ? err.message : String(err)}\n`);
+  say(`agentmeter: metrics disabled: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -1,11 +1,10 @@
 /**
- * start() / shutdown(): one NodeSDK with agentmeter's producer on every reader, the official
- * instrumentations, and the chosen exporters.
+ * start() / shutdown(): agentmeter's producer on every reader of the chosen exporters, and the
+ * official instrumentations unless another OpenTelemetry SDK in the process runs them.
  */
 import { diag } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { detectResources, envDetector } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   ConsoleMetricExporter,
   PeriodicExportingMetricReader,
@@ -21,6 +20,8 @@ import { setBuildInfo, setHealth } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { createInstrumentations } from './instrumentations';
 import { flushOnExit } from './exit';
+import { detectOtherSdk, otherSdkNotice } from './coexist';
+import { startGlobalSdk, startPrivateProvider } from './provider';
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
@@ -59,9 +60,15 @@ function pushReader(exporter: PushMetricExporter, config: ResolvedConfig, tempor
 
 /**
  * Starts metrics from options and the environment (options win). Throws ConfigError on a bad
- * value; calling it again returns the running handle.
+ * value; calling it again returns the running handle. When another OpenTelemetry SDK shares the
+ * process, says what agentmeter did about it in one `diag.warn` line.
  */
 export function start(options: StartOptions = {}): AgentmeterHandle {
+  return startReporting(options, (line) => diag.warn(line));
+}
+
+/** start() with the line about another SDK sent to `report` (the register hook prints it). */
+export function startReporting(options: StartOptions, report: (line: string) => void): AgentmeterHandle {
   if (current !== undefined) {
     diag.warn('agentmeter: start() called again; returning the running instance');
     return current;
@@ -95,15 +102,19 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     }
   }
 
-  const sdk = new NodeSDK({
-    serviceName: config.serviceName,
-    metricReaders: readers,
-    instrumentations: createInstrumentations(config.instrumentations),
-    // A metrics package should not start exporting traces or logs unless asked to.
-    ...(process.env.OTEL_TRACES_EXPORTER ? {} : { spanProcessors: [] }),
-    ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
-  });
-  sdk.start();
+  // The first SDK in the process owns the API globals, and two copies of one instrumentation
+  // displace or double each other (coexist.ts): with another SDK, agentmeter runs none.
+  const other = detectOtherSdk();
+  const sdk =
+    other?.kind === 'registered'
+      ? startPrivateProvider(config.serviceName, readers)
+      : startGlobalSdk({
+          serviceName: config.serviceName,
+          readers,
+          instrumentations: other ? [] : createInstrumentations(config.instrumentations),
+          tracesAndLogs: other === undefined,
+        });
+  if (other) report(otherSdkNotice(other));
   setBuildInfo(serviceVersion());
   setHealth('healthy');
   let summary: SummaryServer | undefined;

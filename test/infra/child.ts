@@ -14,9 +14,9 @@ export interface RunningChild {
   stop: () => Promise<void>;
 }
 
-export function runNode(args: string[], env: Record<string, string> = {}, timeoutMillis = 20000): RunningChild {
+export function runNode(args: string[], env: Record<string, string> = {}, timeoutMillis = 20000, cwd = ROOT): RunningChild {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

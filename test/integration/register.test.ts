@@ -30,6 +30,8 @@ describe.each([
     expect(text).toMatch(/^target_info\{.*service_name="register-test"/m);
     expect(text).toContain('# TYPE nodejs_eventloop_utilization_ratio gauge');
     expect(text).toContain('agent_health_status{agent_health_status="healthy"');
+    // Nothing on the app's stderr: no deprecation warning from the ESM hook (DEP0205 on Node 26).
+    expect(app.stderr()).toBe('');
   });
 });
 

@@ -1,0 +1,59 @@
+// start() in a process another OpenTelemetry SDK may already have claimed: which API globals it
+// takes, which it gives back on shutdown, and what it says.
+import { context, diag, DiagLogLevel, logs, metrics, propagation, trace } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registeredGlobals } from '../../../src/sdk/coexist';
+import { start, type AgentmeterHandle } from '../../../src/sdk/start';
+import { recordToolCall } from '../../../src/record/tool';
+import { resetStore } from '../helpers';
+
+let handle: AgentmeterHandle | undefined;
+let other: MeterProvider | undefined;
+const warnings: string[] = [];
+diag.setLogger({ error() {}, warn: (m: string) => warnings.push(m), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+
+afterEach(async () => {
+  await handle?.shutdown();
+  await other?.shutdown();
+  handle = undefined;
+  other = undefined;
+  // Each test starts from an empty API registry.
+  for (const api of [metrics, trace, logs, context, propagation]) api.disable();
+  warnings.length = 0;
+  resetStore();
+});
+
+async function toolCallsServed(h: AgentmeterHandle): Promise<string | undefined> {
+  await h.ready();
+  const text = await (await fetch(h.prometheusUrl!)).text();
+  return text.split('\n').find((l) => l.startsWith('gen_ai_execute_tool_duration_seconds_count{'));
+}
+
+describe('start() as the only SDK', () => {
+  it('registers the MeterProvider but no LoggerProvider, and gives the MeterProvider back on shutdown', async () => {
+    handle = start({ prometheusPort: 0, instrumentations: [] });
+    expect(registeredGlobals()).toEqual(new Set(['context', 'propagation', 'metrics']));
+    expect(warnings).toEqual([]);
+    await handle.shutdown();
+    expect(registeredGlobals()).toEqual(new Set(['context', 'propagation']));
+  });
+});
+
+describe('start() after another SDK registered the MeterProvider', () => {
+  it('leaves the globals alone, says so once through diag, and still serves its own series', async () => {
+    other = new MeterProvider();
+    metrics.setGlobalMeterProvider(other);
+    handle = start({ prometheusPort: 0, instrumentations: ['http', 'runtime'] });
+    expect(metrics.getMeterProvider()).toBe(other);
+    expect(registeredGlobals()).toEqual(new Set(['metrics']));
+    expect(warnings).toEqual([
+      'agentmeter: another OpenTelemetry SDK registered the global MeterProvider first; agentmeter leaves the globals and ' +
+        "instrumentations to it and serves only its own metrics (add createMetricProducer() to that SDK's metric readers to export them there too)",
+    ]);
+    recordToolCall({ tool: 'web_search', seconds: 0.5 });
+    expect(await toolCallsServed(handle)).toMatch(/^gen_ai_execute_tool_duration_seconds_count\{gen_ai_tool_name="web_search",.*\} 1$/);
+    await handle.shutdown();
+    expect(metrics.getMeterProvider()).toBe(other);
+  });
+});
