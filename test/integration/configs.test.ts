@@ -8,11 +8,39 @@ import { parse } from 'yaml';
 import { ROOT } from '../infra/child';
 import { prometheus } from '../infra/prom';
 import { ensureCollector } from '../infra/collector.mjs';
+import { PATHS } from '../../grafana/src/paths';
+import { DEFAULT_CONFIG } from '../../grafana/src/config';
+import { DASHBOARDS_MOUNT, PROMETHEUS_URL, SCRAPE_INTERVAL } from '../../grafana/src/provisioning';
 
 const CONFIG_DIR = join(ROOT, 'collector-config');
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, { image: string; volumes?: string[]; environment?: Record<string, string>; command?: string[] }>;
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  profiles?: string[];
+  ports?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  command?: string[];
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+const prometheusConfig = parse(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8')) as {
+  global: { scrape_interval: string };
+  rule_files: string[];
+  scrape_configs: Array<{ job_name: string; honor_labels?: boolean; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: Array<{ names: string[]; port: number }> }>;
 };
+
+/** `source:target[:ro]` of a service's volumes, as [source, target]. */
+function mounts(service: ComposeService): Array<[string, string]> {
+  return (service.volumes ?? []).map((v) => {
+    const [source, target] = v.split(':');
+    return [source!, target!];
+  });
+}
+
+/** Prometheus' rule_files glob (only `*` is used) as a regular expression. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+}
 
 function envPlaceholders(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!).sort();
@@ -32,13 +60,73 @@ describe('collector-config', () => {
     const out = execFileSync(prometheus().promtool, ['check', 'config', join(CONFIG_DIR, 'prometheus.yml')], { encoding: 'utf8' });
     expect(out).toContain('SUCCESS');
   });
+
+  it('prometheus.yml names the Collector job the pipeline dashboard defaults to, and keeps its labels', () => {
+    const collector = prometheusConfig.scrape_configs.find((c) => c.job_name === DEFAULT_CONFIG.collectorJob);
+    expect(collector).toMatchObject({ honor_labels: true });
+  });
 });
 
 describe('docker-compose.yml', () => {
-  it('mounts files that exist in the repository', () => {
-    const mounts = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]!);
-    expect(mounts.length).toBeGreaterThan(0);
-    for (const source of mounts) expect(existsSync(join(ROOT, source)), source).toBe(true);
+  it('mounts files that exist in the repository, and builds from a Dockerfile that exists', () => {
+    const sources = Object.values(compose.services).flatMap((s) => mounts(s).map(([source]) => source));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(existsSync(join(ROOT, source)), source).toBe(true);
+    for (const [name, s] of Object.entries(compose.services).filter(([, x]) => x.build)) {
+      expect(existsSync(join(ROOT, s.build!.context, s.build!.dockerfile)), name).toBe(true);
+    }
+  });
+
+  it('pins every image tag, including the demo Dockerfile\'s base image', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (s.build) continue;
+      expect(s.image, name).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+$/);
+    }
+    const dockerfiles = new Set(Object.values(compose.services).filter((s) => s.build).map((s) => join(s.build!.context, s.build!.dockerfile)));
+    expect(dockerfiles.size).toBe(1);
+    for (const file of dockerfiles) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const from of text.match(/^FROM .*$/gm)!) expect(from).toMatch(/^FROM [a-z0-9./-]+:\d+\.\d+\.\d+[a-z0-9.-]*$/);
+      for (const copy of text.matchAll(/^COPY (.+) \S+$/gm)) for (const src of copy[1]!.split(' ')) expect(existsSync(join(ROOT, src)), src).toBe(true);
+    }
+  });
+
+  it('gives Prometheus the shipped config and the generated rule file where rule_files finds it', () => {
+    const m = new Map(mounts(compose.services.prometheus!).map(([source, target]) => [source, target]));
+    expect(m.get('./collector-config/prometheus.yml')).toBe('/etc/prometheus/prometheus.yml');
+    const rules = m.get(`./${PATHS.prometheusRules}`)!;
+    expect(prometheusConfig.rule_files.some((g) => globRegExp(g).test(rules)), rules).toBe(true);
+    // The promtool test file sits beside the rules and must not be loaded as a rule file.
+    expect(prometheusConfig.rule_files.some((g) => globRegExp(g).test(`/etc/prometheus/rules/${PATHS.promtoolTests.split('/').pop()}`))).toBe(false);
+  });
+
+  it('gives Grafana the generated provisioning and dashboards, anonymous viewers, and a data source pointing at the compose Prometheus', () => {
+    const grafana = compose.services.grafana!;
+    const m = new Map(mounts(grafana));
+    for (const kind of ['datasources', 'dashboards', 'alerting']) expect(m.get(`./grafana/provisioning/${kind}`)).toBe(`/etc/grafana/provisioning/${kind}`);
+    expect(m.get(`./${PATHS.dashboards}`)).toBe(DASHBOARDS_MOUNT);
+    expect(grafana.environment).toMatchObject({ GF_AUTH_ANONYMOUS_ENABLED: 'true', GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer' });
+    expect(grafana.ports).toEqual(['127.0.0.1:3000:3000']);
+    const home = grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
+    expect(existsSync(join(ROOT, PATHS.dashboards, home.slice(DASHBOARDS_MOUNT.length + 1))), home).toBe(true);
+    const [host, port] = new URL(PROMETHEUS_URL).host.split(':');
+    expect(compose.services[host!]).toBeDefined();
+    expect(compose.services[host!]!.ports).toContain(`127.0.0.1:${port}:${port}`);
+    expect(SCRAPE_INTERVAL).toBe(prometheusConfig.global.scrape_interval);
+  });
+
+  it('runs the demo through Kafka, a faulty replica under the "faults" profile and a directly scraped one under "direct"', () => {
+    const { demo, 'demo-faulty': faulty, 'demo-direct': direct } = compose.services;
+    const plaintext = /PLAINTEXT:\/\/([^,]+)/.exec(compose.services.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS!)![1];
+    for (const s of [demo!, faulty!]) expect(s.environment).toMatchObject({ OTEL_METRICS_EXPORTER: 'kafka', AGENTMETER_KAFKA_BROKERS: plaintext });
+    expect(demo!.profiles).toBeUndefined();
+    expect(faulty!.profiles).toEqual(['faults']);
+    expect(faulty!.command).toContain('--fault-burst');
+    expect(direct!.profiles).toEqual(['direct']);
+    expect(direct!.environment).toMatchObject({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0' });
+    const port = Number(direct!.command![direct!.command!.indexOf('--port') + 1]);
+    const job = prometheusConfig.scrape_configs.find((c) => c.dns_sd_configs?.[0]?.names.includes('demo-direct'));
+    expect(job?.dns_sd_configs?.[0]?.port).toBe(port);
   });
 
   it('gives the Collector every variable its config uses, and runs the pinned version', () => {
@@ -51,7 +139,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('binds published ports to 127.0.0.1 and has Prometheus scrape the Collector’s exporter port', () => {
-    for (const s of Object.values(compose.services)) for (const p of (s as { ports?: string[] }).ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
+    for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
     const port = compose.services.collector!.environment!.PROMETHEUS_EXPORTER_ENDPOINT!.split(':')[1];
     expect(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8')).toContain(`targets: ['collector:${port}']`);
   });
