@@ -91,7 +91,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const faulty = (): boolean => options.faultBurst === true && Date.now() >= faultFrom && Date.now() < faultTo;
   const scenario = new Scenario(faulty);
   const api = await listen(scenario);
-  console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
+  if (handle.prometheusUrl !== undefined) console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
+  else console.log(`agentmeter demo: exporting to ${handle.config.metricsExporters.join(', ')}  (Ctrl-C to stop)`);
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
   if (options.faultBurst) {
     console.log(`agentmeter demo: fault burst from +${(faultFrom - began) / 1000} s for ${(faultTo - faultFrom) / 1000} s`);
