@@ -15,36 +15,20 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { CompressionTypes, Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
+import { CompressionTypes, type Producer } from 'kafkajs';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
 import { bytesPerPoint, encodeMetrics, resourceKey } from './encode';
-import { fixKafkaRequestQueue } from './request-queue-fix';
+import { createKafkaClient, isPermanentKafkaError, kafkaErrorType } from './client';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
+
+export { kafkaErrorType };
 
 interface QueuedExport {
   key: string;
   messages: Uint8Array[];
   /** Index of the next message to send. */
   next: number;
-}
-
-// Errors that retrying cannot fix (kafkajs `type` names of Kafka protocol errors).
-const NON_RETRIABLE = new Set([
-  'MESSAGE_TOO_LARGE',
-  'RECORD_LIST_TOO_LARGE',
-  'INVALID_TOPIC_EXCEPTION',
-  'TOPIC_AUTHORIZATION_FAILED',
-  'INVALID_RECORD',
-  'UNSUPPORTED_COMPRESSION_TYPE',
-]);
-
-/** The error's Kafka protocol name (e.g. `LEADER_NOT_AVAILABLE`), else its class name. */
-export function kafkaErrorType(error: unknown): string {
-  const e = error as { type?: unknown; name?: unknown; cause?: unknown } | undefined;
-  if (typeof e?.type === 'string' && e.type !== '') return e.type;
-  if (typeof e?.name === 'string' && e.name !== '') return e.name;
-  return '_OTHER';
 }
 
 export class KafkaMetricExporter implements PushMetricExporter {
@@ -63,20 +47,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
   /** Validates options and the environment at once; throws ConfigError on a bad value. */
   constructor(options: KafkaMetricExporterOptions = {}) {
     this.options = resolveKafkaOptions(options);
-    const o = this.options;
-    fixKafkaRequestQueue();
-    const kafka = new Kafka({
-      clientId: o.clientId,
-      brokers: o.brokers,
-      ssl: o.tls === undefined ? false : o.tls.ca === undefined ? true : { ca: [o.tls.ca] },
-      sasl: o.sasl === undefined ? undefined : ({ mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions),
-      requestTimeout: o.requestTimeoutMillis,
-      connectionTimeout: Math.min(o.requestTimeoutMillis, 3000),
-      // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
-      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1000 },
-      logLevel: logLevel.ERROR,
-      logCreator: () => ({ namespace, log }) => diag.debug(`kafkajs ${namespace}: ${log.message}`),
-    });
+    // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
+    const kafka = createKafkaClient(this.options, 1);
     this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
@@ -176,7 +148,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
       } catch (err) {
         const type = kafkaErrorType(err);
         recordKafkaFailure(type);
-        if (NON_RETRIABLE.has(type)) {
+        if (isPermanentKafkaError(type)) {
           diag.error(`agentmeter: Kafka rejected a metrics message (${type}); it was dropped`);
           recordKafkaDropped('rejected', 1);
           if (++head.next === head.messages.length) this.queue.shift();

@@ -1,0 +1,50 @@
+/**
+ * The kafkajs client built from resolved options, shared by the metric exporter and the
+ * routing-event publisher and writer so both use the same brokers, SASL, TLS and timeouts.
+ */
+import { diag } from '@opentelemetry/api';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { fixKafkaRequestQueue } from './request-queue-fix';
+import type { ResolvedKafkaOptions } from './options';
+
+// Errors that retrying cannot fix (kafkajs `type` names of Kafka protocol errors).
+const NON_RETRIABLE = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'INVALID_RECORD',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+]);
+
+/** The error's Kafka protocol name (e.g. `LEADER_NOT_AVAILABLE`), else its class name. */
+export function kafkaErrorType(error: unknown): string {
+  const e = error as { type?: unknown; name?: unknown; cause?: unknown } | undefined;
+  if (typeof e?.type === 'string' && e.type !== '') return e.type;
+  if (typeof e?.name === 'string' && e.name !== '') return e.name;
+  return '_OTHER';
+}
+
+/** True when sending the same message again cannot succeed (too large, not authorised, ...). */
+export function isPermanentKafkaError(type: string): boolean {
+  return NON_RETRIABLE.has(type);
+}
+
+/**
+ * A kafkajs client. `retries` is kafkajs's own retry count per operation: callers with their own
+ * retry loop keep it at 1 so one attempt stays bounded; a consumer group wants more.
+ */
+export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1): Kafka {
+  fixKafkaRequestQueue();
+  return new Kafka({
+    clientId: o.clientId,
+    brokers: o.brokers,
+    ssl: o.tls === undefined ? false : o.tls.ca === undefined ? true : { ca: [o.tls.ca] },
+    sasl: o.sasl === undefined ? undefined : ({ mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions),
+    requestTimeout: o.requestTimeoutMillis,
+    connectionTimeout: Math.min(o.requestTimeoutMillis, 3000),
+    retry: { retries, initialRetryTime: 100, maxRetryTime: 1000 },
+    logLevel: logLevel.ERROR,
+    logCreator: () => ({ namespace, log }) => diag.debug(`kafkajs ${namespace}: ${log.message}`),
+  });
+}
