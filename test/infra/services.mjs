@@ -8,6 +8,7 @@ import { isAlive, stopProcess } from './process.mjs';
 import { startPrometheus } from './prometheus.mjs';
 import { startKafka, restartKafka } from './kafka.mjs';
 import { startCollector, restartCollector } from './collector.mjs';
+import { startPostgres, restartPostgres, stopPostgres } from './postgres.mjs';
 
 /** Topic and consumer group the shared Collector reads. */
 export const COLLECTOR_TOPIC = 'otlp_metrics';
@@ -34,7 +35,17 @@ const STARTERS = {
       KAFKA_TOPIC: COLLECTOR_TOPIC,
       KAFKA_GROUP_ID: 'agentmeter-test',
     }),
+  postgres: (dir) => startPostgres(join(dir, 'postgres')),
 };
+
+const RESTARTERS = { kafka: restartKafka, collector: restartCollector, postgres: restartPostgres };
+
+/** Stops one service: its own way when it has one (PostgreSQL: fast shutdown), then its temp files. */
+async function stopService(service) {
+  if (service?.stopSignal) await stopPostgres(service);
+  else await stopProcess(service?.pid);
+  if (service?.removeOnStop) rmSync(service.removeOnStop, { recursive: true, force: true });
+}
 
 /**
  * Starts the services (all, or those named in `only`) not already running under `dir`. Returns
@@ -63,7 +74,7 @@ export async function down(dir, names) {
   const services = readState(dir);
   if (!services) return;
   const stopping = names ?? Object.keys(services);
-  await Promise.all(stopping.map((name) => stopProcess(services[name]?.pid)));
+  await Promise.all(stopping.map((name) => stopService(services[name])));
   for (const name of stopping) delete services[name];
   if (Object.keys(services).length === 0) rmSync(stateFile(dir), { force: true });
   else writeState(dir, services);
@@ -78,8 +89,7 @@ export async function killService(dir, name) {
 /** Starts a killed service again with the same ports and data; returns its new record. */
 export async function restartService(dir, name) {
   const services = readState(dir);
-  const restart = name === 'kafka' ? restartKafka : restartCollector;
-  services[name] = { ...(await restart(services[name])), infraDir: dir };
+  services[name] = { ...(await RESTARTERS[name](services[name])), infraDir: dir };
   writeState(dir, services);
   return services[name];
 }
