@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   config: 'AGM_ERR_CONFIG',
   incompatibleDependency: 'AGM_ERR_INCOMPATIBLE_DEPENDENCY',
   export: 'AGM_ERR_EXPORT',
+  eventInvalid: 'AGM_ERR_EVENT_INVALID',
+  database: 'AGM_ERR_DATABASE',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -58,5 +60,48 @@ export class ExportError extends AgentmeterError {
   constructor(message: string, retriable: boolean, options?: { cause?: unknown }) {
     super(ERROR_CODES.export, message, options);
     this.retriable = retriable;
+  }
+}
+
+/** `=<value as JSON>`, cut after 100 characters so a 10 KB query does not flood a terminal. */
+function shownValue(value: unknown): string {
+  const json = value === undefined ? undefined : JSON.stringify(value);
+  if (json === undefined) return '';
+  if (json.length <= 120) return `=${json}`;
+  return `=${json.slice(0, 100)}…${typeof value === 'string' ? ` (${value.length} characters)` : ''}`;
+}
+
+/** A routing event breaks a rule of its JSON Schema; `field`, `rule` and `allowed` say which. */
+export class EventValidationError extends AgentmeterError {
+  override name = 'EventValidationError';
+  /** The event field, dotted for nested values, e.g. `routing_duration_ms`, `confidence_components.semantic`. */
+  readonly field: string;
+  /** The rejected value, as given (undefined when the field is missing). */
+  readonly value: unknown;
+  /** The rule it breaks, in the validator's words, e.g. `must be <= 999`. */
+  readonly rule: string;
+  /** What is allowed, from the schema's description of the field. */
+  readonly allowed: string;
+
+  constructor(field: string, value: unknown, rule: string, allowed: string) {
+    super(ERROR_CODES.eventInvalid, `${field}${shownValue(value)} is not valid: ${rule}${allowed ? `; allowed: ${allowed}` : ''}`);
+    this.field = field;
+    this.value = value;
+    this.rule = rule;
+    this.allowed = allowed;
+  }
+}
+
+/** PostgreSQL refused or could not be reached; `sqlState` is its SQLSTATE code when it answered. */
+export class DatabaseError extends AgentmeterError {
+  override name = 'DatabaseError';
+  readonly retriable: boolean;
+  /** The server's SQLSTATE, e.g. `23514` for a CHECK violation; undefined for connection failures. */
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, retriable: boolean, sqlState?: string, options?: { cause?: unknown }) {
+    super(ERROR_CODES.database, message, options);
+    this.retriable = retriable;
+    this.sqlState = sqlState;
   }
 }
