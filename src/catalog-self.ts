@@ -1,9 +1,14 @@
 /**
  * agentmeter's own instruments (dropped samples, attribute overflow, job writes, the Kafka
- * exporter), kept apart from the application catalog; catalog.ts spreads them into METRICS.
+ * exporter, the routing-event publisher and DB writer), kept apart from the application
+ * catalog; catalog.ts spreads them into METRICS.
  */
 import type { MetricDefinition } from './catalog';
-import { ATTR_DROP_REASON, ATTR_ERROR_TYPE, ATTR_KAFKA_DROP_REASON, ATTR_OVERFLOW_KEY, DROP_REASONS, EXPORT_DURATION_BUCKETS, KAFKA_DROP_REASONS } from './catalog-vocabulary';
+import {
+  ATTR_DB_WRITER_RESULT, ATTR_DEAD_LETTER_REASON, ATTR_DROP_REASON, ATTR_ERROR_TYPE, ATTR_EVENTS_DROP_REASON,
+  ATTR_KAFKA_DROP_REASON, ATTR_OVERFLOW_KEY, DB_WRITER_RESULTS, DEAD_LETTER_REASONS, DROP_REASONS,
+  EVENTS_DROP_REASONS, EXPORT_DURATION_BUCKETS, KAFKA_DROP_REASONS,
+} from './catalog-vocabulary';
 
 export const SELF_METRICS = {
   dropped: {
@@ -67,6 +72,96 @@ export const SELF_METRICS = {
     kind: 'histogram',
     unit: 's',
     description: 'Time from send to broker acknowledgement per message.',
+    buckets: EXPORT_DURATION_BUCKETS,
+    attributes: [],
+    domain: 'self',
+  },
+  eventsPublished: {
+    name: 'agentmeter.events.published',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Routing events the broker acknowledged.',
+    attributes: [],
+    domain: 'self',
+  },
+  eventsFailures: {
+    name: 'agentmeter.events.failures',
+    kind: 'counter',
+    unit: '{attempt}',
+    description: 'Failed routing-event publish attempts, by error type; retriable ones are retried with backoff.',
+    attributes: [{ key: ATTR_ERROR_TYPE }],
+    domain: 'self',
+  },
+  eventsDropped: {
+    name: 'agentmeter.events.dropped',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Routing events the publisher gave up on, by reason (queue full, invalid, rejected by the broker, shutdown).',
+    attributes: [{ key: ATTR_EVENTS_DROP_REASON, values: EVENTS_DROP_REASONS }],
+    domain: 'self',
+  },
+  eventsQueued: {
+    name: 'agentmeter.events.queued',
+    kind: 'updowncounter',
+    unit: '{event}',
+    description: 'Routing events waiting to be published, including those in flight.',
+    attributes: [],
+    domain: 'self',
+  },
+  eventsPublishDuration: {
+    name: 'agentmeter.events.publish.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from send to broker acknowledgement per batch of routing events.',
+    buckets: EXPORT_DURATION_BUCKETS,
+    attributes: [],
+    domain: 'self',
+  },
+  dbWriterRows: {
+    name: 'agentmeter.db_writer.rows',
+    kind: 'counter',
+    unit: '{row}',
+    description: 'Routing events the DB writer wrote, by result: inserted, or duplicate (already stored, skipped).',
+    attributes: [{ key: ATTR_DB_WRITER_RESULT, values: DB_WRITER_RESULTS }],
+    domain: 'self',
+  },
+  dbWriterBatches: {
+    name: 'agentmeter.db_writer.batches',
+    kind: 'counter',
+    unit: '{batch}',
+    description: 'Insert batches the DB writer committed (rows inserted, then offsets committed).',
+    attributes: [],
+    domain: 'self',
+  },
+  dbWriterLag: {
+    name: 'agentmeter.db_writer.lag',
+    kind: 'gauge',
+    unit: '{message}',
+    description: 'Messages on the topic not yet written, summed over the partitions the writer holds.',
+    attributes: [],
+    domain: 'self',
+  },
+  dbWriterDeadLetters: {
+    name: 'agentmeter.db_writer.dead_letters',
+    kind: 'counter',
+    unit: '{message}',
+    description: 'Messages sent to the dead-letter topic instead of the table, by reason.',
+    attributes: [{ key: ATTR_DEAD_LETTER_REASON, values: DEAD_LETTER_REASONS }],
+    domain: 'self',
+  },
+  dbWriterFailures: {
+    name: 'agentmeter.db_writer.failures',
+    kind: 'counter',
+    unit: '{attempt}',
+    description: 'Failed insert or commit attempts of the DB writer, by error type; retried with backoff.',
+    attributes: [{ key: ATTR_ERROR_TYPE }],
+    domain: 'self',
+  },
+  dbWriterInsertDuration: {
+    name: 'agentmeter.db_writer.insert.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of one batch insert into PostgreSQL.',
     buckets: EXPORT_DURATION_BUCKETS,
     attributes: [],
     domain: 'self',

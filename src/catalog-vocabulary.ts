@@ -38,6 +38,9 @@ export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
 export const ATTR_DROP_REASON = 'agentmeter.reason';
 export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
 export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
+export const ATTR_EVENTS_DROP_REASON = 'agentmeter.events.drop_reason';
+export const ATTR_DB_WRITER_RESULT = 'agentmeter.db_writer.result';
+export const ATTR_DEAD_LETTER_REASON = 'agentmeter.db_writer.dead_letter_reason';
 
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
 export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
@@ -62,6 +65,14 @@ export type DropReason = (typeof DROP_REASONS)[number];
 /** Why the Kafka exporter gave up on messages. */
 export const KAFKA_DROP_REASONS = ['queue_full', 'rejected', 'too_large', 'shutdown'] as const;
 export type KafkaDropReason = (typeof KAFKA_DROP_REASONS)[number];
+/** Why the routing-event publisher gave up on events. */
+export const EVENTS_DROP_REASONS = ['queue_full', 'invalid', 'rejected', 'shutdown'] as const;
+export type EventsDropReason = (typeof EVENTS_DROP_REASONS)[number];
+/** What an insert did with a row: stored, or already there (same event id, delivered again). */
+export const DB_WRITER_RESULTS = ['inserted', 'duplicate'] as const;
+/** Why the DB writer sent a message to the dead-letter topic. */
+export const DEAD_LETTER_REASONS = ['invalid_json', 'invalid_event', 'rejected_by_database'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 // Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
 /** GenAI operation duration advice (0.01 s .. 81.92 s). */
@@ -81,7 +92,7 @@ export const DB_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10
 export const CACHE_DURATION_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 ];
-/** Routing has a latency target (50 ms by default in the alert rules): a boundary sits on it. */
+/** Routing has a latency target (100 ms in the alert rules): a boundary sits on it. */
 export const ROUTING_DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];

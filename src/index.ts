@@ -15,6 +15,14 @@ export {
 export type { CacheLookup, CacheEviction, CacheOperation, CacheSize } from './record/cache';
 export { recordRouting } from './record/routing';
 export type { RoutingDecision } from './record/routing';
+export { createRoutingEvent, ROUTING_EVENT_SCHEMA_VERSION } from './events/event';
+export type { RoutingEvent, RoutingEventInput } from './events/event';
+export { validateRoutingEvent, routingEventSchema } from './events/validate';
+export { publishRoutingEvent, shutdownRoutingEvents } from './events/routing-events';
+export { RoutingEventPublisher } from './events/publisher';
+export type { PublishedRoutingEvent } from './events/publisher';
+export { DEFAULT_ROUTING_TOPIC } from './events/options';
+export type { RoutingEventPublisherOptions, KafkaConnectionOptions } from './events/options';
 export { recordLlmCall } from './record/llm';
 export type { LlmCall } from './record/llm';
 export { recordActionLog } from './record/action-log';
@@ -48,5 +56,13 @@ export { PrometheusSerializer } from './exporters/prometheus/serializer';
 export type { PrometheusSerializerOptions } from './exporters/prometheus/serializer';
 export { prometheusMetricName, prometheusLabelName } from './exporters/prometheus/naming';
 
-export { AgentmeterError, ConfigError, ExportError, IncompatibleDependencyError, ERROR_CODES } from './errors';
+export {
+  AgentmeterError,
+  ConfigError,
+  ExportError,
+  IncompatibleDependencyError,
+  EventValidationError,
+  DatabaseError,
+  ERROR_CODES,
+} from './errors';
 export type { ErrorCode } from './errors';

@@ -18,6 +18,20 @@ export interface RoutingDecision {
   confidence?: number;
   /** True when the decision came from a routing cache; default false. */
   cacheHit?: boolean;
+  /** The routed query text: with routing events on, a decision that has one is also published as an event. Never a metric label. */
+  query?: string;
+  /** UUID of the request, for the routing event; generated when absent. Never a metric label. */
+  correlationId?: string;
+  /** Named confidence scores (each 0 to 1) for the routing event, e.g. `{ semantic: 0.91 }`. */
+  confidenceComponents?: Record<string, number>;
+}
+
+// Set while routing events are on (src/events/); a domain never imports the event path itself.
+let decisionListener: ((decision: RoutingDecision) => void) | undefined;
+
+/** Installs (or with undefined removes) the one function that sees every recorded decision. */
+export function setRoutingDecisionListener(listener: ((decision: RoutingDecision) => void) | undefined): void {
+  decisionListener = listener;
 }
 
 export const recordRouting: (decision: RoutingDecision) => void = guarded('recordRouting', (d) => {
@@ -37,4 +51,5 @@ export const recordRouting: (decision: RoutingDecision) => void = guarded('recor
     const confidence = guard.measurement(d.confidence, 'routing confidence');
     if (confidence >= 0) instruments.routingConfidence.get1(strategy).record(confidence);
   }
+  decisionListener?.(d);
 });

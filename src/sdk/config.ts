@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
+import type { RoutingEventPublisherOptions } from '../events/options';
 
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
@@ -44,6 +45,12 @@ export interface StartOptions {
   kafka?: KafkaMetricExporterOptions;
   /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
   flushOnExit?: boolean;
+  /**
+   * Also publish every `recordRouting()` that carries a `query` as a routing event to Kafka
+   * (`AGENTMETER_ROUTING_EVENTS`); default false. An object turns them on with its options
+   * (topic, queue); the connection comes from `kafka` and `AGENTMETER_KAFKA_*`.
+   */
+  routingEvents?: boolean | RoutingEventPublisherOptions;
 }
 
 export interface ResolvedConfig {
@@ -61,6 +68,7 @@ export interface ResolvedConfig {
   summaryPort: number;
   summaryCorsOrigins: string[];
   windowSize: number;
+  routingEvents: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -93,6 +101,11 @@ function parseList<T extends string>(name: string, raw: string | readonly string
     }
   }
   return [...new Set(items)] as T[];
+}
+
+function routingEventsFromEnv(env: Env): boolean {
+  const raw = nonEmpty(env, 'AGENTMETER_ROUTING_EVENTS');
+  return raw === undefined ? false : parseBoolean('AGENTMETER_ROUTING_EVENTS', raw);
 }
 
 /** Merges options over the environment and validates both; throws ConfigError on the first bad value. */
@@ -138,5 +151,6 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     attributeCap: parseInteger('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
     instrumentations,
     flushOnExit: options.flushOnExit ?? false,
+    routingEvents: options.routingEvents === undefined ? routingEventsFromEnv(env) : options.routingEvents !== false,
   };
 }

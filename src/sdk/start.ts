@@ -20,6 +20,7 @@ import { setBuildInfo, setHealth } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { createInstrumentations } from './instrumentations';
 import { flushOnExit } from './exit';
+import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-events';
 import { detectOtherSdk, otherSdkNotice } from './coexist';
 import { startGlobalSdk, startPrivateProvider } from './provider';
 
@@ -85,6 +86,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const readers: IMetricReader[] = [];
   // Built first: a bad Kafka setting throws before anything starts listening.
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
+  if (config.routingEvents) startRoutingEvents({ ...options.kafka, ...(typeof options.routingEvents === 'object' ? options.routingEvents : {}) }, config.serviceName);
   for (const name of config.metricsExporters) {
     if (name === 'prometheus') {
       prometheus = new PrometheusEndpoint({
@@ -148,6 +150,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
       stopped ??= (async () => {
         uninstall();
         await summaryReady.catch(() => undefined);
+        await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
         await Promise.all([sdk.shutdown(), summary?.close()]);
         if (current === handle) current = undefined;
       })();

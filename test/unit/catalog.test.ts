@@ -16,6 +16,10 @@ import { runJob } from '../../src/jobs/scope';
 import { setJobLogger } from '../../src/jobs/logger';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../src/record/exporter';
 import { prometheusMetricName } from '../../src/exporters/prometheus/naming';
+import {
+  recordDeadLetter, recordEventsDropped, recordEventsFailure, recordEventsPublished, recordEventsQueued,
+  recordWriterBatch, recordWriterFailure, recordWriterLag,
+} from '../../src/events/metrics';
 
 describe('catalog shape', () => {
   it.each(METRIC_LIST.map((m) => [m.name, m]))('%s is well formed', (_name, m) => {
@@ -70,6 +74,14 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordKafkaSent(1000, 0.004);
     recordKafkaFailure('LEADER_NOT_AVAILABLE');
     recordKafkaDropped('queue_full', 2);
+    recordEventsPublished(10, 0.003);
+    recordEventsFailure('LEADER_NOT_AVAILABLE');
+    recordEventsDropped('queue_full', 1);
+    recordEventsQueued(2);
+    recordWriterBatch(900, 100, 0.05);
+    recordWriterLag(42);
+    recordDeadLetter('invalid_json');
+    recordWriterFailure('57P01');
     recordToolCall({ tool: 't', seconds: -1 });
     recordToolCall({ tool: 't', seconds: 0 }); // fills no overflow yet
   });

@@ -20,7 +20,18 @@ describe('resolveConfig', () => {
       summaryPort: 9109,
       summaryCorsOrigins: [],
       windowSize: 1000,
+      routingEvents: false,
     });
+  });
+
+  it('turns routing events on from AGENTMETER_ROUTING_EVENTS or the option, the option first', () => {
+    expect(resolveConfig({}, { AGENTMETER_ROUTING_EVENTS: 'true' }).routingEvents).toBe(true);
+    expect(resolveConfig({}, { AGENTMETER_ROUTING_EVENTS: '0' }).routingEvents).toBe(false);
+    expect(resolveConfig({ routingEvents: { topic: 'routing' } }, { AGENTMETER_ROUTING_EVENTS: 'false' }).routingEvents).toBe(true);
+    expect(resolveConfig({ routingEvents: false }, { AGENTMETER_ROUTING_EVENTS: 'true' }).routingEvents).toBe(false);
+    expect(thrownBy(() => resolveConfig({}, { AGENTMETER_ROUTING_EVENTS: 'yes' })).message).toBe(
+      'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS="yes" is not valid; allowed: true, false, 1 or 0',
+    );
   });
 
   it('reads the standard OTel variables and AGENTMETER_* ones', () => {

@@ -1,0 +1,82 @@
+/**
+ * Options of the routing-event publisher and writer: the Kafka connection is the metric
+ * exporter's (same options and `AGENTMETER_KAFKA_*` variables, resolved by the same code);
+ * only the topic and the queue are their own.
+ */
+import { ConfigError } from '../errors';
+import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from '../exporters/kafka/options';
+
+/** Default topic of routing events. */
+export const DEFAULT_ROUTING_TOPIC = 'agent.routing.performance.v1';
+
+/** Kafka connection settings shared with `KafkaMetricExporter`. */
+export type KafkaConnectionOptions = Pick<
+  KafkaMetricExporterOptions,
+  | 'brokers'
+  | 'clientId'
+  | 'acks'
+  | 'compression'
+  | 'saslMechanism'
+  | 'saslUsername'
+  | 'saslPassword'
+  | 'tls'
+  | 'tlsCaFile'
+  | 'requestTimeoutMillis'
+  | 'initialRetryDelayMillis'
+  | 'maxRetryDelayMillis'
+>;
+
+/** Options of `RoutingEventPublisher`; each overrides its environment variable. */
+export interface RoutingEventPublisherOptions extends KafkaConnectionOptions {
+  /** Topic (`AGENTMETER_ROUTING_EVENTS_TOPIC`); default `agent.routing.performance.v1`. */
+  topic?: string;
+  /** Events waiting to be sent (`AGENTMETER_ROUTING_EVENTS_MAX_QUEUE`); default 10000. New events are dropped past that, and counted. */
+  maxQueuedEvents?: number;
+  /** Most events per Kafka request; default 500. */
+  maxBatchEvents?: number;
+}
+
+export interface ResolvedPublisherOptions {
+  kafka: ResolvedKafkaOptions;
+  maxQueuedEvents: number;
+  maxBatchEvents: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, value, `an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** The Kafka settings with the events topic; a bad topic is reported under the name it came from. */
+export function resolveEventsKafka(options: KafkaConnectionOptions & { topic?: string }, env: Env = process.env): ResolvedKafkaOptions {
+  const fromEnv = env.AGENTMETER_ROUTING_EVENTS_TOPIC?.trim();
+  const topicName = options.topic !== undefined ? 'topic' : 'AGENTMETER_ROUTING_EVENTS_TOPIC';
+  const topic = options.topic ?? (fromEnv || DEFAULT_ROUTING_TOPIC);
+  try {
+    return resolveKafkaOptions({ ...options, topic }, env);
+  } catch (err) {
+    // resolveKafkaOptions names the metric exporter's topic variable; say which setting it was.
+    if (err instanceof ConfigError && err.value === topic && err.option === 'AGENTMETER_KAFKA_TOPIC') {
+      throw new ConfigError(topicName, topic, err.allowed);
+    }
+    throw err;
+  }
+}
+
+export function resolvePublisherOptions(options: RoutingEventPublisherOptions = {}, env: Env = process.env): ResolvedPublisherOptions {
+  return {
+    kafka: resolveEventsKafka(options, env),
+    maxQueuedEvents: integer(
+      options.maxQueuedEvents !== undefined ? 'maxQueuedEvents' : 'AGENTMETER_ROUTING_EVENTS_MAX_QUEUE',
+      options.maxQueuedEvents ?? env.AGENTMETER_ROUTING_EVENTS_MAX_QUEUE?.trim(),
+      1,
+      10_000_000,
+      10_000,
+    ),
+    maxBatchEvents: integer('maxBatchEvents', options.maxBatchEvents, 1, 10_000, 500),
+  };
+}

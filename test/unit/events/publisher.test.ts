@@ -1,0 +1,64 @@
+// The publisher with no broker (a closed port): it never blocks the caller, keeps a bounded
+// queue, counts what it drops, fails publish() fast, and shuts down within its bound.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RoutingEventPublisher } from '../../../src/events/publisher';
+import { createRoutingEvent } from '../../../src/events/event';
+import { EventValidationError, ExportError } from '../../../src/errors';
+import { freePort } from '../../infra/process.mjs';
+import { metric, resetStore, valueOf } from '../helpers';
+
+const input = { query: 'refund my order', durationMs: 12, cacheHit: false, candidates: 4 };
+
+async function closedBroker(): Promise<string> {
+  return `127.0.0.1:${await freePort()}`;
+}
+
+describe('RoutingEventPublisher without a broker', () => {
+  beforeEach(() => resetStore());
+
+  it('queues without blocking, drops and counts past maxQueuedEvents, and counts invalid events', async () => {
+    const publisher = new RoutingEventPublisher({ brokers: [await closedBroker()], maxQueuedEvents: 3, requestTimeoutMillis: 500 });
+    const started = performance.now();
+    const accepted = [1, 2, 3, 4, 5].map(() => publisher.record(input));
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(accepted).toEqual([true, true, true, false, false]);
+    expect(publisher.record({ ...input, durationMs: 1000 })).toBe(false);
+    expect(publisher.queuedEvents).toBe(3);
+    expect(valueOf('agentmeter.events.queued')).toBe(3);
+    expect(valueOf('agentmeter.events.dropped', { 'agentmeter.events.drop_reason': 'queue_full' })).toBe(2);
+    expect(valueOf('agentmeter.events.dropped', { 'agentmeter.events.drop_reason': 'invalid' })).toBe(1);
+    await new Promise((r) => setTimeout(r, 800));
+    const failures = metric('agentmeter.events.failures')!.dataPoints.reduce((n, p) => n + (p.value as number), 0);
+    expect(failures).toBeGreaterThan(0);
+    const t = performance.now();
+    await publisher.shutdown(200);
+    expect(performance.now() - t).toBeLessThan(3000);
+    expect(valueOf('agentmeter.events.dropped', { 'agentmeter.events.drop_reason': 'shutdown' })).toBe(3);
+    expect(valueOf('agentmeter.events.queued')).toBe(0);
+    expect(publisher.record(input)).toBe(false);
+    expect(valueOf('agentmeter.events.dropped', { 'agentmeter.events.drop_reason': 'shutdown' })).toBe(4);
+    expect(valueOf('agentmeter.events.published')).toBeUndefined();
+  });
+
+  it('rejects publish() with a retriable ExportError on the first failed attempt', async () => {
+    const publisher = new RoutingEventPublisher({ brokers: [await closedBroker()] });
+    const started = performance.now();
+    const error = (await publisher.publish(input).catch((e: unknown) => e)) as ExportError;
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(ExportError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toMatch(/^AGM_ERR_EXPORT: Kafka did not acknowledge the routing event \(KafkaJS\w+: .*ECONNREFUSED/);
+    expect(publisher.queuedEvents).toBe(0);
+    await publisher.shutdown(100);
+  });
+
+  it('rejects invalid input with EventValidationError before anything is queued', async () => {
+    const publisher = new RoutingEventPublisher({ brokers: [await closedBroker()] });
+    const error = await publisher.publish({ ...input, candidates: -1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventValidationError);
+    const event = { ...createRoutingEvent(input), routing_duration_ms: 5000 };
+    expect(await publisher.publish(event).catch((e: unknown) => (e as Error).message)).toMatch(/^AGM_ERR_EVENT_INVALID: routing_duration_ms=5000/);
+    expect(publisher.queuedEvents).toBe(0);
+    await publisher.shutdown(100);
+  });
+});
