@@ -1,0 +1,256 @@
+/**
+ * RoutingEventWriter (`agentmeter routing consume`): reads the routing-event topic in a
+ * consumer group and writes the events to PostgreSQL in batches.
+ *
+ * Exactly once in the table: rows are inserted with ON CONFLICT (event_id) DO NOTHING, and a
+ * partition's offset is committed only after its rows are in, so a crash at any point replays
+ * at most the uncommitted tail, whose rows are skipped as duplicates. A message that is not a
+ * valid event goes to the dead-letter topic with the reason in its headers and the stream goes
+ * on. A failing insert or commit (PostgreSQL restarting, broker moving) is retried with backoff
+ * while the batch is held; nothing is committed past a row that is not stored.
+ */
+import { diag } from '@opentelemetry/api';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { DeadLetterReason } from '../catalog';
+import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
+import type { RoutingEvent } from './event';
+import { recordDeadLetter, recordWriterBatch, recordWriterFailure, recordWriterLag } from './metrics';
+import { resolveEventsKafka, type KafkaConnectionOptions } from './options';
+import { createPool, insertEvents, isDataError, postgresErrorType, type PostgresOptions } from './postgres';
+import { routingEventError } from './validate';
+
+/** Options of `RoutingEventWriter`; Kafka settings are those of the publisher and metric exporter. */
+export interface RoutingEventWriterOptions extends KafkaConnectionOptions {
+  /** Topic to read (`AGENTMETER_ROUTING_EVENTS_TOPIC`); default `agent.routing.performance.v1`. */
+  topic?: string;
+  /** Consumer group; default `agentmeter-db-writer`. Writers in one group share the partitions. */
+  groupId?: string;
+  /** Where invalid messages go; default `<topic>.dlq`. */
+  deadLetterTopic?: string;
+  /** Most rows per INSERT; default 1000. */
+  batchSize?: number;
+  /** A new group starts at the oldest message (default true) or only reads new ones. */
+  fromBeginning?: boolean;
+  /** PostgreSQL connection; default `DATABASE_URL` or the `PG*` variables. */
+  postgres?: PostgresOptions;
+}
+
+/** Running totals of one writer. */
+export interface WriterStats {
+  inserted: number;
+  duplicates: number;
+  deadLetters: number;
+  batches: number;
+}
+
+interface Valid {
+  event: RoutingEvent;
+  message: KafkaMessage;
+}
+
+interface DeadLetter {
+  message: KafkaMessage;
+  reason: DeadLetterReason;
+  error: string;
+}
+
+/** Thrown inside a batch to leave it uncommitted when the writer is stopping mid-retry. */
+class Abandoned extends Error {}
+
+const MIN_BACKOFF_MILLIS = 100;
+const MAX_BACKOFF_MILLIS = 5000;
+
+export class RoutingEventWriter {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly deadLetterTopic: string;
+  readonly stats: WriterStats = { inserted: 0, duplicates: 0, deadLetters: 0, batches: 0 };
+  private readonly batchSize: number;
+  private readonly fromBeginning: boolean;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly pool: Pool;
+  private readonly lag = new Map<number, number>();
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private onCrash: (error: Error) => void = () => {};
+  /** Resolves with the error if the consumer stops for good (a crash kafkajs does not restart). */
+  readonly crashed: Promise<Error> = new Promise((resolve) => (this.onCrash = resolve));
+
+  /** Validates options (ConfigError on a bad value); nothing connects before `start()`. */
+  constructor(options: RoutingEventWriterOptions = {}) {
+    const kafkaOptions = resolveEventsKafka(options);
+    this.topic = kafkaOptions.topic;
+    this.deadLetterTopic = options.deadLetterTopic ?? `${this.topic}.dlq`;
+    // The dead-letter topic name obeys the same rules as the topic.
+    resolveEventsKafka({ ...options, topic: this.deadLetterTopic });
+    this.groupId = options.groupId ?? 'agentmeter-db-writer';
+    this.batchSize = options.batchSize ?? 1000;
+    this.fromBeginning = options.fromBeginning ?? true;
+    // A consumer group rides out broker restarts with kafkajs's own retries and restarts.
+    const kafka = createKafkaClient(kafkaOptions, 10);
+    this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, retry: { retries: 10 } });
+    this.producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 5 } });
+    this.pool = createPool({ maxConnections: 2, ...options.postgres });
+  }
+
+  /** Joins the group and starts writing; resolves once partitions are assigned. */
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.fromBeginning });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.onCrash(payload.error);
+    });
+    const joined = new Promise<void>((resolve) => {
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    await joined;
+  }
+
+  /**
+   * Drains: the batch in hand is written and committed (unless the database stays down), then
+   * the group is left and connections are closed.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.wake?.();
+    // Disconnect waits for the batch in progress; a retry wait is cut short by `stopping`.
+    await this.consumer.disconnect();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = batch;
+    try {
+      for (let i = 0; i < messages.length; i += this.batchSize) {
+        const chunk = messages.slice(i, i + this.batchSize);
+        const started = performance.now();
+        const { valid, dead } = this.classify(chunk);
+        if (dead.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(dead, topic, partition), heartbeat);
+        const rejected: DeadLetter[] = [];
+        const inserted = await this.retrying('insert', () => this.insert(valid, rejected), heartbeat);
+        if (rejected.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(rejected, topic, partition), heartbeat);
+        const seconds = (performance.now() - started) / 1000;
+        const last = chunk[chunk.length - 1]!.offset;
+        const next = (BigInt(last) + 1n).toString();
+        await this.retrying('commit', () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] }), heartbeat);
+        resolveOffset(last);
+        const stored = valid.length - rejected.length;
+        this.stats.inserted += inserted;
+        this.stats.duplicates += stored - inserted;
+        this.stats.batches += 1;
+        recordWriterBatch(inserted, stored - inserted, seconds);
+        this.lag.set(partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
+        recordWriterLag([...this.lag.values()].reduce((a, b) => a + b, 0));
+      }
+    } catch (err) {
+      // Stopping while the database is down: leave the rest uncommitted for the next writer.
+      if (!(err instanceof Abandoned)) throw err;
+    }
+  }
+
+  /** Parses and validates each message; the invalid ones become dead letters. */
+  private classify(chunk: KafkaMessage[]): { valid: Valid[]; dead: DeadLetter[] } {
+    const valid: Valid[] = [];
+    const dead: DeadLetter[] = [];
+    for (const message of chunk) {
+      let value: unknown;
+      try {
+        value = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch (err) {
+        dead.push({ message, reason: 'invalid_json', error: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      const error = routingEventError(value);
+      if (error === undefined) valid.push({ event: value as RoutingEvent, message });
+      else dead.push({ message, reason: 'invalid_event', error: error.message });
+    }
+    return { valid, dead };
+  }
+
+  /**
+   * Inserts a chunk in one statement; when the database refuses the data itself (a CHECK the
+   * schema does not know), inserts row by row and dead-letters only the refused rows.
+   */
+  private async insert(valid: Valid[], rejected: DeadLetter[]): Promise<number> {
+    rejected.length = 0;
+    try {
+      return await insertEvents(this.pool, valid.map((v) => v.event));
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+    }
+    let inserted = 0;
+    for (const { event, message } of valid) {
+      try {
+        inserted += await insertEvents(this.pool, [event]);
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        rejected.push({ message, reason: 'rejected_by_database', error: (err as Error).message });
+      }
+    }
+    return inserted;
+  }
+
+  private async sendDeadLetters(dead: DeadLetter[], topic: string, partition: number): Promise<void> {
+    await this.producer.send({
+      topic: this.deadLetterTopic,
+      acks: -1,
+      messages: dead.map(({ message, reason, error }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          'agentmeter.dead_letter.reason': reason,
+          'agentmeter.dead_letter.error': error.slice(0, 1000),
+          'agentmeter.source.topic': topic,
+          'agentmeter.source.partition': String(partition),
+          'agentmeter.source.offset': message.offset,
+        },
+      })),
+    });
+    for (const d of dead) recordDeadLetter(d.reason);
+    this.stats.deadLetters += dead.length;
+  }
+
+  /** Runs `step` until it succeeds, backing off and heartbeating; gives up only when stopping. */
+  private async retrying<T>(what: string, step: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    let delay = MIN_BACKOFF_MILLIS;
+    let warned = false;
+    for (;;) {
+      try {
+        const result = await step();
+        if (warned) diag.info(`agentmeter: DB writer ${what} succeeded again`);
+        return result;
+      } catch (err) {
+        const type = what === 'insert' ? postgresErrorType(err) : kafkaErrorType(err);
+        recordWriterFailure(type);
+        if (!warned) {
+          warned = true;
+          diag.warn(`agentmeter: DB writer ${what} failed (${type}: ${err instanceof Error ? err.message : String(err)}); retrying with backoff, offsets stay uncommitted`);
+        }
+        if (this.stopping) throw new Abandoned(what);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay * (0.8 + Math.random() * 0.4));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      delay = Math.min(delay * 2, MAX_BACKOFF_MILLIS);
+      // Stay in the group while waiting (a rebalance error ends the batch, uncommitted).
+      await heartbeat();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// `agentmeter routing log` as a user runs it (dist/cli/main.js in a child process): refused input
+// exits 2 with one line naming the flag, the field and the rule, and opens no connection at all
+// (Kafka and PostgreSQL point at a listener that counts connections); no sink reachable → exit 3.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../infra/child';
+import { freePort } from '../../infra/process.mjs';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function agentmeter(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const VALID = ['--query', 'refund my order', '--duration-ms', '12', '--cache-hit', 'false', '--candidates', '4'];
+
+function withFlag(flag: string, value: string): string[] {
+  const args = [...VALID];
+  const at = args.indexOf(flag);
+  if (at === -1) args.push(flag, value);
+  else args[at + 1] = value;
+  return ['routing', 'log', ...args];
+}
+
+describe('agentmeter routing log refuses bad input before connecting anywhere', () => {
+  let listener: Server;
+  let connections = 0;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    listener = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as { port: number }).port;
+    env = { AGENTMETER_KAFKA_BROKERS: `127.0.0.1:${port}`, DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/none` };
+  });
+  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+  const usage = '(run "agentmeter routing log --help" for usage)';
+  it.each([
+    [withFlag('--duration-ms', '1000'), 'agentmeter: --duration-ms: routing_duration_ms=1000 is not valid: must be <= 999; allowed: an integer number of milliseconds from 0 to 999\n'],
+    [withFlag('--duration-ms', '-1'), 'agentmeter: --duration-ms: routing_duration_ms=-1 is not valid: must be >= 0; allowed: an integer number of milliseconds from 0 to 999\n'],
+    [withFlag('--duration-ms', '4.5'), 'agentmeter: --duration-ms: routing_duration_ms=4.5 is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999\n'],
+    [withFlag('--duration-ms', 'abc'), 'agentmeter: --duration-ms: routing_duration_ms="abc" is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999\n'],
+    [withFlag('--candidates', '-1'), 'agentmeter: --candidates: candidates_evaluated=-1 is not valid: must be >= 0; allowed: an integer from 0 to 2147483647\n'],
+    [withFlag('--cache-hit', 'maybe'), 'agentmeter: --cache-hit: cache_hit="maybe" is not valid: must be boolean; allowed: true or false\n'],
+    [withFlag('--confidence', '{semantic:0.9}'), 'agentmeter: --confidence: "{semantic:0.9}" is not valid JSON (Expected property name or \'}\' in JSON at position 1 (line 1 column 2)); allowed: a JSON object of named scores from 0 to 1, e.g. {"semantic":0.91}\n'],
+    [withFlag('--confidence', '[0.5]'), 'agentmeter: --confidence: confidence_components=[0.5] is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}\n'],
+    [withFlag('--confidence', '0.5'), 'agentmeter: --confidence: confidence_components=0.5 is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}\n'],
+    [withFlag('--confidence', '{"semantic":1.5}'), 'agentmeter: --confidence: confidence_components.semantic=1.5 is not valid: must be <= 1; allowed: a number from 0 to 1\n'],
+    [withFlag('--confidence', '{"semantic":-0.01}'), 'agentmeter: --confidence: confidence_components.semantic=-0.01 is not valid: must be >= 0; allowed: a number from 0 to 1\n'],
+    [withFlag('--correlation-id', '123e4567-e89b-12d3-a456-42661417400g'), 'agentmeter: --correlation-id: correlation_id="123e4567-e89b-12d3-a456-42661417400g" is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000\n'],
+    [withFlag('--correlation-id', 'not-a-uuid'), 'agentmeter: --correlation-id: correlation_id="not-a-uuid" is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000\n'],
+    [withFlag('--query', ''), 'agentmeter: --query: query_text="" is not valid: must NOT have fewer than 1 characters; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates\n'],
+    [withFlag('--frob', 'x'), `agentmeter: unknown option '--frob'\n${usage}\n`],
+    [withFlag('--sink', 'kafak'), `agentmeter: option '--sink <sink>' argument 'kafak' is invalid. Allowed choices are kafka, postgres, auto.\n${usage}\n`],
+    [['routing', 'log', '--duration-ms', '1', '--cache-hit', 'true', '--candidates', '1'], `agentmeter: required option '--query <text>' not specified\n${usage}\n`],
+  ])('%j', async (args, stderr) => {
+    const before = connections;
+    expect(await agentmeter(args, env)).toEqual({ status: 2, stdout: '', stderr });
+    expect(connections - before).toBe(0);
+  });
+
+  it('reports both sinks down as JSON with the reasons, exit 3', async () => {
+    const closed = await freePort();
+    const { status, stdout, stderr } = await agentmeter(
+      [...withFlag('--correlation-id', '123e4567-e89b-12d3-a456-426614174000')],
+      { AGENTMETER_KAFKA_BROKERS: `127.0.0.1:${closed}`, DATABASE_URL: `postgres://nobody@127.0.0.1:${closed}/none` },
+    );
+    expect({ status, stderr }).toEqual({ status: 3, stderr: '' });
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(['success', 'correlation_id', 'event_id', 'errors']);
+    expect(result.success).toBe(false);
+    expect(result.correlation_id).toBe('123e4567-e89b-12d3-a456-426614174000');
+    expect(result.errors).toEqual({
+      kafka: `AGM_ERR_EXPORT: Kafka did not acknowledge the routing event (KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:${closed})`,
+      postgres: `AGM_ERR_DATABASE: PostgreSQL did not store the routing event: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    });
+    expect(stdout.endsWith('}\n') && stdout.split('\n').length).toBe(2);
+  });
+
+  it.each([
+    [['--sink', 'kafka'], ['kafka']],
+    [['--sink', 'postgres'], ['postgres']],
+  ])('%j tries only that sink', async (sink, tried) => {
+    const closed = await freePort();
+    const { status, stdout } = await agentmeter([...withFlag(sink[0]!, sink[1]!)], { AGENTMETER_KAFKA_BROKERS: `127.0.0.1:${closed}`, DATABASE_URL: `postgres://nobody@127.0.0.1:${closed}/none` });
+    expect(status).toBe(3);
+    expect(Object.keys((JSON.parse(stdout) as { errors: object }).errors)).toEqual(tried);
+  });
+});
+
+describe('agentmeter routing and db help', () => {
+  it('lists the routing commands and every flag of routing log', async () => {
+    const routing = await agentmeter(['routing', '--help']);
+    expect(routing.status).toBe(0);
+    expect(routing.stdout).toMatch(/^Usage: agentmeter routing \[options\] \[command\]\n/);
+    expect(routing.stdout).toMatch(/\n {2}log \[options\] +record one routing decision/);
+    expect(routing.stdout).toMatch(/\n {2}consume \[options\] +the DB writer/);
+    const log = await agentmeter(['routing', 'log', '--help']);
+    expect({ status: log.status, stderr: log.stderr }).toEqual({ status: 0, stderr: '' });
+    for (const flag of ['--query <text>', '--duration-ms <n>', '--cache-hit <bool>', '--candidates <n>', '--strategy <s>', '--correlation-id <uuid>', '--confidence <json>', '--agent <name>', '--sink <sink>']) {
+      expect(log.stdout).toContain(flag);
+    }
+    const consume = await agentmeter(['help', 'routing']);
+    expect(consume.stdout).toBe(routing.stdout);
+    const db = await agentmeter(['db', 'migrate', '--help']);
+    expect(db.stdout).toMatch(/^Usage: agentmeter db migrate \[options\]\n/);
+  });
+});
