@@ -17,7 +17,7 @@ function attributeCell(m: MetricDefinition): string {
   return m.attributes
     .map((a) => {
       const values = a.values ? ` (${a.values.join(' \\| ')})` : '';
-      return `\`${prometheusLabelName(a.key)}\`${values}${a.optional ? ' on failure' : ''}`;
+      return `\`${prometheusLabelName(a.key)}\`${values}${a.optional ? ` ${a.when ?? 'on failure'}` : ''}`;
     })
     .join(', ');
 }

@@ -41,13 +41,23 @@ export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
 export const ATTR_EVENTS_DROP_REASON = 'agentmeter.events.drop_reason';
 export const ATTR_DB_WRITER_RESULT = 'agentmeter.db_writer.result';
 export const ATTR_DEAD_LETTER_REASON = 'agentmeter.db_writer.dead_letter_reason';
+export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
+export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
+export const ATTR_NETWORK_TRANSPORT = 'network.transport';
 
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
 export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
 export const EVICTION_REASONS = ['size', 'ttl', 'manual', 'other'] as const;
 export const ROUTING_OUTCOMES = ['success', 'fallback', 'error'] as const;
 export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
-export const TOKEN_TYPES = ['input', 'output'] as const;
+/**
+ * `input` and `output` are the conventions' values; `cache_read` and `cache_creation` (Anthropic's
+ * prompt cache, as the span attributes `gen_ai.usage.cache_read|cache_creation.input_tokens`
+ * name them) are subsets of `input`, which counts them too.
+ */
+export const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_creation'] as const;
+/** The conventions' well-known `network.transport` values: `pipe` for stdio, `tcp` for HTTP. */
+export const NETWORK_TRANSPORTS = ['pipe', 'tcp', 'quic', 'udp', 'unix'] as const;
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
 export const CONNECTION_STATES = ['idle', 'used'] as const;
 export const BOOLEAN_VALUES = ['true', 'false'] as const;
@@ -100,4 +110,6 @@ export const CANDIDATE_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55];
 export const CONFIDENCE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
 export const EXPORT_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export const MESSAGE_SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+/** MCP operation and session duration advice (0.01 s .. 300 s). */
+export const MCP_DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 

@@ -16,6 +16,8 @@ export interface AttributeRule {
   readonly values?: readonly string[];
   /** True when the key is set only on some samples (e.g. `error.type` on failures). */
   readonly optional?: boolean;
+  /** When an optional key is set, as the metric reference says it; default `on failure`. */
+  readonly when?: string;
 }
 
 /** One instrument. */
@@ -34,6 +36,7 @@ export interface MetricDefinition {
 
 export type MetricDomain =
   | 'tool'
+  | 'mcp'
   | 'cache'
   | 'routing'
   | 'action-log'
@@ -56,6 +59,8 @@ import {
   CONNECTION_STATES, BOOLEAN_VALUES, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
   TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
   ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
+  ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
+  MCP_DURATION_BUCKETS,
 } from './catalog-vocabulary';
 export {
   OVERFLOW_VALUE, ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME,
@@ -72,6 +77,8 @@ export {
   CACHE_DURATION_BUCKETS, ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS,
   EXPORT_DURATION_BUCKETS, MESSAGE_SIZE_BUCKETS, ATTR_EVENTS_DROP_REASON, ATTR_DB_WRITER_RESULT,
   ATTR_DEAD_LETTER_REASON, EVENTS_DROP_REASONS, DB_WRITER_RESULTS, DEAD_LETTER_REASONS,
+  ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
+  MCP_DURATION_BUCKETS,
 } from './catalog-vocabulary';
 export type { DropReason, KafkaDropReason, EventsDropReason, DeadLetterReason } from './catalog-vocabulary';
 
@@ -88,6 +95,16 @@ const publish = [
   { key: ATTR_MESSAGING_OPERATION },
 ];
 const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }];
+const mcpSession = [
+  { key: ATTR_NETWORK_TRANSPORT, values: NETWORK_TRANSPORTS, optional: true, when: 'when known' },
+  { key: ATTR_MCP_PROTOCOL_VERSION, optional: true, when: 'when known' },
+];
+const mcpOperation = [
+  { key: ATTR_MCP_METHOD_NAME },
+  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call' },
+  error,
+  ...mcpSession,
+];
 
 /** Every instrument, keyed by a short id the helpers use. */
 export const METRICS = {
@@ -99,6 +116,33 @@ export const METRICS = {
     buckets: TOOL_DURATION_BUCKETS,
     attributes: [tool, error],
     domain: 'tool',
+  },
+  mcpServerDuration: {
+    name: 'mcp.server.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'MCP requests and notifications this process handled; error.type is the JSON-RPC error code, the thrown error\'s type, or tool_error.',
+    buckets: MCP_DURATION_BUCKETS,
+    attributes: mcpOperation,
+    domain: 'mcp',
+  },
+  mcpClientDuration: {
+    name: 'mcp.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'MCP requests and notifications this process sent, until the response (or the send, for a notification).',
+    buckets: MCP_DURATION_BUCKETS,
+    attributes: mcpOperation,
+    domain: 'mcp',
+  },
+  mcpServerSessionDuration: {
+    name: 'mcp.server.session.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'MCP server sessions, from initialize to the transport closing; open ones count in agent.sessions.active.',
+    buckets: MCP_DURATION_BUCKETS,
+    attributes: mcpSession,
+    domain: 'mcp',
   },
   cacheRequests: {
     name: 'agent.cache.requests',
@@ -218,7 +262,9 @@ export const METRICS = {
     name: 'gen_ai.client.operation.duration',
     kind: 'histogram',
     unit: 's',
-    description: 'GenAI operation duration.',
+    // This and the next description are @opentelemetry/instrumentation-openai's word for word:
+    // both land in one Prometheus family, and the Collector keeps only the first HELP it sees.
+    description: 'GenAI operation duration',
     buckets: GENAI_DURATION_BUCKETS,
     attributes: [...llm, error],
     domain: 'llm',
@@ -227,7 +273,7 @@ export const METRICS = {
     name: 'gen_ai.client.token.usage',
     kind: 'histogram',
     unit: '{token}',
-    description: 'Tokens used per GenAI operation, by token type (input or output).',
+    description: 'Measures number of input and output tokens used',
     buckets: TOKEN_BUCKETS,
     attributes: [...llm, { key: ATTR_TOKEN_TYPE, values: TOKEN_TYPES }],
     domain: 'llm',

@@ -18,6 +18,10 @@ export interface LlmCall {
   inputTokens?: number;
   /** Output (completion) tokens, when known. */
   outputTokens?: number;
+  /** Input tokens read from the provider's prompt cache, when reported (a subset of `inputTokens`). */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache, when reported (a subset of `inputTokens`). */
+  cacheCreationTokens?: number;
   /** Set on failure: an Error or an error type string. */
   error?: unknown;
   /** Job phase (e.g. `planning`); written to a job's metrics.jsonl only, never a metric label. */
@@ -40,6 +44,14 @@ export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (
   if (call.outputTokens !== undefined) {
     const tokens = guard.measurement(call.outputTokens, 'output tokens');
     if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'output').record(tokens);
+  }
+  if (call.cacheReadTokens !== undefined) {
+    const tokens = guard.measurement(call.cacheReadTokens, 'cache read tokens');
+    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'cache_read').record(tokens);
+  }
+  if (call.cacheCreationTokens !== undefined) {
+    const tokens = guard.measurement(call.cacheCreationTokens, 'cache creation tokens');
+    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'cache_creation').record(tokens);
   }
   if (jobState.active !== 0) {
     recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });

@@ -83,6 +83,24 @@ export class Instrument<P extends Point> {
     return this.slow([a, b, c, d]);
   }
 
+  get5(a: string, b: string, c: string, d: string, e: string): P {
+    const l1 = child(this.root, a) as Level<P> | undefined;
+    if (l1 !== undefined) {
+      const l2 = child(l1, b) as Level<P> | undefined;
+      if (l2 !== undefined) {
+        const l3 = child(l2, c) as Level<P> | undefined;
+        if (l3 !== undefined) {
+          const l4 = child(l3, d) as Level<P> | undefined;
+          if (l4 !== undefined) {
+            const p = child(l4, e) as P | undefined;
+            if (p !== undefined) return p;
+          }
+        }
+      }
+    }
+    return this.slow([a, b, c, d, e]);
+  }
+
   /** Drops every series (used by tests and `resetMetrics`); admitted values stay admitted. */
   clear(): void {
     this.points.length = 0;

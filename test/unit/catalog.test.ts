@@ -8,6 +8,7 @@ import { recordCacheEviction, recordCacheLookup, recordCacheOperation, recordCac
 import { recordRouting } from '../../src/record/routing';
 import { recordActionLog } from '../../src/record/action-log';
 import { recordLlmCall } from '../../src/record/llm';
+import { recordMcpOperation, recordMcpSession } from '../../src/record/mcp';
 import { recordPublish } from '../../src/record/publish';
 import { recordDbOperation, setDbPoolState } from '../../src/record/db';
 import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/record/system';
@@ -62,6 +63,10 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordActionLog({ agent: 'a', action: 'send', seconds: 0.2, error: boom });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, inputTokens: 10, outputTokens: 20 });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, error: boom });
+    const mcp = { method: 'tools/call', seconds: 0.01, tool: 't', error: 'tool_error', transport: 'pipe', protocolVersion: '2025-11-25' };
+    recordMcpOperation({ side: 'server', ...mcp });
+    recordMcpOperation({ side: 'client', ...mcp });
+    recordMcpSession({ seconds: 3, transport: 'tcp', protocolVersion: '2025-11-25' });
     recordPublish({ topic: 'events', seconds: 0.005, bytes: 100 });
     recordPublish({ topic: 'events', seconds: 0.005, error: boom });
     recordDbOperation({ operation: 'SELECT', table: 'routes', seconds: 0.002 });
