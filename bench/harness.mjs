@@ -1,14 +1,26 @@
 // Tiny benchmark harness: warm up, then several timed rounds; report the median.
-export function nsPerOp(fn, { iterations, rounds = 7, warmupRounds = 2 }) {
-  for (let r = 0; r < warmupRounds; r++) fn(iterations);
-  const samples = [];
+
+/**
+ * ns per operation of each named case. Rounds are interleaved (case A, B, C, A, B, C, ...) so
+ * a burst of load on a shared 2-core machine hits every case alike and the ratios stay honest;
+ * each case reports the median of its rounds.
+ */
+export function nsPerOpInterleaved(cases, { iterations, rounds = 9, warmupRounds = 2 }) {
+  for (let r = 0; r < warmupRounds; r++) for (const [, fn] of cases) fn(iterations);
+  const samples = new Map(cases.map(([name]) => [name, []]));
   for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    fn(iterations);
-    samples.push(Number(process.hrtime.bigint() - start) / iterations);
+    for (const [name, fn] of cases) {
+      const start = process.hrtime.bigint();
+      fn(iterations);
+      samples.get(name).push(Number(process.hrtime.bigint() - start) / iterations);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return new Map([...samples].map(([name, s]) => [name, median(s)]));
+}
+
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Median wall time in ms of an async function, after warm-up. */
