@@ -10,7 +10,8 @@ import type { RoutingEventPublisherOptions } from '../events/options';
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime'] as const;
+/** Official instrumentations (http .. runtime) and agentmeter's own zero-code ones (mcp). */
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable. */
@@ -29,7 +30,7 @@ export interface StartOptions {
   exportIntervalMillis?: number;
   /** Distinct values kept per bounded-name attribute (`AGENTMETER_ATTRIBUTE_CAP`); default 100. */
   attributeCap?: number;
-  /** Official instrumentations to enable (`AGENTMETER_INSTRUMENTATIONS`); default all five. */
+  /** Instrumentations to enable (`AGENTMETER_INSTRUMENTATIONS`, comma-separated, or `none`); default all. */
   instrumentations?: InstrumentationName[];
   /** Serve the JSON summary and status page (`AGENTMETER_SUMMARY_ENABLED`); default false. */
   summary?: boolean;
