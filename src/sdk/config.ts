@@ -10,8 +10,8 @@ import type { RoutingEventPublisherOptions } from '../events/options';
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
-/** Official instrumentations (http .. runtime) and agentmeter's own zero-code ones (mcp). */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp'] as const;
+/** Official instrumentations (http .. runtime, openai) and agentmeter's own zero-code ones (mcp, anthropic). */
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable. */

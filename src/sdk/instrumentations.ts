@@ -2,10 +2,12 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
+import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
@@ -17,6 +19,10 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   runtime: () => new RuntimeNodeInstrumentation(),
   // MCP servers and clients (@modelcontextprotocol/sdk), into agentmeter's store.
   mcp: () => new McpInstrumentation(),
+  // LLM clients: OpenAI's official instrumentation (into the SDK's MeterProvider), and
+  // agentmeter's for Anthropic, which has none (into the store, through recordLlmCall).
+  openai: () => new OpenAIInstrumentation(),
+  anthropic: () => new AnthropicInstrumentation(),
 };
 
 export function createInstrumentations(names: readonly InstrumentationName[]): Instrumentation[] {

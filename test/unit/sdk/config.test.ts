@@ -13,7 +13,7 @@ describe('resolveConfig', () => {
       prometheusPort: 9464,
       exportIntervalMillis: 60000,
       attributeCap: 100,
-      instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp'],
+      instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic'],
       flushOnExit: false,
       summary: false,
       summaryHost: '127.0.0.1',
@@ -85,7 +85,7 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_WINDOW_SIZE: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_WINDOW_SIZE="0" is not valid; allowed: an integer from 1 to 1000000'],
     [{ AGENTMETER_SUMMARY_ENABLED: 'on' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_ENABLED="on" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
-    [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp'],
+    [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic'],
   ])('rejects %j with one clear message', (env, message) => {
     const error = thrownBy(() => resolveConfig({}, env));
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,0 +1,87 @@
+/**
+ * The patch on `Messages.prototype.create` of `@anthropic-ai/sdk`, which `messages.stream()` and
+ * `messages.parse()` call too. One call is timed from `create()` to the parsed response, or for a
+ * streamed one to its last event, retries included; a failed request is recorded with its
+ * error's class name (`RateLimitError`), as the official OpenAI instrumentation does. The SDK's
+ * own tracing makes the spans; this adds the conventions' metrics.
+ */
+import { recordLlmCall } from '../../record/llm';
+import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
+import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
+
+/** The parts of the SDK's `APIPromise` used here: the request, and a parse that maps its result. */
+interface ApiPromise {
+  responsePromise: PromiseLike<unknown>;
+  _thenUnwrap(transform: (data: unknown) => unknown): unknown;
+}
+
+/** A streamed response: the SDK's `Stream`, whose iteration starts from `iterator()`. */
+interface EventStream {
+  iterator: (this: EventStream) => AsyncIterator<unknown>;
+}
+
+function isApiPromise(value: unknown): value is ApiPromise {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiPromise)._thenUnwrap === 'function' &&
+    isThenable((value as ApiPromise).responsePromise)
+  );
+}
+
+function isEventStream(value: unknown): value is EventStream {
+  return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
+}
+
+export function patchMessages(prototype: object, enabled: () => boolean): boolean {
+  return wrapMethod(prototype, 'create', (original) =>
+    function create(this: unknown, ...args: unknown[]): unknown {
+      if (!enabled()) return original.apply(this, args);
+      const startedAt = performance.now();
+      const model = (args[0] as { model?: unknown } | undefined)?.model;
+      const result = original.apply(this, args);
+      if (!isApiPromise(result)) return result;
+      const record = (tokens: TokenCounts, error: unknown): void =>
+        recordLlmCall({
+          provider: 'anthropic',
+          operation: 'chat',
+          model: typeof model === 'string' ? model : '',
+          seconds: (performance.now() - startedAt) / 1000,
+          ...tokens,
+          error,
+        });
+      // A request that fails (after the SDK's retries) never reaches the parse below.
+      result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));
+      // A new APIPromise over the same request: .withResponse() and .asResponse() work as before.
+      return result._thenUnwrap((data: unknown) => {
+        if (isEventStream(data)) observeStream(data, record);
+        else record(tokenCounts((data as { usage?: unknown } | null)?.usage), undefined);
+        return data;
+      });
+    } as AnyFunction,
+  );
+}
+
+/** Records the stream when its last event has been read, it fails, or the reader stops early. */
+function observeStream(stream: EventStream, record: (tokens: TokenCounts, error: unknown) => void): void {
+  const iterate = stream.iterator;
+  stream.iterator = function iterator(this: EventStream): AsyncIterator<unknown> {
+    return observed(iterate.call(this), record);
+  };
+}
+
+async function* observed(events: AsyncIterator<unknown>, record: (tokens: TokenCounts, error: unknown) => void): AsyncGenerator<unknown> {
+  const usage = new StreamUsage();
+  let failure: { error: unknown } | undefined;
+  try {
+    for await (const event of { [Symbol.asyncIterator]: () => events }) {
+      usage.add(event);
+      yield event;
+    }
+  } catch (err) {
+    failure = { error: err ?? '_OTHER' };
+    throw err;
+  } finally {
+    record(usage.counts(), failure?.error);
+  }
+}
