@@ -5,8 +5,14 @@
  * `le` suffixes are computed once and cached (label strings by attribute-object identity, which
  * agentmeter's store keeps stable), and because it yields chunks so the transport can give the
  * event loop back between them.
+ *
+ * One family per Prometheus name, however many scopes feed it: agentmeter's store and an
+ * official instrumentation (e.g. OpenAI's `gen_ai.client.*`) can both emit one name, and the
+ * text format allows one HELP/TYPE header per family with all its series under it. As the OTel
+ * spec says for Prometheus exporters, the first description seen is kept, and a metric whose
+ * type conflicts with its family's is dropped (with one diagnostic).
  */
-import type { Attributes } from '@opentelemetry/api';
+import { diag, type Attributes } from '@opentelemetry/api';
 import {
   DataPointType,
   type DataPoint,
@@ -27,9 +33,16 @@ export interface PrometheusSerializerOptions {
   withoutTargetInfo?: boolean;
 }
 
+/** One Prometheus metric family: its name and its one HELP and TYPE header. */
 interface Family {
   name: string;
+  type: PrometheusType;
   header: string;
+}
+
+/** A family as one instrumentation scope writes into it: its scope labels and label caches. */
+interface ScopedFamily {
+  family: Family;
   labelCache: WeakMap<Attributes, string>;
   /** Per histogram series: `name_bucket{labels,le="b"} ` for each bound, then +Inf, _sum, _count prefixes. */
   histogramPrefixes: WeakMap<Attributes, string[]>;
@@ -80,6 +93,8 @@ export function labelsOf(attributes: Attributes): string {
 
 export class PrometheusSerializer {
   private readonly families = new Map<string, Family>();
+  /** By scope and descriptor; null for a metric dropped for a conflicting type. */
+  private readonly scopedFamilies = new Map<string, ScopedFamily | null>();
   private readonly leSuffixes = new WeakMap<readonly number[], string[]>();
   private readonly chunkDataPoints: number;
   private readonly withoutScopeInfo: boolean;
@@ -106,14 +121,12 @@ export class PrometheusSerializer {
       out += `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${labels === '' ? '' : `{${labels}}`} 1\n`;
     }
     let pending = 0;
-    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-      for (const metric of scopeMetrics.metrics) {
-        if (metric.dataPoints.length === 0) continue;
-        const family = this.family(metric, scopeMetrics.scope);
-        out += family.header;
+    for (const [family, members] of this.familiesOf(resourceMetrics)) {
+      out += family.header;
+      for (const [scoped, metric] of members) {
         if (metric.dataPointType === DataPointType.HISTOGRAM) {
           for (const point of metric.dataPoints) {
-            out += this.histogram(family, point);
+            out += this.histogram(scoped, point);
             if (++pending >= this.chunkDataPoints) {
               yield out;
               out = '';
@@ -122,7 +135,7 @@ export class PrometheusSerializer {
           }
         } else if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
           for (const point of metric.dataPoints) {
-            const labels = this.labels(family, point.attributes);
+            const labels = this.labels(scoped, point.attributes);
             out += `${family.name}${labels === '' ? '' : `{${labels}}`} ${formatNumber(point.value)}\n`;
             if (++pending >= this.chunkDataPoints) {
               yield out;
@@ -137,44 +150,64 @@ export class PrometheusSerializer {
     if (out !== '') yield out;
   }
 
-  private family(metric: MetricData, scope: InstrumentationScope): Family {
-    const { name, unit, description } = metric.descriptor;
-    const type = prometheusType(metric);
-    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${name}\u0000${unit}\u0000${type}`;
-    let family = this.families.get(key);
-    if (family === undefined) {
-      const promName = prometheusMetricName(name, unit, type);
-      let scopeLabels = '';
-      if (!this.withoutScopeInfo) {
-        scopeLabels = `otel_scope_name="${escapeLabelValue(scope.name)}"`;
-        if (scope.schemaUrl) scopeLabels += `,otel_scope_schema_url="${escapeLabelValue(scope.schemaUrl)}"`;
-        if (scope.version) scopeLabels += `,otel_scope_version="${escapeLabelValue(scope.version)}"`;
+  /** Non-empty metrics grouped by family, families in order of first appearance. */
+  private familiesOf(resourceMetrics: ResourceMetrics): Map<Family, Array<[ScopedFamily, MetricData]>> {
+    const families = new Map<Family, Array<[ScopedFamily, MetricData]>>();
+    for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
+      for (const metric of metrics) {
+        if (metric.dataPoints.length === 0) continue;
+        const scoped = this.scopedFamily(metric, scope);
+        if (scoped === null) continue;
+        const members = families.get(scoped.family);
+        if (members === undefined) families.set(scoped.family, [[scoped, metric]]);
+        else members.push([scoped, metric]);
       }
-      family = {
-        name: promName,
-        header: `# HELP ${promName} ${escapeHelp(description || name)}\n# TYPE ${promName} ${type}\n`,
-        labelCache: new WeakMap(),
-        histogramPrefixes: new WeakMap(),
-        scopeLabels,
-      };
-      this.families.set(key, family);
     }
-    return family;
+    return families;
   }
 
-  private labels(family: Family, attributes: Attributes): string {
-    let labels = family.labelCache.get(attributes);
+  private scopedFamily(metric: MetricData, scope: InstrumentationScope): ScopedFamily | null {
+    const { name, unit, description } = metric.descriptor;
+    const type = prometheusType(metric);
+    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}\u0000${name}\u0000${unit}\u0000${type}`;
+    let scoped = this.scopedFamilies.get(key);
+    if (scoped === undefined) {
+      const promName = prometheusMetricName(name, unit, type);
+      let family = this.families.get(promName);
+      if (family === undefined) {
+        family = { name: promName, type, header: `# HELP ${promName} ${escapeHelp(description || name)}\n# TYPE ${promName} ${type}\n` };
+        this.families.set(promName, family);
+      }
+      if (family.type !== type) {
+        diag.warn(`agentmeter: ${name} from ${scope.name} is a ${type} but ${promName} is already a ${family.type}; its series are left out of the Prometheus page`);
+        scoped = null;
+      } else {
+        let scopeLabels = '';
+        if (!this.withoutScopeInfo) {
+          scopeLabels = `otel_scope_name="${escapeLabelValue(scope.name)}"`;
+          if (scope.schemaUrl) scopeLabels += `,otel_scope_schema_url="${escapeLabelValue(scope.schemaUrl)}"`;
+          if (scope.version) scopeLabels += `,otel_scope_version="${escapeLabelValue(scope.version)}"`;
+        }
+        scoped = { family, labelCache: new WeakMap(), histogramPrefixes: new WeakMap(), scopeLabels };
+      }
+      this.scopedFamilies.set(key, scoped);
+    }
+    return scoped;
+  }
+
+  private labels(scoped: ScopedFamily, attributes: Attributes): string {
+    let labels = scoped.labelCache.get(attributes);
     if (labels === undefined) {
       const own = labelsOf(attributes);
-      labels = own === '' ? family.scopeLabels : family.scopeLabels === '' ? own : `${own},${family.scopeLabels}`;
-      family.labelCache.set(attributes, labels);
+      labels = own === '' ? scoped.scopeLabels : scoped.scopeLabels === '' ? own : `${own},${scoped.scopeLabels}`;
+      scoped.labelCache.set(attributes, labels);
     }
     return labels;
   }
 
-  private histogram(family: Family, point: DataPoint<Histogram>): string {
+  private histogram(scoped: ScopedFamily, point: DataPoint<Histogram>): string {
     const { boundaries, counts } = point.value.buckets;
-    const prefixes = this.histogramPrefixesOf(family, point.attributes, boundaries);
+    const prefixes = this.histogramPrefixesOf(scoped, point.attributes, boundaries);
     const n = boundaries.length;
     let out = '';
     let cumulative = 0;
@@ -187,15 +220,16 @@ export class PrometheusSerializer {
     return out;
   }
 
-  private histogramPrefixesOf(family: Family, attributes: Attributes, boundaries: readonly number[]): string[] {
-    let prefixes = family.histogramPrefixes.get(attributes);
+  private histogramPrefixesOf(scoped: ScopedFamily, attributes: Attributes, boundaries: readonly number[]): string[] {
+    const { family } = scoped;
+    let prefixes = scoped.histogramPrefixes.get(attributes);
     if (prefixes === undefined || prefixes.length !== boundaries.length + 3) {
-      const labels = this.labels(family, attributes);
+      const labels = this.labels(scoped, attributes);
       const bucket = `${family.name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
       const braces = labels === '' ? '' : `{${labels}}`;
       prefixes = this.leSuffixesOf(boundaries).map((suffix) => bucket + suffix);
       prefixes.push(`${bucket}+Inf"} `, `${family.name}_sum${braces} `, `${family.name}_count${braces} `);
-      family.histogramPrefixes.set(attributes, prefixes);
+      scoped.histogramPrefixes.set(attributes, prefixes);
     }
     return prefixes;
   }
