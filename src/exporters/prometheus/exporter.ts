@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { IncompatibleDependencyError } from '../../errors';
 import { PrometheusSerializer } from './serializer';
 
@@ -22,6 +22,12 @@ export interface PrometheusEndpointOptions {
   metricProducers?: MetricProducer[];
   /** Data points serialised between two yields to the event loop; default 250. */
   chunkDataPoints?: number;
+  /**
+   * Other processes' collections served on the same page, asked for before this process's own
+   * (a `node:cluster` primary's workers); their data points must carry attributes that keep
+   * their series apart. A rejection serves this process's series alone.
+   */
+  otherResources?: () => Promise<ResourceMetrics[]>;
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -47,6 +53,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly path: string;
+  private readonly otherResources: (() => Promise<ResourceMetrics[]>) | undefined;
 
   constructor(options: PrometheusEndpointOptions = {}) {
     const host = options.host ?? '127.0.0.1';
@@ -73,6 +80,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     this.requestedPort = port;
     this.path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
     this.serializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints });
+    this.otherResources = options.otherResources;
     const self = this as unknown as { _exportMetrics?: ExportMetrics; _server?: import('node:http').Server };
     if (typeof self._exportMetrics !== 'function' || self._server === undefined) {
       throw new IncompatibleDependencyError(
@@ -103,10 +111,20 @@ export class PrometheusEndpoint extends PrometheusExporter {
     return `http://${host}:${port}${this.path}`;
   }
 
+  /** Other processes' collections first, so what this process counted about them is in its own. */
+  private async collectAll(): Promise<ResourceMetrics[]> {
+    const others = await (this.otherResources?.() ?? Promise.resolve([])).catch((err: unknown) => {
+      diag.error('agentmeter: collecting other processes failed', err);
+      return [];
+    });
+    const { resourceMetrics, errors } = await this.collect();
+    if (errors.length > 0) diag.error('agentmeter: metric collection errors', ...errors);
+    return [resourceMetrics, ...others];
+  }
+
   private respond(response: ServerResponse): void {
-    this.collect().then(
-      async ({ resourceMetrics, errors }) => {
-        if (errors.length > 0) diag.error('agentmeter: metric collection errors', ...errors);
+    this.collectAll().then(
+      async (resourceMetrics) => {
         response.statusCode = 200;
         response.setHeader('content-type', PROMETHEUS_CONTENT_TYPE);
         for (const chunk of this.serializer.chunks(resourceMetrics)) {

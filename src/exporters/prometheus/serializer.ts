@@ -107,21 +107,30 @@ export class PrometheusSerializer {
   }
 
   /** The whole exposition as one string. */
-  serialize(resourceMetrics: ResourceMetrics): string {
+  serialize(resourceMetrics: ResourceMetrics | readonly ResourceMetrics[]): string {
     let out = '';
     for (const chunk of this.chunks(resourceMetrics)) out += chunk;
     return out;
   }
 
-  /** The exposition in chunks of about `chunkDataPoints` data points each. */
-  *chunks(resourceMetrics: ResourceMetrics): Generator<string> {
+  /**
+   * The exposition in chunks of about `chunkDataPoints` data points each. Several resources
+   * (a cluster's primary and workers) share one page: one `target_info` line per resource, and
+   * each family's header once with the series of every resource under it, as the text format
+   * requires; their data points must carry attributes that keep them apart.
+   */
+  *chunks(resourceMetrics: ResourceMetrics | readonly ResourceMetrics[]): Generator<string> {
+    const resources: readonly ResourceMetrics[] = Array.isArray(resourceMetrics) ? resourceMetrics : [resourceMetrics as ResourceMetrics];
     let out = '';
-    if (!this.withoutTargetInfo) {
-      const labels = labelsOf(resourceMetrics.resource.attributes);
-      out += `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${labels === '' ? '' : `{${labels}}`} 1\n`;
+    if (!this.withoutTargetInfo && resources.length > 0) {
+      out += '# HELP target_info Target metadata\n# TYPE target_info gauge\n';
+      for (const { resource } of resources) {
+        const labels = labelsOf(resource.attributes);
+        out += `target_info${labels === '' ? '' : `{${labels}}`} 1\n`;
+      }
     }
     let pending = 0;
-    for (const [family, members] of this.familiesOf(resourceMetrics)) {
+    for (const [family, members] of this.familiesOf(resources)) {
       out += family.header;
       for (const [scoped, metric] of members) {
         if (metric.dataPointType === DataPointType.HISTOGRAM) {
@@ -151,16 +160,18 @@ export class PrometheusSerializer {
   }
 
   /** Non-empty metrics grouped by family, families in order of first appearance. */
-  private familiesOf(resourceMetrics: ResourceMetrics): Map<Family, Array<[ScopedFamily, MetricData]>> {
+  private familiesOf(resources: readonly ResourceMetrics[]): Map<Family, Array<[ScopedFamily, MetricData]>> {
     const families = new Map<Family, Array<[ScopedFamily, MetricData]>>();
-    for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
-      for (const metric of metrics) {
-        if (metric.dataPoints.length === 0) continue;
-        const scoped = this.scopedFamily(metric, scope);
-        if (scoped === null) continue;
-        const members = families.get(scoped.family);
-        if (members === undefined) families.set(scoped.family, [[scoped, metric]]);
-        else members.push([scoped, metric]);
+    for (const { scopeMetrics } of resources) {
+      for (const { scope, metrics } of scopeMetrics) {
+        for (const metric of metrics) {
+          if (metric.dataPoints.length === 0) continue;
+          const scoped = this.scopedFamily(metric, scope);
+          if (scoped === null) continue;
+          const members = families.get(scoped.family);
+          if (members === undefined) families.set(scoped.family, [[scoped, metric]]);
+          else members.push([scoped, metric]);
+        }
       }
     }
     return families;

@@ -101,3 +101,40 @@ describe('formatNumber matches Go strconv "g" shortest form', () => {
     expect(formatNumber(value)).toBe(expected);
   });
 });
+
+describe('PrometheusSerializer with several resources (a cluster primary and its workers)', () => {
+  function worker(id: string, value: number): ResourceMetrics {
+    const base = sample();
+    return {
+      resource: resourceFromAttributes({ 'service.name': 'svc', 'service.instance.id': id }),
+      scopeMetrics: base.scopeMetrics.map(({ scope, metrics }) => ({
+        scope,
+        metrics: metrics.slice(0, 1).map((m) => ({ ...m, dataPoints: m.dataPoints.map((p) => ({ ...p, attributes: { 'agent.cache.result': 'hit', 'service.instance.id': id }, value })) })),
+      })) as ResourceMetrics['scopeMetrics'],
+    };
+  }
+
+  it('writes one target_info line per resource and each family header once, over every resource', () => {
+    const serializer = new PrometheusSerializer({ withoutScopeInfo: true });
+    const text = serializer.serialize([sample(), worker('w-1', 4), worker('w-2', 5)]);
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.startsWith('# TYPE target_info'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('target_info'))).toEqual([
+      'target_info{service_name="svc"} 1',
+      'target_info{service_name="svc",service_instance_id="w-1"} 1',
+      'target_info{service_name="svc",service_instance_id="w-2"} 1',
+    ]);
+    const start = lines.indexOf('# TYPE agent_cache_requests_total counter');
+    expect(lines.slice(start, start + 4)).toEqual([
+      '# TYPE agent_cache_requests_total counter',
+      'agent_cache_requests_total{agent_cache_name="a\\"b\\\\c\\nd",agent_cache_result="hit"} 3',
+      'agent_cache_requests_total{agent_cache_result="hit",service_instance_id="w-1"} 4',
+      'agent_cache_requests_total{agent_cache_result="hit",service_instance_id="w-2"} 5',
+    ]);
+    expect(lines.filter((l) => l.startsWith('# TYPE agent_cache_requests_total'))).toHaveLength(1);
+  });
+
+  it('writes the same text for one resource alone as for a list of it', () => {
+    expect(new PrometheusSerializer().serialize([sample()])).toBe(new PrometheusSerializer().serialize(sample()));
+  });
+});
