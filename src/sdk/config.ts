@@ -20,6 +20,12 @@ export interface StartOptions {
   enabled?: boolean;
   /** `service.name` (`OTEL_SERVICE_NAME`); default the OTel SDK's (`unknown_service:node`). */
   serviceName?: string;
+  /**
+   * `service.instance.id`, this process's identity among replicas (else the one in
+   * `OTEL_RESOURCE_ATTRIBUTES`, else a random UUID per process); used as given, so make it
+   * unique per process.
+   */
+  serviceInstanceId?: string;
   /** Metric exporters (`OTEL_METRICS_EXPORTER`, comma-separated: prometheus, kafka, otlp, console, none); default `prometheus`. */
   metricsExporters?: MetricsExporterName[];
   /** Prometheus endpoint interface (`OTEL_EXPORTER_PROMETHEUS_HOST`); default `127.0.0.1`. */
@@ -57,6 +63,7 @@ export interface StartOptions {
 export interface ResolvedConfig {
   enabled: boolean;
   serviceName: string | undefined;
+  serviceInstanceId: string | undefined;
   metricsExporters: MetricsExporterName[];
   prometheusHost: string;
   prometheusPort: number;
@@ -109,6 +116,14 @@ function routingEventsFromEnv(env: Env): boolean {
   return raw === undefined ? false : parseBoolean('AGENTMETER_ROUTING_EVENTS', raw);
 }
 
+function instanceIdOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
+    throw new ConfigError('serviceInstanceId', value, 'a non-empty string of at most 255 characters');
+  }
+  return value;
+}
+
 /** Merges options over the environment and validates both; throws ConfigError on the first bad value. */
 export function resolveConfig(options: StartOptions = {}, env: Env = process.env): ResolvedConfig {
   const sdkDisabled = nonEmpty(env, 'OTEL_SDK_DISABLED');
@@ -145,6 +160,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     windowSize: parseInteger('AGENTMETER_WINDOW_SIZE', options.windowSize ?? nonEmpty(env, 'AGENTMETER_WINDOW_SIZE') ?? 1000, 1, 1_000_000),
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
+    serviceInstanceId: instanceIdOption(options.serviceInstanceId),
     metricsExporters,
     prometheusHost: options.prometheusHost ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
     prometheusPort: parseInteger('OTEL_EXPORTER_PROMETHEUS_PORT', portRaw, 0, 65535),

@@ -5,16 +5,7 @@
  */
 import { logs, metrics, trace } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  hostDetector,
-  osDetector,
-  processDetector,
-  resourceFromAttributes,
-  serviceInstanceIdDetector,
-} from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { registeredGlobals } from './coexist';
@@ -33,7 +24,8 @@ const RELEASE: Record<string, () => void> = {
 
 /** What NodeSDK gets when agentmeter is the first SDK. */
 export interface GlobalSdkOptions {
-  serviceName: string | undefined;
+  /** From buildResource (resource.ts): detection happens there, not in NodeSDK. */
+  resource: Resource;
   readers: IMetricReader[];
   instrumentations: Instrumentation[];
   /** Honour OTEL_TRACES_EXPORTER / OTEL_LOGS_EXPORTER; false when an SDK loading later owns traces and logs. */
@@ -41,12 +33,13 @@ export interface GlobalSdkOptions {
 }
 
 /** agentmeter is the first SDK: NodeSDK wires resource, context, propagation, instrumentations. */
-export function startGlobalSdk({ serviceName, readers, instrumentations, tracesAndLogs }: GlobalSdkOptions): RunningProvider {
+export function startGlobalSdk({ resource, readers, instrumentations, tracesAndLogs }: GlobalSdkOptions): RunningProvider {
   const traces = tracesAndLogs && Boolean(process.env.OTEL_TRACES_EXPORTER);
   const logRecords = tracesAndLogs && Boolean(process.env.OTEL_LOGS_EXPORTER);
   const before = registeredGlobals();
   const sdk = new NodeSDK({
-    serviceName,
+    resource,
+    autoDetectResources: false,
     metricReaders: readers,
     instrumentations,
     // A metrics package should not start exporting traces or logs unless asked to.
@@ -71,12 +64,8 @@ export function startGlobalSdk({ serviceName, readers, instrumentations, tracesA
 }
 
 /** Another SDK owns the globals: agentmeter's readers get a MeterProvider of their own. */
-export function startPrivateProvider(serviceName: string | undefined, readers: IMetricReader[]): RunningProvider {
-  // NodeSDK's default detectors, so target_info reads the same as when agentmeter owns the SDK.
-  let resource = defaultResource().merge(
-    detectResources({ detectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector, envDetector] }),
-  );
-  if (serviceName !== undefined) resource = resource.merge(resourceFromAttributes({ 'service.name': serviceName }));
+export function startPrivateProvider(resource: Resource, readers: IMetricReader[]): RunningProvider {
+  // The same resource as under NodeSDK, so target_info and the instance id read the same.
   const provider = new MeterProvider({ resource, readers });
   return { shutdown: () => provider.shutdown() };
 }

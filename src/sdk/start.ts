@@ -23,11 +23,15 @@ import { flushOnExit } from './exit';
 import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-events';
 import { detectOtherSdk, otherSdkNotice } from './coexist';
 import { startGlobalSdk, startPrivateProvider } from './provider';
+import { buildResource, serviceInstanceId } from './resource';
+import { clusterWorkerId } from '../cluster/protocol';
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
   /** The configuration in force. */
   readonly config: ResolvedConfig;
+  /** This process's `service.instance.id` (undefined when disabled). */
+  readonly serviceInstanceId: string | undefined;
   /** The scrape URL when the Prometheus exporter is on (real port once `ready()` resolved). */
   readonly prometheusUrl: string | undefined;
   /** The summary server's base URL when it is on (after `ready()`), e.g. `http://127.0.0.1:9109`. */
@@ -84,6 +88,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
 
   let prometheus: PrometheusEndpoint | undefined;
   const readers: IMetricReader[] = [];
+  const instance = serviceInstanceId(config.serviceInstanceId, clusterWorkerId());
   // Built first: a bad Kafka setting throws before anything starts listening.
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
   if (config.routingEvents) startRoutingEvents({ ...options.kafka, ...(typeof options.routingEvents === 'object' ? options.routingEvents : {}) }, config.serviceName);
@@ -107,11 +112,12 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   // The first SDK in the process owns the API globals, and two copies of one instrumentation
   // displace or double each other (coexist.ts): with another SDK, agentmeter runs none.
   const other = detectOtherSdk();
+  const resource = buildResource({ serviceName: config.serviceName, serviceInstanceId: instance.id });
   const sdk =
     other?.kind === 'registered'
-      ? startPrivateProvider(config.serviceName, readers)
+      ? startPrivateProvider(resource, readers)
       : startGlobalSdk({
-          serviceName: config.serviceName,
+          resource,
           readers,
           instrumentations: other ? [] : createInstrumentations(config.instrumentations),
           tracesAndLogs: other === undefined,
@@ -134,6 +140,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
   const handle: AgentmeterHandle = {
     config,
+    serviceInstanceId: instance.id,
     get prometheusUrl() {
       return prometheus?.url;
     },
@@ -164,6 +171,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
 function disabledHandle(config: ResolvedConfig): AgentmeterHandle {
   return {
     config,
+    serviceInstanceId: undefined,
     prometheusUrl: undefined,
     summaryUrl: undefined,
     ready: () => Promise.resolve(),

@@ -94,15 +94,19 @@ export function bytesPerPoint(resourceMetrics: ResourceMetrics, encoded: Encoded
 }
 
 /**
- * The message key: one stable value per resource, so a service's messages land in one
- * partition and stay in order.
+ * The message key: one stable value per resource, so a process's messages land in one
+ * partition and stay in order. `<service.name>/<service.instance.id>` (readable in any Kafka
+ * tool, and distinct for every replica and cluster worker); a resource without an instance id
+ * gets a hash of all its attributes in its place.
  */
 export function resourceKey(resourceMetrics: ResourceMetrics): string {
   const attributes = resourceMetrics.resource.attributes;
+  const service = typeof attributes['service.name'] === 'string' ? attributes['service.name'] : 'unknown_service';
+  const instance = attributes['service.instance.id'];
+  if (typeof instance === 'string' && instance !== '') return `${service}/${instance}`;
   const sorted = Object.keys(attributes)
     .sort()
     .map((k) => `${k}=${JSON.stringify(attributes[k])}`)
     .join('\n');
-  const service = typeof attributes['service.name'] === 'string' ? attributes['service.name'] : 'unknown_service';
   return `${service}/${createHash('sha256').update(sorted).digest('hex').slice(0, 16)}`;
 }

@@ -8,6 +8,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, {})).toEqual({
       enabled: true,
       serviceName: undefined,
+      serviceInstanceId: undefined,
       metricsExporters: ['prometheus'],
       prometheusHost: '127.0.0.1',
       prometheusPort: 9464,
@@ -56,6 +57,13 @@ describe('resolveConfig', () => {
       attributeCap: 20,
       instrumentations: ['http', 'runtime'],
     });
+  });
+
+  it('takes serviceInstanceId from the option, and validates it', () => {
+    expect(resolveConfig({ serviceInstanceId: 'api-1' }, {}).serviceInstanceId).toBe('api-1');
+    expect(thrownBy(() => resolveConfig({ serviceInstanceId: ' ' }, {})).message).toBe(
+      'AGM_ERR_CONFIG: serviceInstanceId=" " is not valid; allowed: a non-empty string of at most 255 characters',
+    );
   });
 
   it('lets options win over the environment', () => {

@@ -4,6 +4,9 @@ import { ConsoleMetricExporter, PeriodicExportingMetricReader } from '@opentelem
 import { afterEach, describe, expect, it } from 'vitest';
 import { registeredGlobals } from '../../../src/sdk/coexist';
 import { startGlobalSdk, type RunningProvider } from '../../../src/sdk/provider';
+import { buildResource } from '../../../src/sdk/resource';
+
+const resource = buildResource({ serviceName: 'unit', serviceInstanceId: 'unit-1' });
 
 let running: RunningProvider | undefined;
 const savedEnv = { ...process.env };
@@ -21,7 +24,7 @@ describe('startGlobalSdk', () => {
     ['both set, but an SDK loading later owns traces and logs', { OTEL_TRACES_EXPORTER: 'console', OTEL_LOGS_EXPORTER: 'console' }, false, ['context', 'propagation']],
   ])('%s: registers %j besides the MeterProvider', (_case, env, tracesAndLogs, expected) => {
     Object.assign(process.env, env);
-    running = startGlobalSdk({ serviceName: 'unit', readers: [], instrumentations: [], tracesAndLogs });
+    running = startGlobalSdk({ resource, readers: [], instrumentations: [], tracesAndLogs });
     // No readers: NodeSDK builds no MeterProvider, so `metrics` stays free.
     expect(registeredGlobals()).toEqual(new Set(expected));
   });
@@ -29,7 +32,7 @@ describe('startGlobalSdk', () => {
   it('gives back the providers it registered on shutdown, keeping context and propagation', async () => {
     process.env.OTEL_TRACES_EXPORTER = 'console';
     const readers = [new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), exportIntervalMillis: 60000 })];
-    running = startGlobalSdk({ serviceName: 'unit', readers, instrumentations: [], tracesAndLogs: true });
+    running = startGlobalSdk({ resource, readers, instrumentations: [], tracesAndLogs: true });
     expect(registeredGlobals()).toEqual(new Set(['context', 'propagation', 'metrics', 'trace']));
     await running.shutdown();
     running = undefined;

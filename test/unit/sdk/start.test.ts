@@ -57,3 +57,43 @@ describe('start() after another SDK registered the MeterProvider', () => {
     expect(metrics.getMeterProvider()).toBe(other);
   });
 });
+
+describe('service.instance.id', () => {
+  const savedEnv = { ...process.env };
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
+  async function targetInfo(h: AgentmeterHandle): Promise<string> {
+    await h.ready();
+    const text = await (await fetch(h.prometheusUrl!)).text();
+    return text.split('\n').find((l) => l.startsWith('target_info{'))!;
+  }
+
+  it('is the option when given, on the handle and in target_info', async () => {
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'service.instance.id=from-env';
+    handle = start({ prometheusPort: 0, instrumentations: [], serviceInstanceId: 'unit-replica-1' });
+    expect(handle.serviceInstanceId).toBe('unit-replica-1');
+    expect(await targetInfo(handle)).toContain('service_instance_id="unit-replica-1"');
+  });
+
+  it('is a UUID even when OTEL_NODE_RESOURCE_DETECTORS leaves out serviceinstance', async () => {
+    process.env.OTEL_NODE_RESOURCE_DETECTORS = 'env,host';
+    handle = start({ prometheusPort: 0, instrumentations: [] });
+    expect(handle.serviceInstanceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await targetInfo(handle)).toContain(`service_instance_id="${handle.serviceInstanceId}"`);
+  });
+
+  it('is set on the private provider beside another SDK too', async () => {
+    process.env.OTEL_NODE_RESOURCE_DETECTORS = 'none';
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'service.instance.id=pod-b';
+    other = new MeterProvider();
+    metrics.setGlobalMeterProvider(other);
+    handle = start({ prometheusPort: 0, instrumentations: [], serviceName: 'beside' });
+    expect(handle.serviceInstanceId).toBe('pod-b');
+    const info = await targetInfo(handle);
+    expect(info).toContain('service_instance_id="pod-b"');
+    expect(info).toContain('service_name="beside"');
+  });
+});
+

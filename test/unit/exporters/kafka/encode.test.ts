@@ -65,6 +65,12 @@ describe('resourceKey', () => {
     expect(resourceKey(counters(1))).toBe(resourceKey(counters(2)));
     expect(resourceKey(counters(1))).toMatch(/^svc\/[0-9a-f]{16}$/);
   });
+
+  it('is <service.name>/<service.instance.id> when the resource has an instance id', () => {
+    const replica = (id: string): ResourceMetrics => ({ ...counters(1), resource: resourceFromAttributes({ 'service.name': 'svc', 'service.instance.id': id }) });
+    expect(resourceKey(replica('0b5e3c2a-1'))).toBe('svc/0b5e3c2a-1');
+    expect(resourceKey(replica('a'))).not.toBe(resourceKey(replica('b')));
+  });
 });
 
 describe('encodeMetrics with a bytes-per-point hint', () => {
