@@ -145,8 +145,16 @@ export class RoutingEventPublisher {
   private push(item: Pending): void {
     this.queue.push(item);
     recordEventsQueued(1);
-    this.pumping ??= this.pump().finally(() => {
+    this.startPump();
+  }
+
+  private startPump(): void {
+    if (this.pumping !== undefined) return;
+    this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
+      // An event pushed after the loop saw an empty queue but before this ran (a caller resumed by
+      // the previous ack, publishing again at once) would otherwise wait for the next event.
+      if (this.queue.length > 0 && !this.stopping) this.startPump();
     });
   }
 

@@ -62,3 +62,21 @@ describe('RoutingEventPublisher without a broker', () => {
     await publisher.shutdown(100);
   });
 });
+
+describe('RoutingEventPublisher.startPump', () => {
+  it('sends an event pushed between the end of the send loop and its clean-up', async () => {
+    // A stand-in producer that acknowledges at once, so the caller resumes inside that window.
+    const publisher = new RoutingEventPublisher({ brokers: ['127.0.0.1:1'] });
+    const sent: number[] = [];
+    Object.assign(publisher as unknown as { connected: boolean }, { connected: true });
+    Object.assign((publisher as unknown as { producer: object }).producer, {
+      send: async ({ messages }: { messages: unknown[] }) => {
+        sent.push(messages.length);
+      },
+      disconnect: async () => {},
+    });
+    for (let i = 0; i < 50; i++) await publisher.publish(input);
+    expect(sent).toEqual(Array(50).fill(1));
+    await publisher.shutdown(100);
+  });
+});
