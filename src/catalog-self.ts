@@ -129,7 +129,7 @@ export const SELF_METRICS = {
     name: 'agentmeter.db_writer.batches',
     kind: 'counter',
     unit: '{batch}',
-    description: 'Insert batches the DB writer committed (rows inserted, then offsets committed).',
+    description: 'INSERT statements of the DB writer (up to --batch-size rows each); offsets are committed only after them.',
     attributes: [],
     domain: 'self',
   },

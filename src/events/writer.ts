@@ -58,6 +58,8 @@ interface DeadLetter {
 /** Thrown inside a batch to leave it uncommitted when the writer is stopping mid-retry. */
 class Abandoned extends Error {}
 
+// What the broker says about a topic that is being created (auto-creation on first metadata request).
+const TOPIC_NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 const MIN_BACKOFF_MILLIS = 100;
 const MAX_BACKOFF_MILLIS = 5000;
 
@@ -73,7 +75,7 @@ export class RoutingEventWriter {
   private readonly pool: Pool;
   private readonly lag = new Map<number, number>();
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
   private onCrash: (error: Error) => void = () => {};
   /** Resolves with the error if the consumer stops for good (a crash kafkajs does not restart). */
   readonly crashed: Promise<Error> = new Promise((resolve) => (this.onCrash = resolve));
@@ -99,7 +101,7 @@ export class RoutingEventWriter {
   async start(): Promise<void> {
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.fromBeginning });
+    await this.subscribe();
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.onCrash(payload.error);
     });
@@ -117,6 +119,21 @@ export class RoutingEventWriter {
     await joined;
   }
 
+  /** Subscribes, waiting while a topic that does not exist yet is auto-created and gets a leader. */
+  private async subscribe(): Promise<void> {
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      try {
+        await this.consumer.subscribe({ topic: this.topic, fromBeginning: this.fromBeginning });
+        return;
+      } catch (err) {
+        const type = kafkaErrorType(err);
+        if (!TOPIC_NOT_READY.has(type) || Date.now() > deadline || this.stopping) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
   /**
    * Drains: the batch in hand is written and committed (unless the database stays down), then
    * the group is left and connections are closed.
@@ -124,41 +141,57 @@ export class RoutingEventWriter {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
     // Disconnect waits for the batch in progress; a retry wait is cut short by `stopping`.
     await this.consumer.disconnect();
     await this.producer.disconnect().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 
+  /**
+   * One fetched batch of one partition: invalid messages to the dead-letter topic, the valid
+   * ones inserted in chunks of `batchSize`, two at a time (the pool's two connections, so the
+   * database works on one while the other travels), then the partition's offset committed past
+   * the batch. Nothing is committed unless every row of the batch is stored.
+   */
   private async onBatch({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition, messages } = batch;
     try {
-      for (let i = 0; i < messages.length; i += this.batchSize) {
-        const chunk = messages.slice(i, i + this.batchSize);
-        const started = performance.now();
-        const { valid, dead } = this.classify(chunk);
-        if (dead.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(dead, topic, partition), heartbeat);
-        const rejected: DeadLetter[] = [];
-        const inserted = await this.retrying('insert', () => this.insert(valid, rejected), heartbeat);
-        if (rejected.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(rejected, topic, partition), heartbeat);
-        const seconds = (performance.now() - started) / 1000;
-        const last = chunk[chunk.length - 1]!.offset;
-        const next = (BigInt(last) + 1n).toString();
-        await this.retrying('commit', () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] }), heartbeat);
-        resolveOffset(last);
-        const stored = valid.length - rejected.length;
-        this.stats.inserted += inserted;
-        this.stats.duplicates += stored - inserted;
-        this.stats.batches += 1;
-        recordWriterBatch(inserted, stored - inserted, seconds);
-        this.lag.set(partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
-        recordWriterLag([...this.lag.values()].reduce((a, b) => a + b, 0));
-      }
+      const { valid, dead } = this.classify(messages);
+      if (dead.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(dead, topic, partition), heartbeat);
+      const chunks: Valid[][] = [];
+      for (let i = 0; i < valid.length; i += this.batchSize) chunks.push(valid.slice(i, i + this.batchSize));
+      let nextChunk = 0;
+      const worker = async (): Promise<void> => {
+        while (nextChunk < chunks.length) await this.writeChunk(chunks[nextChunk++]!, topic, partition, heartbeat);
+      };
+      const results = await Promise.allSettled([worker(), worker()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const last = messages[messages.length - 1]!.offset;
+      const next = (BigInt(last) + 1n).toString();
+      await this.retrying('commit', () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] }), heartbeat);
+      resolveOffset(last);
+      this.lag.set(partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
+      recordWriterLag([...this.lag.values()].reduce((a, b) => a + b, 0));
     } catch (err) {
-      // Stopping while the database is down: leave the rest uncommitted for the next writer.
+      // Stopping while the database is down: leave the batch uncommitted for the next writer.
       if (!(err instanceof Abandoned)) throw err;
     }
+  }
+
+  /** One INSERT of up to `batchSize` rows (retried until stored); rows the database refuses become dead letters. */
+  private async writeChunk(chunk: Valid[], topic: string, partition: number, heartbeat: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    const rejected: DeadLetter[] = [];
+    const inserted = await this.retrying('insert', () => this.insert(chunk, rejected), heartbeat);
+    const seconds = (performance.now() - started) / 1000;
+    if (rejected.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(rejected, topic, partition), heartbeat);
+    const stored = chunk.length - rejected.length;
+    this.stats.inserted += inserted;
+    this.stats.duplicates += stored - inserted;
+    this.stats.batches += 1;
+    recordWriterBatch(inserted, stored - inserted, seconds);
   }
 
   /** Parses and validates each message; the invalid ones become dead letters. */
@@ -242,11 +275,13 @@ export class RoutingEventWriter {
         if (this.stopping) throw new Abandoned(what);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay * (0.8 + Math.random() * 0.4));
-        this.wake = () => {
+        const wake = (): void => {
           clearTimeout(timer);
+          this.wakers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, delay * (0.8 + Math.random() * 0.4));
+        this.wakers.add(wake);
       });
       delay = Math.min(delay * 2, MAX_BACKOFF_MILLIS);
       // Stay in the group while waiting (a rebalance error ends the batch, uncommitted).
