@@ -38,6 +38,12 @@ if (!process.argv.includes('--no-kafka')) {
   log(kafka.markdown);
 }
 
+if (!process.argv.includes('--no-events')) {
+  log('\n## Routing events\n');
+  const { runEvents } = await import('./events.bench.mjs');
+  log((await runEvents()).markdown);
+}
+
 if (write) {
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/benchmarks.md', `${out.join('\n')}\n`);
