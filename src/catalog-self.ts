@@ -1,7 +1,7 @@
 /**
- * agentmeter's own instruments (dropped samples, attribute overflow, job writes, the Kafka
- * exporter, the routing-event publisher and DB writer), kept apart from the application
- * catalog; catalog.ts spreads them into METRICS.
+ * agentmeter's own instruments (dropped samples, attribute overflow, job writes, cluster
+ * collections, the Kafka exporter, the routing-event publisher and DB writer), kept apart from
+ * the application catalog; catalog.ts spreads them into METRICS.
  */
 import type { MetricDefinition } from './catalog';
 import {
@@ -33,6 +33,22 @@ export const SELF_METRICS = {
     unit: '{line}',
     description: 'metrics.jsonl lines a job could not write, by error type.',
     attributes: [{ key: ATTR_ERROR_TYPE }],
+    domain: 'self',
+  },
+  clusterWorkers: {
+    name: 'agentmeter.cluster.workers',
+    kind: 'gauge',
+    unit: '{worker}',
+    description: 'node:cluster workers running agentmeter that the primary asked for their series at its last scrape or summary.',
+    attributes: [],
+    domain: 'self',
+  },
+  clusterMissedCollections: {
+    name: 'agentmeter.cluster.missed_collections',
+    kind: 'counter',
+    unit: '{collection}',
+    description: 'Worker answers missing from a scrape or summary of the primary: no answer within the timeout, or the worker exited meanwhile; its series are absent from that page.',
+    attributes: [],
     domain: 'self',
   },
   kafkaSentMessages: {

@@ -1,7 +1,31 @@
 /**
- * `node:cluster` as agentmeter sees it: whether this process is a cluster worker, and which.
+ * The messages agentmeter's primary and workers exchange over the `node:cluster` IPC channel.
+ * Ordinary messages (as prom-client's AggregatorRegistry sends), namespaced by `type` so an
+ * app's own `message` handlers can tell them apart; payloads are plain JSON (the channel's
+ * default serialization).
  */
 import type { Cluster } from 'node:cluster';
+
+/** Worker → primary: "I run agentmeter and can answer collections". */
+export const HELLO = 'agentmeter:hello';
+/** Primary → worker: "I run agentmeter"; `known` says whether it already counts the worker in. */
+export const WELCOME = 'agentmeter:welcome';
+/** Primary → worker: collect `topic` now and answer with the same `id`. */
+export const COLLECT = 'agentmeter:collect';
+/** Worker → primary: the answer to COLLECT `id`. */
+export const COLLECTED = 'agentmeter:collected';
+
+export type ClusterMessage =
+  | { type: typeof HELLO }
+  | { type: typeof WELCOME; known: boolean }
+  | { type: typeof COLLECT; id: number; topic: string }
+  | { type: typeof COLLECTED; id: number; payload?: unknown; error?: string };
+
+export function isClusterMessage(message: unknown): message is ClusterMessage {
+  if (typeof message !== 'object' || message === null) return false;
+  const type = (message as { type?: unknown }).type;
+  return type === HELLO || type === WELCOME || type === COLLECT || type === COLLECTED;
+}
 
 let loaded: Cluster | undefined;
 

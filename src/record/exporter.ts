@@ -17,3 +17,9 @@ export function recordKafkaFailure(type: string): void {
 export function recordKafkaDropped(reason: KafkaDropReason, messages: number): void {
   if (messages > 0) instruments.kafkaDropped.get1(reason).add(messages);
 }
+
+/** One collection of a cluster primary: `workers` asked, `missed` of them left out. */
+export function recordClusterCollection(workers: number, missed: number): void {
+  instruments.clusterWorkers.get0().set(workers);
+  if (missed > 0) instruments.clusterMissedCollections.get0().add(missed);
+}

@@ -23,9 +23,16 @@ export interface StartOptions {
   /**
    * `service.instance.id`, this process's identity among replicas (else the one in
    * `OTEL_RESOURCE_ATTRIBUTES`, else a random UUID per process); used as given, so make it
-   * unique per process.
+   * unique per process. See docs/many-processes.md.
    */
   serviceInstanceId?: string;
+  /**
+   * In a `node:cluster` worker, serve through the primary's endpoints instead of binding
+   * ports of its own (`AGENTMETER_CLUSTER`); default true.
+   */
+  cluster?: boolean;
+  /** How long a cluster primary waits for its workers' series per scrape, ms (`AGENTMETER_CLUSTER_TIMEOUT`); default 1000. */
+  clusterTimeoutMillis?: number;
   /** Metric exporters (`OTEL_METRICS_EXPORTER`, comma-separated: prometheus, kafka, otlp, console, none); default `prometheus`. */
   metricsExporters?: MetricsExporterName[];
   /** Prometheus endpoint interface (`OTEL_EXPORTER_PROMETHEUS_HOST`); default `127.0.0.1`. */
@@ -64,6 +71,8 @@ export interface ResolvedConfig {
   enabled: boolean;
   serviceName: string | undefined;
   serviceInstanceId: string | undefined;
+  cluster: boolean;
+  clusterTimeoutMillis: number;
   metricsExporters: MetricsExporterName[];
   prometheusHost: string;
   prometheusPort: number;
@@ -145,6 +154,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     instrumentationsRaw === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
 
   const summaryRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_ENABLED');
+  const clusterRaw = nonEmpty(env, 'AGENTMETER_CLUSTER');
   const corsRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_CORS_ORIGINS');
   const summaryCorsOrigins = options.summaryCorsOrigins ?? (corsRaw === undefined ? [] : corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== ''));
   for (const origin of summaryCorsOrigins) {
@@ -161,6 +171,8 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
     serviceInstanceId: instanceIdOption(options.serviceInstanceId),
+    cluster: options.cluster ?? (clusterRaw === undefined ? true : parseBoolean('AGENTMETER_CLUSTER', clusterRaw)),
+    clusterTimeoutMillis: parseInteger('AGENTMETER_CLUSTER_TIMEOUT', options.clusterTimeoutMillis ?? nonEmpty(env, 'AGENTMETER_CLUSTER_TIMEOUT') ?? 1000, 1, 60_000),
     metricsExporters,
     prometheusHost: options.prometheusHost ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
     prometheusPort: parseInteger('OTEL_EXPORTER_PROMETHEUS_PORT', portRaw, 0, 65535),

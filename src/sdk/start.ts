@@ -24,7 +24,9 @@ import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-eve
 import { detectOtherSdk, otherSdkNotice } from './coexist';
 import { startGlobalSdk, startPrivateProvider } from './provider';
 import { buildResource, serviceInstanceId } from './resource';
+import { startPrimaryMode, startWorkerMode, type PrimaryMode, type WorkerMode } from './cluster-mode';
 import { clusterWorkerId } from '../cluster/protocol';
+import { toolWindows } from '../store/windows';
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
@@ -42,6 +44,17 @@ export interface AgentmeterHandle {
   forceFlush(): Promise<void>;
   /** Final export, then stops exporters and instrumentations. Safe to call twice. */
   shutdown(): Promise<void>;
+}
+
+/** Endpoints that cannot listen say so on stderr, whatever the mode: a silent endpoint looks like an app with no metrics. */
+const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function cannotListen(what: string, host: string, port: number, variable: string): (err: unknown) => void {
+  return (err) =>
+    stderrLine(
+      `agentmeter: the ${what} cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} ` +
+        `(${err instanceof Error ? err.message : String(err)}); recording goes on, but nothing is served there: set ${variable} to a free port`,
+    );
 }
 
 /** Longest wait for the final export on shutdown or exit, in milliseconds. */
@@ -88,17 +101,33 @@ export function startReporting(options: StartOptions, report: (line: string) => 
 
   let prometheus: PrometheusEndpoint | undefined;
   const readers: IMetricReader[] = [];
-  const instance = serviceInstanceId(config.serviceInstanceId, clusterWorkerId());
+  const workerId = clusterWorkerId();
+  const instance = serviceInstanceId(config.serviceInstanceId, workerId);
   // Built first: a bad Kafka setting throws before anything starts listening.
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
+  // Under node:cluster, workers serve through the primary (cluster-mode.ts).
+  const inWorker = config.cluster && workerId !== undefined;
+  const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
+  let worker: WorkerMode | undefined;
+  let primary: PrimaryMode | undefined;
+  if (inWorker) {
+    worker = startWorkerMode(serving, workerId, stderrLine);
+    if (config.summary) toolWindows.enable(config.windowSize);
+  } else if (config.cluster && (serving.prometheus || serving.summary)) {
+    primary = startPrimaryMode(config.clusterTimeoutMillis);
+  }
   if (config.routingEvents) startRoutingEvents({ ...options.kafka, ...(typeof options.routingEvents === 'object' ? options.routingEvents : {}) }, config.serviceName);
   for (const name of config.metricsExporters) {
-    if (name === 'prometheus') {
+    if (name === 'prometheus' && worker?.reader) {
+      readers.push(worker.reader);
+    } else if (name === 'prometheus') {
       prometheus = new PrometheusEndpoint({
         host: config.prometheusHost,
         port: config.prometheusPort,
         metricProducers: [createMetricProducer()],
+        otherResources: primary?.otherResources,
       });
+      prometheus.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
       readers.push(prometheus);
     } else if (name === 'kafka') {
       readers.push(pushReader(kafka!, config, kafka!.options.temporality));
@@ -126,15 +155,20 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   setBuildInfo(serviceVersion());
   setHealth('healthy');
   let summary: SummaryServer | undefined;
-  const summaryReady = config.summary
-    ? startSummaryServer({ host: config.summaryHost, port: config.summaryPort, corsOrigins: config.summaryCorsOrigins, windowSize: config.windowSize }).then(
-        (server) => {
+  const summaryReady =
+    config.summary && !inWorker
+      ? startSummaryServer({
+          host: config.summaryHost,
+          port: config.summaryPort,
+          corsOrigins: config.summaryCorsOrigins,
+          windowSize: config.windowSize,
+          otherParts: primary?.otherParts,
+        }).then((server) => {
           summary = server;
-        },
-      )
-    : Promise.resolve();
-  // Reported through ready(); never an unhandled rejection in the host.
-  summaryReady.catch((err: unknown) => diag.error(`agentmeter: summary server failed to listen on ${config.summaryHost}:${config.summaryPort}`, err));
+        })
+      : Promise.resolve();
+  // Reported through ready() and on stderr; never an unhandled rejection in the host.
+  summaryReady.catch(cannotListen('summary server', config.summaryHost, config.summaryPort, 'AGENTMETER_SUMMARY_PORT'));
 
   let stopped: Promise<void> | undefined;
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
@@ -156,6 +190,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     shutdown: () => {
       stopped ??= (async () => {
         uninstall();
+        worker?.stop();
+        primary?.stop();
         await summaryReady.catch(() => undefined);
         await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
         await Promise.all([sdk.shutdown(), summary?.close()]);

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
-import { buildSummary } from './summary';
+import { buildSummary, summaryOfParts, summaryPart, type ClusterSummary, type MetricsSummary, type SummaryPart } from './summary';
 import { STATUS_PAGE } from './status-page';
 import { DEFAULT_WINDOW_SIZE, toolWindows } from '../../store/windows';
 import { instruments } from '../../store/registry';
@@ -20,6 +20,22 @@ export interface SummaryServerOptions {
   corsOrigins?: string[];
   /** Samples per tool for the percentiles; default 1000. */
   windowSize?: number;
+  /**
+   * Other processes' shares, merged into every summary (a `node:cluster` primary's workers);
+   * `cluster` is shown as the summary's `cluster` field.
+   */
+  otherParts?: () => Promise<{ parts: SummaryPart[]; cluster?: ClusterSummary }>;
+}
+
+/** Where the JSON summary comes from. */
+type SummarySource = () => MetricsSummary | Promise<MetricsSummary>;
+
+function summarySource(otherParts: SummaryServerOptions['otherParts']): SummarySource {
+  if (otherParts === undefined) return buildSummary;
+  return async () => {
+    const { parts, cluster } = await otherParts();
+    return summaryOfParts([summaryPart(), ...parts], cluster);
+  };
 }
 
 /** A running summary server. */
@@ -45,7 +61,12 @@ function healthBody(): string {
   return JSON.stringify({ status });
 }
 
-function handler(corsOrigins: readonly string[]) {
+function fail(res: ServerResponse, cors: Record<string, string>, err: unknown): void {
+  diag.error('agentmeter: summary request failed', err);
+  if (!res.headersSent) send(res, 500, 'application/json', '{"error":"internal error"}', cors);
+}
+
+function handler(corsOrigins: readonly string[], summary: SummarySource) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const cors: Record<string, string> = {};
     const origin = req.headers.origin;
@@ -63,7 +84,10 @@ function handler(corsOrigins: readonly string[]) {
       switch (path) {
         case '/metrics.json':
         case '/metrics':
-          send(res, 200, 'application/json; charset=utf-8', JSON.stringify(buildSummary()), cors);
+          Promise.resolve(summary()).then(
+            (body) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body), cors),
+            (err: unknown) => fail(res, cors, err),
+          );
           return;
         case '/health':
           send(res, 200, 'application/json; charset=utf-8', healthBody(), cors);
@@ -78,8 +102,7 @@ function handler(corsOrigins: readonly string[]) {
           send(res, 404, 'application/json', '{"error":"not found"}', cors);
       }
     } catch (err) {
-      diag.error('agentmeter: summary request failed', err);
-      send(res, 500, 'application/json', '{"error":"internal error"}', cors);
+      fail(res, cors, err);
     }
   };
 }
@@ -88,7 +111,7 @@ function handler(corsOrigins: readonly string[]) {
 export function startSummaryServer(options: SummaryServerOptions = {}): Promise<SummaryServer> {
   const host = options.host ?? '127.0.0.1';
   toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
-  const server: Server = createServer(handler(options.corsOrigins ?? []));
+  const server: Server = createServer(handler(options.corsOrigins ?? [], summarySource(options.otherParts)));
   // Never keeps the host process alive on its own.
   server.unref();
   return new Promise((resolve, reject) => {

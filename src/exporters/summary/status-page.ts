@@ -58,7 +58,14 @@ export const STATUS_PAGE = `<!doctype html>
     entries.forEach(function (e) { row(tbody, toCells(e[0], e[1]), bad && bad(e[1]) ? 2 : -1); });
   }
   function render(s) {
-    document.getElementById('meta').textContent = (s.enabled ? 'recording' : 'disabled') + ' · updated ' + s.timestamp;
+    var meta = s.enabled ? 'recording' : 'disabled';
+    // A node:cluster primary sums its workers' shares into every table.
+    if (s.cluster) {
+      meta += ' · cluster: primary + ' + s.cluster.workers + ' worker' + (s.cluster.workers === 1 ? '' : 's');
+      var missing = s.cluster.workers - s.cluster.workers_answered;
+      if (missing > 0) meta += ' (' + missing + ' did not answer in time: not counted in this view)';
+    }
+    document.getElementById('meta').textContent = meta + ' · updated ' + s.timestamp;
     fill('tools', Object.entries(s.tool_metrics), 10, function (name, t) {
       var errors = Object.entries(t.error_types).map(function (e) { return e[0] + ': ' + e[1]; }).join(', ');
       return [name, num(t.total_calls), num(t.failed_calls), pct(t.success_rate), num(t.avg_latency_ms), num(t.p50_latency_ms),

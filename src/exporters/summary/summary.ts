@@ -2,6 +2,11 @@
  * The JSON summary: per-tool calls, success rate, latency (exact percentiles over each tool's
  * sliding window; average, min and max over all calls), per-cache hit rates, service numbers.
  * Counts come from the same series the Prometheus endpoint serves, so the two agree.
+ *
+ * Built in two steps so a `node:cluster` primary can show the whole cluster: each process
+ * reduces its store to a SummaryPart (plain JSON, sent over IPC by workers), and the parts are
+ * merged: counts and sums add up, min and max combine, and percentiles are taken over the
+ * union of the processes' windows.
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
@@ -45,16 +50,51 @@ export interface SystemSummary {
   uptime_seconds: number;
 }
 
+/** Present only on a `node:cluster` primary with agentmeter workers. */
+export interface ClusterSummary {
+  /** Workers asked for their share. */
+  workers: number;
+  /** Workers whose share is included (the others did not answer in time). */
+  workers_answered: number;
+}
+
 export interface MetricsSummary {
   enabled: boolean;
   timestamp: string;
   tool_metrics: Record<string, ToolSummary>;
   cache_metrics: Record<string, CacheSummary>;
   system_metrics: SystemSummary;
+  cluster?: ClusterSummary;
+}
+
+/** One tool in one process, before merging. */
+interface ToolPart {
+  total: number;
+  failed: number;
+  sum: number;
+  /** Seconds; null before the first call (JSON has no Infinity). */
+  min: number | null;
+  max: number | null;
+  errors: Record<string, number>;
+  /** The process's window of recent durations, seconds. */
+  window: number[];
+}
+
+interface CachePart {
+  hits: number;
+  total: number;
+  evictions: number;
+  sizeRejections: number;
+}
+
+/** One process's share of the summary, in plain JSON. */
+export interface SummaryPart {
+  tools: Record<string, ToolPart>;
+  caches: Record<string, CachePart>;
+  system: { activeSessions: number; concurrentRequests: number; totalRequests: number; startSeconds: number; uptimeSeconds: number };
 }
 
 const ms = (seconds: number): number => Math.round(seconds * 1e6) / 1e3;
-const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 function points(metrics: Map<string, MetricData>, name: string): DataPoint<unknown>[] {
   return (metrics.get(name)?.dataPoints ?? []) as DataPoint<unknown>[];
@@ -64,79 +104,148 @@ function total(metrics: Map<string, MetricData>, name: string, match: (a: Attrib
   return points(metrics, name).reduce((n, p) => (match(p.attributes) ? n + (p.value as number) : n), 0);
 }
 
-function tools(metrics: Map<string, MetricData>): Record<string, ToolSummary> {
-  const acc = new Map<string, { total: number; failed: number; sum: number; min: number; max: number; errors: Record<string, number> }>();
+const lower = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const higher = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
+function toolParts(metrics: Map<string, MetricData>): Record<string, ToolPart> {
+  const out: Record<string, ToolPart> = {};
   for (const p of points(metrics, METRICS.toolDuration.name) as DataPoint<Histogram>[]) {
     const name = String(p.attributes[ATTR_TOOL_NAME]);
-    const t = acc.get(name) ?? { total: 0, failed: 0, sum: 0, min: Infinity, max: -Infinity, errors: {} };
+    const t = (out[name] ??= { total: 0, failed: 0, sum: 0, min: null, max: null, errors: {}, window: Array.from(toolWindows.get(name)?.sorted() ?? []) });
     t.total += p.value.count;
     t.sum += p.value.sum ?? 0;
     if (p.value.count > 0) {
-      t.min = Math.min(t.min, p.value.min ?? Infinity);
-      t.max = Math.max(t.max, p.value.max ?? -Infinity);
+      t.min = lower(t.min, p.value.min ?? null);
+      t.max = higher(t.max, p.value.max ?? null);
     }
     const type = p.attributes[ATTR_ERROR_TYPE];
     if (type !== undefined) {
       t.failed += p.value.count;
       t.errors[String(type)] = (t.errors[String(type)] ?? 0) + p.value.count;
     }
-    acc.set(name, t);
-  }
-  const out: Record<string, ToolSummary> = {};
-  for (const [name, t] of [...acc].sort(([a], [b]) => a.localeCompare(b))) {
-    const sorted = toolWindows.get(name)?.sorted() ?? new Float64Array(0);
-    const pct = (p: number) => (sorted.length === 0 ? null : ms(percentile(sorted, p)));
-    out[name] = {
-      total_calls: t.total,
-      successful_calls: t.total - t.failed,
-      failed_calls: t.failed,
-      success_rate: t.total === 0 ? null : (t.total - t.failed) / t.total,
-      avg_latency_ms: t.total === 0 ? null : ms(t.sum / t.total),
-      p50_latency_ms: pct(50),
-      p95_latency_ms: pct(95),
-      p99_latency_ms: pct(99),
-      min_latency_ms: orNull(ms(t.min)),
-      max_latency_ms: orNull(ms(t.max)),
-      error_types: t.errors,
-    };
   }
   return out;
 }
 
-function caches(metrics: Map<string, MetricData>): Record<string, CacheSummary> {
+function cacheParts(metrics: Map<string, MetricData>): Record<string, CachePart> {
   const names = new Set(points(metrics, METRICS.cacheRequests.name).map((p) => String(p.attributes[ATTR_CACHE_NAME])));
-  const out: Record<string, CacheSummary> = {};
-  for (const name of [...names].sort()) {
+  const out: Record<string, CachePart> = {};
+  for (const name of names) {
     const of = (a: Attributes) => a[ATTR_CACHE_NAME] === name;
-    const hits = total(metrics, METRICS.cacheRequests.name, (a) => of(a) && a[ATTR_CACHE_RESULT] === 'hit');
-    const all = total(metrics, METRICS.cacheRequests.name, of);
     out[name] = {
-      hits,
-      misses: all - hits,
-      total_requests: all,
-      hit_rate: all === 0 ? null : hits / all,
+      hits: total(metrics, METRICS.cacheRequests.name, (a) => of(a) && a[ATTR_CACHE_RESULT] === 'hit'),
+      total: total(metrics, METRICS.cacheRequests.name, of),
       evictions: total(metrics, METRICS.cacheEvictions.name, of),
-      size_rejections: total(metrics, METRICS.cacheSizeRejections.name, of),
+      sizeRejections: total(metrics, METRICS.cacheSizeRejections.name, of),
     };
   }
   return out;
 }
 
-/** The summary of everything recorded so far. */
-export function buildSummary(): MetricsSummary {
+/** This process's share: its store's series and its tool windows. */
+export function summaryPart(): SummaryPart {
   const metrics = new Map(collectScopeMetrics().metrics.map((m) => [m.descriptor.name, m]));
-  const startSeconds = total(metrics, METRICS.startTime.name);
   return {
-    enabled: state.enabled,
-    timestamp: new Date().toISOString(),
-    tool_metrics: tools(metrics),
-    cache_metrics: caches(metrics),
-    system_metrics: {
-      active_sessions: total(metrics, METRICS.activeSessions.name),
-      concurrent_requests: total(metrics, METRICS.activeRequests.name),
-      total_requests: total(metrics, METRICS.requests.name),
-      start_time: new Date(startSeconds * 1000).toISOString(),
-      uptime_seconds: Math.round(total(metrics, METRICS.uptime.name) * 1000) / 1000,
+    tools: toolParts(metrics),
+    caches: cacheParts(metrics),
+    system: {
+      activeSessions: total(metrics, METRICS.activeSessions.name),
+      concurrentRequests: total(metrics, METRICS.activeRequests.name),
+      totalRequests: total(metrics, METRICS.requests.name),
+      startSeconds: total(metrics, METRICS.startTime.name),
+      uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
   };
+}
+
+function mergeTools(parts: readonly SummaryPart[]): Map<string, ToolPart> {
+  const tools = new Map<string, ToolPart>();
+  for (const part of parts) {
+    for (const [name, t] of Object.entries(part.tools)) {
+      const into = tools.get(name);
+      if (into === undefined) {
+        tools.set(name, { ...t, errors: { ...t.errors }, window: [...t.window] });
+        continue;
+      }
+      into.total += t.total;
+      into.failed += t.failed;
+      into.sum += t.sum;
+      into.min = lower(into.min, t.min);
+      into.max = higher(into.max, t.max);
+      for (const [type, n] of Object.entries(t.errors)) into.errors[type] = (into.errors[type] ?? 0) + n;
+      into.window.push(...t.window);
+    }
+  }
+  return tools;
+}
+
+function toolSummary(t: ToolPart): ToolSummary {
+  const sorted = Float64Array.from(t.window).sort();
+  const pct = (p: number) => (sorted.length === 0 ? null : ms(percentile(sorted, p)));
+  return {
+    total_calls: t.total,
+    successful_calls: t.total - t.failed,
+    failed_calls: t.failed,
+    success_rate: t.total === 0 ? null : (t.total - t.failed) / t.total,
+    avg_latency_ms: t.total === 0 ? null : ms(t.sum / t.total),
+    p50_latency_ms: pct(50),
+    p95_latency_ms: pct(95),
+    p99_latency_ms: pct(99),
+    min_latency_ms: t.min === null ? null : ms(t.min),
+    max_latency_ms: t.max === null ? null : ms(t.max),
+    error_types: t.errors,
+  };
+}
+
+function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSummary> {
+  const caches = new Map<string, CachePart>();
+  for (const part of parts) {
+    for (const [name, c] of Object.entries(part.caches)) {
+      const into = caches.get(name) ?? { hits: 0, total: 0, evictions: 0, sizeRejections: 0 };
+      caches.set(name, { hits: into.hits + c.hits, total: into.total + c.total, evictions: into.evictions + c.evictions, sizeRejections: into.sizeRejections + c.sizeRejections });
+    }
+  }
+  const out: Record<string, CacheSummary> = {};
+  for (const [name, c] of [...caches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    out[name] = {
+      hits: c.hits,
+      misses: c.total - c.hits,
+      total_requests: c.total,
+      hit_rate: c.total === 0 ? null : c.hits / c.total,
+      evictions: c.evictions,
+      size_rejections: c.sizeRejections,
+    };
+  }
+  return out;
+}
+
+/**
+ * The summary of several processes' parts (the first is this process's): counts add up; the
+ * start time and uptime are the first part's (a cluster's primary, which started first).
+ */
+export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterSummary): MetricsSummary {
+  const tool_metrics: Record<string, ToolSummary> = {};
+  for (const [name, t] of [...mergeTools(parts)].sort(([a], [b]) => a.localeCompare(b))) tool_metrics[name] = toolSummary(t);
+  const sum = (pick: (s: SummaryPart['system']) => number): number => parts.reduce((n, p) => n + pick(p.system), 0);
+  const first = parts[0]?.system;
+  const summary: MetricsSummary = {
+    enabled: state.enabled,
+    timestamp: new Date().toISOString(),
+    tool_metrics,
+    cache_metrics: cacheSummaries(parts),
+    system_metrics: {
+      active_sessions: sum((s) => s.activeSessions),
+      concurrent_requests: sum((s) => s.concurrentRequests),
+      total_requests: sum((s) => s.totalRequests),
+      start_time: new Date((first?.startSeconds ?? 0) * 1000).toISOString(),
+      uptime_seconds: Math.round((first?.uptimeSeconds ?? 0) * 1000) / 1000,
+    },
+  };
+  if (cluster !== undefined) summary.cluster = cluster;
+  return summary;
+}
+
+/** The summary of everything recorded so far in this process. */
+export function buildSummary(): MetricsSummary {
+  return summaryOfParts([summaryPart()]);
 }

@@ -9,6 +9,8 @@ describe('resolveConfig', () => {
       enabled: true,
       serviceName: undefined,
       serviceInstanceId: undefined,
+      cluster: true,
+      clusterTimeoutMillis: 1000,
       metricsExporters: ['prometheus'],
       prometheusHost: '127.0.0.1',
       prometheusPort: 9464,
@@ -59,8 +61,12 @@ describe('resolveConfig', () => {
     });
   });
 
-  it('takes serviceInstanceId from the option, and validates it', () => {
-    expect(resolveConfig({ serviceInstanceId: 'api-1' }, {}).serviceInstanceId).toBe('api-1');
+  it('takes serviceInstanceId, cluster and clusterTimeoutMillis from options first', () => {
+    expect(resolveConfig({ serviceInstanceId: 'api-1', cluster: false, clusterTimeoutMillis: 300 }, { AGENTMETER_CLUSTER: 'true', AGENTMETER_CLUSTER_TIMEOUT: '900' })).toMatchObject({
+      serviceInstanceId: 'api-1',
+      cluster: false,
+      clusterTimeoutMillis: 300,
+    });
     expect(thrownBy(() => resolveConfig({ serviceInstanceId: ' ' }, {})).message).toBe(
       'AGM_ERR_CONFIG: serviceInstanceId=" " is not valid; allowed: a non-empty string of at most 255 characters',
     );
@@ -79,6 +85,8 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_ENABLED: 'false' }, 'enabled', false],
     [{ OTEL_SDK_DISABLED: 'true' }, 'enabled', false],
     [{ AGENTMETER_INSTRUMENTATIONS: 'none' }, 'instrumentations', []],
+    [{ AGENTMETER_CLUSTER: 'false' }, 'cluster', false],
+    [{ AGENTMETER_CLUSTER_TIMEOUT: '2500' }, 'clusterTimeoutMillis', 2500],
   ])('%j sets %s to %j', (env, key, value) => {
     expect(resolveConfig({}, env)[key as 'enabled']).toEqual(value);
   });
@@ -94,6 +102,8 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_SUMMARY_ENABLED: 'on' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_ENABLED="on" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic'],
+    [{ AGENTMETER_CLUSTER: 'primary' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER="primary" is not valid; allowed: true, false, 1 or 0'],
+    [{ AGENTMETER_CLUSTER_TIMEOUT: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER_TIMEOUT="0" is not valid; allowed: an integer from 1 to 60000'],
   ])('rejects %j with one clear message', (env, message) => {
     const error = thrownBy(() => resolveConfig({}, env));
     expect(error).toBeInstanceOf(ConfigError);

@@ -2,7 +2,8 @@
 // takes, which it gives back on shutdown, and what it says.
 import { context, diag, DiagLogLevel, logs, metrics, propagation, trace } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registeredGlobals } from '../../../src/sdk/coexist';
 import { start, type AgentmeterHandle } from '../../../src/sdk/start';
 import { recordToolCall } from '../../../src/record/tool';
@@ -97,3 +98,28 @@ describe('service.instance.id', () => {
   });
 });
 
+describe('an endpoint that cannot listen', () => {
+  it('says so in one stderr line, also through start(), and recording goes on', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (taken.address() as { port: number }).port;
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      handle = start({ prometheusPort: port, instrumentations: [] });
+      await expect(handle.ready()).rejects.toThrow(/EADDRINUSE/);
+      await new Promise((r) => setImmediate(r));
+      expect(written).toEqual([
+        `agentmeter: the Prometheus endpoint cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); ` +
+          'recording goes on, but nothing is served there: set OTEL_EXPORTER_PROMETHEUS_PORT to a free port\n',
+      ]);
+      recordToolCall({ tool: 'web_search', seconds: 0.5 });
+    } finally {
+      spy.mockRestore();
+      taken.close();
+    }
+  });
+});
