@@ -11,7 +11,7 @@ import { recordToolCall } from '../../record/tool';
 import { isThenable, unwrapMethod, wrapMethod, type AnyFunction } from '../wrap';
 import { isToolErrorResult, mcpErrorType, protocolVersionOf, setProtocolVersion, toolNameOf, transportKindOf, TOOL_ERROR } from './outcome';
 import { closeSession, openSession } from './sessions';
-import { endToolSpan, startToolSpan, thrownByTool } from './tools';
+import { endToolSpan, startToolSpan, thrownByTool, tracingOn } from './tools';
 import type { McpMessage, McpProtocol, StoredNotificationHandler, StoredRequestHandler } from './sdk-types';
 
 /** What the patches need from the instrumentation. */
@@ -84,7 +84,7 @@ function timedRequestHandler(protocol: McpProtocol, method: string, handler: Sto
     const startedAt = performance.now();
     const tool = method === 'tools/call' ? toolNameOf(request?.params) : undefined;
     const transport = transportKindOf(protocol);
-    const toolSpan = tool !== undefined ? startToolSpan(hooks.tracer(), tool, request, extra, transport, protocolVersionOf(protocol, extra)) : undefined;
+    const toolSpan = tool !== undefined && tracingOn(startedAt) ? startToolSpan(hooks.tracer(), tool, request, extra, transport, protocolVersionOf(protocol, extra)) : undefined;
     const finish = (result: unknown, failure: { error: unknown } | undefined): void => {
       const seconds = (performance.now() - startedAt) / 1000;
       let type = '';

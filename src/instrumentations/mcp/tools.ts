@@ -5,7 +5,7 @@
  * error is still visible, keyed here by the request's `extra` (one object per request).
  */
 import {
-  context, propagation, SpanKind, SpanStatusCode, trace,
+  context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace,
   type Attributes, type Context, type Span, type Tracer,
 } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, ATTR_OPERATION_NAME, ATTR_TOOL_NAME } from '../../catalog';
@@ -32,6 +32,23 @@ export function patchMcpServer(prototype: object, enabled: () => boolean): boole
       });
     } as AnyFunction,
   );
+}
+
+/** What the API's tracer provider delegates to while no SDK has registered one: the no-op. */
+const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+let tracing = { on: false, checkedAt: -Infinity };
+
+/**
+ * False while no TracerProvider is registered (agentmeter registers none unless
+ * OTEL_TRACES_EXPORTER is set): the span would be a no-op, and building it costs about a µs a
+ * call. Looked up at most once a second, so a provider registered later is seen within one.
+ */
+export function tracingOn(now: number = performance.now()): boolean {
+  if (now - tracing.checkedAt < 1000) return tracing.on;
+  const provider = trace.getTracerProvider();
+  tracing = { on: !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_TRACER_PROVIDER, checkedAt: now };
+  return tracing.on;
 }
 
 /**

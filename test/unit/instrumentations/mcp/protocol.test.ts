@@ -1,12 +1,12 @@
 // The MCP patches on a stand-in for the SDK's Protocol that stores and dispatches handlers the way
 // @modelcontextprotocol/sdk 1.x does; the real SDK is exercised in test/integration/zero-code.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { patchProtocol, unpatchProtocol } from '../../../../src/instrumentations/mcp/protocol';
-import { patchMcpServer } from '../../../../src/instrumentations/mcp/tools';
+import { patchMcpServer, tracingOn } from '../../../../src/instrumentations/mcp/tools';
 import { guard } from '../../../../src/store/registry';
 import { histogramOf, metric, resetStore, valueOf } from '../../helpers';
 
@@ -302,5 +302,22 @@ describe('the execute_tool span', () => {
       'error.type': 'tool_error',
     });
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('is not built while no TracerProvider is registered, which is looked up at most once a second', async () => {
+    trace.disable();
+    const tracer = vi.spyOn(hooks, 'tracer');
+    try {
+      expect(tracingOn(performance.now() + 2000)).toBe(false);
+      const protocol = new Protocol();
+      protocol.setRequestHandler('tools/call', () => ({ content: [] }));
+      await protocol.dispatch('tools/call', { name: 'quiet' });
+      expect(tracer).not.toHaveBeenCalled();
+      expect(count(TOOL, { 'gen_ai.tool.name': 'quiet' })).toBe(1);
+    } finally {
+      tracer.mockRestore();
+      trace.setGlobalTracerProvider(provider);
+      expect(tracingOn(performance.now() + 4000)).toBe(true);
+    }
   });
 });
