@@ -8,10 +8,11 @@
  * the acknowledgement: it resolves when the broker has the event and rejects (ExportError) on
  * the first failed attempt instead of retrying, so a caller can fall back at once.
  */
+import type { Socket } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { CompressionTypes, type Producer } from 'kafkajs';
 import { ExportError } from '../errors';
-import { createKafkaClient, isPermanentKafkaError, kafkaErrorType } from '../exporters/kafka/client';
+import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from '../exporters/kafka/client';
 import { createRoutingEvent, type RoutingEvent, type RoutingEventInput } from './event';
 import { validateRoutingEvent } from './validate';
 import { recordEventsDropped, recordEventsFailure, recordEventsPublished, recordEventsQueued } from './metrics';
@@ -36,6 +37,8 @@ export class RoutingEventPublisher {
   readonly options: ResolvedPublisherOptions;
   private readonly producer: Producer;
   private readonly queue: Pending[] = [];
+  /** Open broker connections: held (ref) while events wait, let go (unref) when idle, so an app that is done can exit. */
+  private readonly sockets = new Set<Socket>();
   private connected = false;
   private pumping: Promise<void> | undefined;
   private stopping = false;
@@ -48,7 +51,7 @@ export class RoutingEventPublisher {
   constructor(options: RoutingEventPublisherOptions = {}) {
     this.options = resolvePublisherOptions(options);
     // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
-    this.producer = createKafkaClient(this.options.kafka, 1).producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+    this.producer = createKafkaClient(this.options.kafka, 1, trackingSocketFactory(this.sockets)).producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
     });
@@ -150,11 +153,14 @@ export class RoutingEventPublisher {
 
   private startPump(): void {
     if (this.pumping !== undefined) return;
+    for (const socket of this.sockets) socket.ref();
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
       // An event pushed after the loop saw an empty queue but before this ran (a caller resumed by
       // the previous ack, publishing again at once) would otherwise wait for the next event.
       if (this.queue.length > 0 && !this.stopping) this.startPump();
+      // Idle: an open connection must not keep a finished app alive (it would never reach beforeExit).
+      else for (const socket of this.sockets) socket.unref();
     });
   }
 

@@ -12,6 +12,8 @@ import { killService, restartService } from '../infra/services.mjs';
 import { sleep } from '../infra/process.mjs';
 import { createRoutingEvent, type RoutingEvent } from '../../src/events/event';
 import { fixKafkaRequestQueue } from '../../src/exporters/kafka/request-queue-fix';
+import { createPool } from '../../src/events/postgres';
+import { migrate } from '../../src/events/migrate';
 
 // This file's own kafkajs clients (admin, producer, DLQ reader) get agentmeter's idle-timer fix too.
 fixKafkaRequestQueue();
@@ -132,18 +134,25 @@ beforeAll(async () => {
   const kafka = kafkaService();
   databaseUrl = await createDatabase('routing_events');
   env = { AGENTMETER_KAFKA_BROKERS: kafka.brokers, DATABASE_URL: databaseUrl, AGENTMETER_ROUTING_EVENTS_TOPIC: topic, OTEL_SERVICE_NAME: 'routing-it' };
+  const pool = createPool({ connectionString: databaseUrl });
+  try {
+    await migrate(pool);
+  } finally {
+    await pool.end();
+  }
 });
 
 describe('agentmeter db migrate', () => {
   it('creates the table once and records it; a second run applies nothing', async () => {
-    const first = await agentmeter(['db', 'migrate']);
+    const url = await createDatabase('routing_migrate');
+    const first = await agentmeter(['db', 'migrate'], { DATABASE_URL: url });
     expect(first).toMatchObject({ status: 0, stderr: '', stdout: '{"success":true,"applied":["0001_router_performance_metrics"],"already_applied":[]}\n' });
-    const second = await agentmeter(['db', 'migrate']);
+    const second = await agentmeter(['db', 'migrate'], { DATABASE_URL: url });
     expect(second).toMatchObject({ status: 0, stderr: '', stdout: '{"success":true,"applied":[],"already_applied":["0001_router_performance_metrics"]}\n' });
-    const recorded = await query<{ name: string; checksum: string }>(databaseUrl, 'SELECT name, checksum FROM agentmeter_schema_migrations');
+    const recorded = await query<{ name: string; checksum: string }>(url, 'SELECT name, checksum FROM agentmeter_schema_migrations');
     expect(recorded.map((r) => r.name)).toEqual(['0001_router_performance_metrics']);
     expect(recorded[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
-    const indexes = await query<{ indexname: string }>(databaseUrl, "SELECT indexname FROM pg_indexes WHERE tablename = 'router_performance_metrics' ORDER BY indexname");
+    const indexes = await query<{ indexname: string }>(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'router_performance_metrics' ORDER BY indexname");
     expect(indexes.map((i) => i.indexname)).toEqual([
       'router_performance_metrics_correlation_id_idx',
       'router_performance_metrics_event_id_key',
@@ -375,6 +384,24 @@ describe('the library: recordRouting() with routing events on, and publishRoutin
     expect(fromRecord.map((e) => e.query_text)).toEqual(Array.from({ length: 200 }, (_, i) => `decision ${i}`));
     expect(fromRecord[7]).toMatchObject({ routing_duration_ms: 7, cache_hit: true, candidates_evaluated: 3, match_strategy: 'semantic', selected_agent: 'billing', confidence_components: { semantic: 0.75 } });
     await stopWriter(writer);
+  });
+});
+
+describe('an app with routing events on that simply ends', () => {
+  it('exits by itself once its events are acknowledged (an idle connection does not hold it)', async () => {
+    const before = await topicEnd(topic);
+    const app = runNode(['--require', 'agentmeter/register', 'test/fixtures/routing-events-app.cjs'], {
+      ...env,
+      AGENTMETER_ROUTING_EVENTS: 'true',
+      OTEL_METRICS_EXPORTER: 'none',
+      APP_DECISIONS: '20',
+      APP_EXIT: 'natural',
+    });
+    expect(await app.ready).toMatchObject({ ready: true, acked: { topic } });
+    const started = Date.now();
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await topicEnd(topic)).toBe(before + 21);
   });
 });
 

@@ -2,8 +2,10 @@
  * The kafkajs client built from resolved options, shared by the metric exporter and the
  * routing-event publisher and writer so both use the same brokers, SASL, TLS and timeouts.
  */
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { diag } from '@opentelemetry/api';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import { fixKafkaRequestQueue } from './request-queue-fix';
 import type { ResolvedKafkaOptions } from './options';
 
@@ -31,12 +33,28 @@ export function isPermanentKafkaError(type: string): boolean {
 }
 
 /**
+ * kafkajs's own socket factory (same TLS server name and keep-alive), recording each socket in
+ * `sockets` while it is open, so that its owner can `unref()` them while it has nothing to send
+ * and a finished app exits, and `ref()` them while it sends.
+ */
+export function trackingSocketFactory(sockets: Set<Socket>): ISocketFactory {
+  return ({ host, port, ssl, onConnect }) => {
+    const socket: Socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60000);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+}
+
+/**
  * A kafkajs client. `retries` is kafkajs's own retry count per operation: callers with their own
  * retry loop keep it at 1 so one attempt stays bounded; a consumer group wants more.
  */
-export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1): Kafka {
+export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1, socketFactory?: ISocketFactory): Kafka {
   fixKafkaRequestQueue();
   return new Kafka({
+    ...(socketFactory === undefined ? {} : { socketFactory }),
     clientId: o.clientId,
     brokers: o.brokers,
     ssl: o.tls === undefined ? false : o.tls.ca === undefined ? true : { ca: [o.tls.ca] },

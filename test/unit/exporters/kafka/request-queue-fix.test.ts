@@ -7,7 +7,9 @@ const RequestQueue = createRequire(__filename)('kafkajs/src/network/requestQueue
   pending: unknown[];
   throttledUntil: number;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
+  requestTimeoutIntervalId: NodeJS.Timeout | null;
   scheduleCheckPendingRequests(): void;
+  scheduleRequestTimeoutCheck(): void;
   destroy(): void;
 };
 
@@ -41,5 +43,14 @@ describe('fixKafkaRequestQueue', () => {
     throttled.throttledUntil = Date.now() + 60000;
     throttled.scheduleCheckPendingRequests();
     expect(throttled.throttleCheckTimeoutId).not.toBeNull();
+  });
+
+  it('keeps the request-timeout check running but lets an idle app exit (unref)', () => {
+    fixKafkaRequestQueue();
+    const q = new RequestQueue({ instrumentationEmitter: { emit: () => {} }, requestTimeout: 30000, enforceRequestTimeout: true, clientId: 't', broker: 'b', logger });
+    queues.push(q);
+    q.scheduleRequestTimeoutCheck();
+    expect(q.requestTimeoutIntervalId).not.toBeNull();
+    expect(q.requestTimeoutIntervalId!.hasRef()).toBe(false);
   });
 });
