@@ -31,6 +31,10 @@ for (const [n, r] of Object.entries(scrape.ratios)) {
   log(`\n${Number(n).toLocaleString('en-US')} series: ${fmt(r.vsPromClient)}x faster than prom-client, ${fmt(r.vsStock)}x faster than the stock exporter (collect + serialize), ${fmt(r.vsStockSerializer)}x faster than the stock serializer alone.`);
 }
 
+log('\n## MCP tool calls\n');
+const { runMcp } = await import('./mcp.bench.mjs');
+log((await runMcp()).markdown);
+
 if (!process.argv.includes('--no-kafka')) {
   log('\n## Kafka exporter\n');
   const { runKafka } = await import('./kafka.bench.mjs');
