@@ -18,9 +18,8 @@ describe('RoutingEventPublisher without a broker', () => {
 
   it('queues without blocking, drops and counts past maxQueuedEvents, and counts invalid events', async () => {
     const publisher = new RoutingEventPublisher({ brokers: [await closedBroker()], maxQueuedEvents: 3, requestTimeoutMillis: 500 });
-    const started = performance.now();
+    // record() is synchronous: the answer and the queue are there before any I/O could run.
     const accepted = [1, 2, 3, 4, 5].map(() => publisher.record(input));
-    expect(performance.now() - started).toBeLessThan(50);
     expect(accepted).toEqual([true, true, true, false, false]);
     expect(publisher.record({ ...input, durationMs: 1000 })).toBe(false);
     expect(publisher.queuedEvents).toBe(3);
