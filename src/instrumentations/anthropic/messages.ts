@@ -5,6 +5,7 @@
  * error's class name (`RateLimitError`), as the official OpenAI instrumentation does. The SDK's
  * own tracing makes the spans; this adds the conventions' metrics.
  */
+import { errorType } from '../../attributes';
 import { recordLlmCall } from '../../record/llm';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
 import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
@@ -29,6 +30,15 @@ function isApiPromise(value: unknown): value is ApiPromise {
   );
 }
 
+/**
+ * The error's class name (`RateLimitError`), as the OpenAI instrumentation reports it: SDKs
+ * before 1.0 leave `name` at "Error" on every class.
+ */
+export function llmErrorType(error: unknown): string {
+  const name = typeof error === 'object' && error !== null ? (error as { constructor?: { name?: unknown } }).constructor?.name : undefined;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : errorType(error);
+}
+
 function isEventStream(value: unknown): value is EventStream {
   return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
 }
@@ -48,7 +58,7 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
           model: typeof model === 'string' ? model : '',
           seconds: (performance.now() - startedAt) / 1000,
           ...tokens,
-          error,
+          error: error === undefined ? undefined : llmErrorType(error),
         });
       // A request that fails (after the SDK's retries) never reaches the parse below.
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));

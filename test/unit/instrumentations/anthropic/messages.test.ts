@@ -1,7 +1,7 @@
 // The Anthropic patch on a stand-in for the SDK's Messages.create, APIPromise and Stream; the real
 // SDK against a canned server is exercised in test/integration/zero-code.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { patchMessages } from '../../../../src/instrumentations/anthropic/messages';
+import { llmErrorType, patchMessages } from '../../../../src/instrumentations/anthropic/messages';
 import { histogramOf, metric, resetStore } from '../../helpers';
 
 /** What the SDK's APIPromise offers: the request, a lazily parsed result, and _thenUnwrap. */
@@ -22,9 +22,9 @@ class Stream {
   }
 }
 
-class RateLimitError extends Error {
-  override name = 'RateLimitError';
-}
+/** As in SDKs before 1.0: the class says what failed, `name` stays "Error". */
+class RateLimitError extends Error {}
+class OverloadedError extends Error {}
 
 let enabled = true;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,7 +105,7 @@ describe('Messages.create', () => {
 
   it('a stream that fails midway records the error and the usage seen so far', async () => {
     const messages = new Messages();
-    const overloaded = Object.assign(new Error('overloaded'), { name: 'OverloadedError' });
+    const overloaded = new OverloadedError('overloaded');
     messages.reply = () =>
       new Stream(async function* () {
         yield { type: 'message_start', message: { usage: { input_tokens: 7, output_tokens: 1 } } };
@@ -128,6 +128,15 @@ describe('Messages.create', () => {
       });
     for await (const _ of (await messages.create({ model: 'claude-test', stream: true })) as Stream) break;
     expect(histogramOf(DURATION, base)!.count).toBe(1);
+  });
+
+  it.each([
+    [new RateLimitError('429'), 'RateLimitError'],
+    [Object.assign(new Error('x'), { name: 'OverloadedError' }), 'Error'],
+    [{ message: 'plain object' }, 'Object'],
+    ['a string', 'a string'],
+  ])('error.type of %o is %s', (error, type) => {
+    expect(llmErrorType(error)).toBe(type);
   });
 
   it('records nothing when disabled, and returns what the SDK returned', async () => {
