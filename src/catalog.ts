@@ -263,7 +263,7 @@ export const METRICS = {
     kind: 'histogram',
     unit: 's',
     // This and the next description are @opentelemetry/instrumentation-openai's word for word:
-    // both land in one Prometheus family, and the Collector keeps only the first HELP it sees.
+    // both land in one Prometheus family, for which the Collector serves only one of two HELPs.
     description: 'GenAI operation duration',
     buckets: GENAI_DURATION_BUCKETS,
     attributes: [...llm, error],
