@@ -22,10 +22,9 @@ export { publishRoutingEvent, shutdownRoutingEvents } from './events/routing-eve
 export { RoutingEventPublisher } from './events/publisher';
 export type { PublishedRoutingEvent } from './events/publisher';
 export { DEFAULT_ROUTING_TOPIC } from './events/options';
-export type { RoutingEventPublisherOptions, KafkaConnectionOptions } from './events/options';
+export type { RoutingEventPublisherOptions, KafkaConnectionOptions, PostgresOptions } from './events/options';
 export { RoutingEventWriter } from './events/writer';
 export type { RoutingEventWriterOptions, WriterStats } from './events/writer';
-export type { PostgresOptions } from './events/postgres';
 export { recordLlmCall } from './record/llm';
 export type { LlmCall } from './record/llm';
 export { recordActionLog } from './record/action-log';

@@ -86,3 +86,13 @@ export function resolvePublisherOptions(options: RoutingEventPublisherOptions = 
     maxBatchEvents: integer('maxBatchEvents', options.maxBatchEvents, 1, 10_000, 500),
   };
 }
+
+/** Where and how to connect to PostgreSQL (kept here, apart from `pg`, so the public types never need `@types/pg`). */
+export interface PostgresOptions {
+  /** A `postgres://` URL; default `DATABASE_URL`, else pg's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`. */
+  connectionString?: string;
+  /** Most connections the pool opens; default 4. */
+  maxConnections?: number;
+  /** Longest wait for a connection in ms; default 5000. */
+  connectTimeoutMillis?: number;
+}

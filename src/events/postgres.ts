@@ -8,16 +8,9 @@ import { diag } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import { DatabaseError } from '../errors';
 import type { RoutingEvent } from './event';
+import type { PostgresOptions } from './options';
 
-/** Where and how to connect. */
-export interface PostgresOptions {
-  /** A `postgres://` URL; default `DATABASE_URL`, else pg's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`. */
-  connectionString?: string;
-  /** Most connections the pool opens; default 4. */
-  maxConnections?: number;
-  /** Longest wait for a connection in ms; default 5000. */
-  connectTimeoutMillis?: number;
-}
+export type { PostgresOptions };
 
 export const ROUTING_TABLE = 'router_performance_metrics';
 

@@ -8,8 +8,8 @@ import { ExportError } from '../errors';
 import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
 import type { ResolvedKafkaOptions } from '../exporters/kafka/options';
 import type { RoutingEvent } from './event';
-import { resolveEventsKafka, type KafkaConnectionOptions } from './options';
-import { createPool, insertEventReturning, type PostgresOptions } from './postgres';
+import { resolveEventsKafka, type KafkaConnectionOptions, type PostgresOptions } from './options';
+import { createPool, insertEventReturning } from './postgres';
 
 export const SINKS = ['kafka', 'postgres', 'auto'] as const;
 export type SinkChoice = (typeof SINKS)[number];

@@ -16,8 +16,8 @@ import type { DeadLetterReason } from '../catalog';
 import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
 import type { RoutingEvent } from './event';
 import { recordDeadLetter, recordWriterBatch, recordWriterFailure, recordWriterLag } from './metrics';
-import { resolveEventsKafka, type KafkaConnectionOptions } from './options';
-import { createPool, insertEvents, isDataError, postgresErrorType, type PostgresOptions } from './postgres';
+import { resolveEventsKafka, type KafkaConnectionOptions, type PostgresOptions } from './options';
+import { createPool, insertEvents, isDataError, postgresErrorType } from './postgres';
 import { routingEventError } from './validate';
 
 /** Options of `RoutingEventWriter`; Kafka settings are those of the publisher and metric exporter. */
