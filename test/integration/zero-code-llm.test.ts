@@ -1,8 +1,9 @@
 // `register` alone gives LLM metrics: the official @opentelemetry/instrumentation-openai for the
 // openai SDK and agentmeter's instrumentation for @anthropic-ai/sdk, both SDKs installed from npm
 // and pointed at a canned local server. One Prometheus family per name holds both (one # TYPE,
-// promtool clean), with exact durations (by bucket), token counts and error types; and the same
-// data arrives through Kafka and the Collector, which keeps one description per family.
+// promtool clean, MCP series beside them), with exact durations (by bucket), token counts and
+// error types; and the same data arrives through Kafka and the Collector, which serves one
+// description per family.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,9 +58,14 @@ describe('node --require agentmeter/register with the OpenAI and Anthropic SDKs'
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const list = samples(text);
 
-    // One # TYPE per family although two scopes feed each, and promtool finds nothing wrong.
+    // One # TYPE per family although two scopes feed each, and promtool finds nothing wrong with
+    // a page that also has the MCP series (the app calls a tool of an in-process MCP server).
     expect(typeLines(text)[DURATION]).toBe(1);
     expect(typeLines(text)[TOKENS]).toBe(1);
+    const toolCall = { mcp_method_name: 'tools/call', gen_ai_tool_name: 'weather' };
+    expect(sum(list, 'mcp_server_operation_duration_seconds_count', toolCall)).toBe(1);
+    expect(sum(list, 'mcp_client_operation_duration_seconds_count', toolCall)).toBe(1);
+    expect(sum(list, 'gen_ai_execute_tool_duration_seconds_count', { gen_ai_tool_name: 'weather' })).toBe(1);
     const check = spawnSync(prometheus().promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
