@@ -150,7 +150,12 @@ export async function startPostgres(dir) {
   return restartPostgres(service);
 }
 
-/** Starts (again) the cluster described by `service`, same data and port. */
+/**
+ * Starts (again) the cluster described by `service`, same data and port. After a SIGKILL only
+ * the postmaster is gone (PostgreSQL puts each backend in a process group of its own); until the
+ * backends notice and exit, and the old postmaster is reaped, a new one refuses to start ("lock
+ * file already exists", "shared memory block is still in use"): try again for a while.
+ */
 export async function restartPostgres(service) {
   const { command, args } = asOwner(join(service.bindir, 'postgres'), [
     '-D', service.dataDir,
@@ -160,9 +165,17 @@ export async function restartPostgres(service) {
     '-c', 'max_connections=200',
     '-c', 'log_min_messages=warning',
   ]);
-  const pid = startProcess(command, args, { logPath: service.logPath, env: service.env, cwd: service.home });
-  await waitFor('PostgreSQL', () => accepting(service.url), { logPath: service.logPath, pid, timeoutMillis: 60000 });
-  return { ...service, pid };
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const pid = startProcess(command, args, { logPath: service.logPath, env: service.env, cwd: service.home });
+    try {
+      await waitFor('PostgreSQL', () => accepting(service.url), { logPath: service.logPath, pid, timeoutMillis: 60000 });
+      return { ...service, pid };
+    } catch (err) {
+      if (isAlive(pid) || Date.now() > deadline) throw err;
+      await sleep(500);
+    }
+  }
 }
 
 /** Fast shutdown: SIGINT, then SIGKILL of the process group after `graceMillis`. */
