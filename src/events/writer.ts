@@ -92,7 +92,9 @@ export class RoutingEventWriter {
     this.fromBeginning = options.fromBeginning ?? true;
     // A consumer group rides out broker restarts with kafkajs's own retries and restarts.
     const kafka = createKafkaClient(kafkaOptions, 10);
-    this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, retry: { retries: 10 } });
+    // A 10 s session (kafkajs: 30 s) lets a restarted writer take over a crashed one's partitions
+    // sooner; the writer heartbeats after every INSERT and while it retries, so long batches keep it.
+    this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10000, heartbeatInterval: 1000, maxWaitTimeInMs: 200, retry: { retries: 10 } });
     this.producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 5 } });
     this.pool = createPool({ maxConnections: 2, ...options.postgres });
   }
@@ -192,6 +194,8 @@ export class RoutingEventWriter {
     this.stats.duplicates += stored - inserted;
     this.stats.batches += 1;
     recordWriterBatch(inserted, stored - inserted, seconds);
+    // kafkajs sends it only when heartbeatInterval has passed since the last one.
+    await heartbeat();
   }
 
   /** Parses and validates each message; the invalid ones become dead letters. */
