@@ -44,3 +44,34 @@ describe('register with a bad configuration', () => {
     );
   });
 });
+
+describe('register in an app that is done', () => {
+  it('exits while a scraper still holds keep-alive connections to the endpoint and the status page', async () => {
+    const [port, summaryPort] = [await freePort(), await freePort()];
+    // Ready once the endpoints listen (500 ms); the app's last work ends 300 ms later.
+    const script = 'setTimeout(() => { console.log(JSON.stringify({ ready: true })); setTimeout(() => {}, 300); }, 500)';
+    app = runNode(['--require', 'agentmeter/register', '-e', script], {
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      AGENTMETER_SUMMARY_ENABLED: 'true',
+      AGENTMETER_SUMMARY_PORT: String(summaryPort),
+    });
+    await app.ready;
+    const { Agent, request } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    const get = (url: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        request(url, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        }).on('error', reject).end();
+      });
+    expect(await get(`http://127.0.0.1:${port}/metrics`)).toBe(200);
+    expect(await get(`http://127.0.0.1:${summaryPort}/metrics.json`)).toBe(200);
+    const started = Date.now();
+    const { code } = await app.exited;
+    // Node's servers close idle keep-alive sockets after 5 s; the app must not wait for that.
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(code).toBe(0);
+    agent.destroy();
+  });
+});

@@ -88,6 +88,9 @@ export class PrometheusEndpoint extends PrometheusExporter {
       );
     }
     self._exportMetrics = (response) => this.respond(response);
+    // The stock server is unref'd, but a scraper's keep-alive socket is not: an app that is
+    // done (an MCP stdio server whose stdin closed) would wait for it to time out.
+    self._server.on('connection', (socket) => socket.unref());
     if (port === 0) {
       self._server.once('error', (err) => settle(err));
       self._server.listen({ host, port: 0 }, () => settle());

@@ -112,8 +112,9 @@ export function startSummaryServer(options: SummaryServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
   const server: Server = createServer(handler(options.corsOrigins ?? [], summarySource(options.otherParts)));
-  // Never keeps the host process alive on its own.
+  // Never keeps the host process alive on its own, nor do a browser's keep-alive sockets.
   server.unref();
+  server.on('connection', (socket) => socket.unref());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: options.port ?? 9109 }, () => {
