@@ -147,7 +147,9 @@ describe('agentmeter db migrate', () => {
     const url = await createDatabase('routing_migrate');
     const first = await agentmeter(['db', 'migrate'], { DATABASE_URL: url });
     expect(first).toMatchObject({ status: 0, stderr: '', stdout: '{"success":true,"applied":["0001_router_performance_metrics"],"already_applied":[]}\n' });
-    const second = await agentmeter(['db', 'migrate'], { DATABASE_URL: url });
+    // The second time through node-postgres's PG* variables instead of DATABASE_URL.
+    const { hostname, port, username, pathname } = new URL(url);
+    const second = await agentmeter(['db', 'migrate'], { DATABASE_URL: '', PGHOST: hostname, PGPORT: port, PGUSER: username, PGDATABASE: pathname.slice(1) });
     expect(second).toMatchObject({ status: 0, stderr: '', stdout: '{"success":true,"applied":[],"already_applied":["0001_router_performance_metrics"]}\n' });
     const recorded = await query<{ name: string; checksum: string }>(url, 'SELECT name, checksum FROM agentmeter_schema_migrations');
     expect(recorded.map((r) => r.name)).toEqual(['0001_router_performance_metrics']);
