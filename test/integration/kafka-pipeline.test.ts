@@ -128,6 +128,16 @@ describe('Kafka → Collector → Prometheus', () => {
     await waitForValue(calls(service), 77);
   });
 
+  it('lets an app that is done exit by itself (broker sockets do not hold it) and delivers its final export', async () => {
+    const service = 'ends-app';
+    // Records for about 2 s, so periodic exports have opened broker connections before it ends.
+    const app = startApp(service, { OTEL_METRIC_EXPORT_INTERVAL: '500', APP_CALLS: '42', APP_BATCH: '6', APP_EVERY_MS: '300', APP_EXIT_WHEN_DONE: '1' });
+    await app.ready;
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    await waitForValue(calls(service), 42);
+    expect(app.stderr()).toBe('');
+  });
+
   it('splits 20,000 series in one collection into messages under the size limit, and all arrive', async () => {
     const service = 'split-app';
     const app = startApp(service, {

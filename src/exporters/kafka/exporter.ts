@@ -7,6 +7,7 @@
  * backoff and jitter; the backlog is bounded (oldest export dropped first, which loses no
  * totals with cumulative temporality); everything is counted in agentmeter's own metrics.
  */
+import type { Socket } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
@@ -19,7 +20,7 @@ import { CompressionTypes, type Producer } from 'kafkajs';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
 import { bytesPerPoint, encodeMetrics, resourceKey } from './encode';
-import { createKafkaClient, isPermanentKafkaError, kafkaErrorType } from './client';
+import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from './client';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
 export { kafkaErrorType };
@@ -43,12 +44,14 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private wakeRetry: (() => void) | undefined;
   /** Encoded bytes per data point of the last export: large exports are cut before encoding. */
   private bytesPerPointHint = 0;
+  /** Open broker connections: held (ref) while messages wait, let go (unref) when idle, so an app that is done can exit (and reach the beforeExit flush). */
+  private readonly sockets = new Set<Socket>();
 
   /** Validates options and the environment at once; throws ConfigError on a bad value. */
   constructor(options: KafkaMetricExporterOptions = {}) {
     this.options = resolveKafkaOptions(options);
     // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
-    const kafka = createKafkaClient(this.options, 1);
+    const kafka = createKafkaClient(this.options, 1, trackingSocketFactory(this.sockets));
     this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
@@ -116,8 +119,18 @@ export class KafkaMetricExporter implements PushMetricExporter {
       const [dropped] = this.queue.splice(1, 1);
       recordKafkaDropped('queue_full', dropped!.messages.length - dropped!.next);
     }
-    this.pumping ??= this.pump().finally(() => {
+    this.startPump();
+  }
+
+  private startPump(): void {
+    if (this.pumping !== undefined) return;
+    for (const socket of this.sockets) socket.ref();
+    this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
+      // An export queued after the loop saw an empty queue but before this ran would otherwise
+      // wait for the next export (and be counted as dropped at shutdown).
+      if (this.queue.length > 0 && !this.stopping) this.startPump();
+      else for (const socket of this.sockets) socket.unref();
     });
   }
 
