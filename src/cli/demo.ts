@@ -1,17 +1,6 @@
 /** `agentmeter demo`: options and help here; the workload loads only when the demo runs. */
-import { Command, InvalidArgumentError } from 'commander';
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer.');
-  return n;
-}
-
-function port(value: string): number {
-  const n = nonNegativeInteger(value);
-  if (n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.');
-  return n;
-}
+import { Command } from 'commander';
+import { nonNegativeInteger, port } from './parse';
 
 /** `agentmeter demo`. */
 export function demoCommand(): Command {

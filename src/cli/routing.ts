@@ -4,7 +4,8 @@
  * Flags arrive as text and are only converted to JSON types here: every rule (ranges, UUID
  * form, score bounds) is the schema's, checked by src/events/validate.ts.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { port, positiveInteger } from './parse';
 
 /** Exit status when the event is refused (the same as a usage error). */
 const EXIT_INVALID = 2;
@@ -135,18 +136,6 @@ async function consume(opts: ConsumeOptions): Promise<void> {
   }
   const { inserted, duplicates, deadLetters, batches } = writer.stats;
   process.stdout.write(`${JSON.stringify({ stopped: true, rows_inserted: inserted, duplicates, dead_letters: deadLetters, batches })}\n`);
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.');
-  return n;
 }
 
 function logCommand(): Command {

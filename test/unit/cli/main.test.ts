@@ -41,7 +41,7 @@ describe('agentmeter usage errors: one line naming the problem, one hint, exit 2
     [['--frob'], "agentmeter: unknown option '--frob'\n(run \"agentmeter --help\" for usage)\n"],
     [['demo', '--frob'], "agentmeter: unknown option '--frob'\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--prot', '0'], "agentmeter: unknown option '--prot'\n(Did you mean --port?)\n"],
-    [['demo', '--port', 'abc'], "agentmeter: option '--port <n>' argument 'abc' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
+    [['demo', '--port', 'abc'], "agentmeter: option '--port <n>' argument 'abc' is invalid. expected a port from 0 to 65535.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--port', '70000'], "agentmeter: option '--port <n>' argument '70000' is invalid. expected a port from 0 to 65535.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--seconds', '-1'], "agentmeter: option '--seconds <n>' argument '-1' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
     [['demo', '--requests', '2.5'], "agentmeter: option '--requests <n>' argument '2.5' is invalid. expected a non-negative integer.\n(run \"agentmeter demo --help\" for usage)\n"],
