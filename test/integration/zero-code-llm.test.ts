@@ -123,13 +123,17 @@ describe('the same app through Kafka and the Collector', () => {
     const direct = samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     const via = `path="collector",job="${service}"`;
     const tokens = `sum by (otel_scope_name, gen_ai_token_type) (${TOKENS}_sum{${via}})`;
-    const result = await waitForQuery(tokens, (r) => r.length === 6, 45000);
     const expected: Record<string, number> = {};
     for (const scope of [OPENAI.otel_scope_name, ANTHROPIC.otel_scope_name]) {
       for (const [type, value] of Object.entries(tally(direct, `${TOKENS}_sum`, ['gen_ai_token_type'], { otel_scope_name: scope }))) expected[`${scope} ${type}`] = value;
     }
+    // Exports arrive every 500 ms: wait for the last one, then compare exactly.
+    const sorted = (o: Record<string, number>): string => JSON.stringify(Object.entries(o).sort());
+    const result = await waitForQuery(tokens, (r) => sorted(byKey(r, ['otel_scope_name', 'gen_ai_token_type'])) === sorted(expected), 45000);
     expect(byKey(result, ['otel_scope_name', 'gen_ai_token_type'])).toEqual(expected);
-    const calls = await query(`sum by (otel_scope_name, error_type) (${DURATION}_count{${via}})`);
+    // The token series can all be there before the last call (a 429, no tokens) reaches the
+    // Collector: wait for the four call series too.
+    const calls = await waitForQuery(`sum by (otel_scope_name, error_type) (${DURATION}_count{${via}})`, (r) => r.length === 4, 45000);
     // Per SDK: the warm-up, two plain and one streamed call, and the 429.
     expect(byKey(calls, ['otel_scope_name', 'error_type'])).toEqual({
       [`${OPENAI.otel_scope_name} `]: 4,
