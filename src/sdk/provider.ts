@@ -9,6 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { registeredGlobals } from './coexist';
+import { withStderrDiagnostics } from './stderr-logger';
 
 /** What start() stops on shutdown. */
 export interface RunningProvider {
@@ -37,7 +38,8 @@ export function startGlobalSdk({ resource, readers, instrumentations, tracesAndL
   const traces = tracesAndLogs && Boolean(process.env.OTEL_TRACES_EXPORTER);
   const logRecords = tracesAndLogs && Boolean(process.env.OTEL_LOGS_EXPORTER);
   const before = registeredGlobals();
-  const sdk = new NodeSDK({
+  // start() as much as register: NodeSDK's own OTEL_LOG_LEVEL logger would write to stdout.
+  const sdk = withStderrDiagnostics(() => new NodeSDK({
     resource,
     autoDetectResources: false,
     metricReaders: readers,
@@ -45,7 +47,7 @@ export function startGlobalSdk({ resource, readers, instrumentations, tracesAndL
     // A metrics package should not start exporting traces or logs unless asked to.
     ...(traces ? {} : { spanProcessors: [] }),
     ...(logRecords ? {} : { logRecordProcessors: [] }),
-  });
+  }));
   sdk.start();
   const taken = [...registeredGlobals()].filter((name) => !before.has(name) && name in RELEASE);
   if (!logRecords && taken.includes('logs')) {

@@ -21,6 +21,7 @@ import { resolveConfig, type ResolvedConfig, type StartOptions } from './config'
 import { createInstrumentations } from './instrumentations';
 import { flushOnExit } from './exit';
 import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-events';
+import type { RoutingEventPublisherOptions } from '../events/options';
 import { detectOtherSdk, otherSdkNotice } from './coexist';
 import { startGlobalSdk, startPrivateProvider } from './provider';
 import { buildResource, serviceInstanceId } from './resource';
@@ -77,6 +78,15 @@ function pushReader(exporter: PushMetricExporter, config: ResolvedConfig, tempor
 }
 
 /**
+ * The connection part of the metric exporter's Kafka options, which routing events share; its
+ * topic, compression, acks and queue settings are the metrics' own (events have theirs).
+ */
+function kafkaConnection(kafka: StartOptions['kafka'] = {}): RoutingEventPublisherOptions {
+  const { brokers, clientId, saslMechanism, saslUsername, saslPassword, tls, tlsCaFile, requestTimeoutMillis } = kafka;
+  return { brokers, clientId, saslMechanism, saslUsername, saslPassword, tls, tlsCaFile, requestTimeoutMillis };
+}
+
+/**
  * Starts metrics from options and the environment (options win). Throws ConfigError on a bad
  * value; calling it again returns the running handle. When another OpenTelemetry SDK shares the
  * process, says what agentmeter did about it in one `diag.warn` line.
@@ -105,6 +115,11 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const instance = serviceInstanceId(config.serviceInstanceId, workerId);
   // Built first: a bad Kafka setting throws before anything starts listening.
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
+  // Also before anything listens or joins the cluster: a bad events setting throws here.
+  if (config.routingEvents) {
+    const own = typeof options.routingEvents === 'object' ? options.routingEvents : {};
+    startRoutingEvents({ ...kafkaConnection(options.kafka), ...own }, config.serviceName);
+  }
   // Under node:cluster, workers serve through the primary (cluster-mode.ts).
   const inWorker = config.cluster && workerId !== undefined;
   const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
@@ -116,7 +131,6 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   } else if (config.cluster && (serving.prometheus || serving.summary)) {
     primary = startPrimaryMode(config.clusterTimeoutMillis);
   }
-  if (config.routingEvents) startRoutingEvents({ ...options.kafka, ...(typeof options.routingEvents === 'object' ? options.routingEvents : {}) }, config.serviceName);
   for (const name of config.metricsExporters) {
     if (name === 'prometheus' && worker?.reader) {
       readers.push(worker.reader);

@@ -5,7 +5,7 @@
  * This one writes every level to stderr.
  */
 import { formatWithOptions } from 'node:util';
-import type { DiagLogger, DiagLogLevel } from '@opentelemetry/api';
+import { diag, type DiagLogger, type DiagLogLevel } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
 
 function toStderr(message: string, ...args: unknown[]): void {
@@ -23,4 +23,22 @@ export const stderrDiagLogger: DiagLogger = {
 /** The level OTEL_LOG_LEVEL asks for (INFO for an unknown value, as NodeSDK does), or undefined when unset. */
 export function logLevelFromEnv(raw: string | undefined): DiagLogLevel | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : diagLogLevelFromString(raw.trim());
+}
+
+/**
+ * Runs `fn` (which may construct a NodeSDK) with OTEL_LOG_LEVEL honoured on stderr: the stderr
+ * logger is installed at that level and the variable is hidden from NodeSDK meanwhile, so NodeSDK
+ * installs no stdout logger of its own. Used by `register` and by `start()` alike.
+ */
+export function withStderrDiagnostics<T>(fn: () => T): T {
+  const requested = process.env.OTEL_LOG_LEVEL;
+  const logLevel = logLevelFromEnv(requested);
+  if (logLevel === undefined) return fn();
+  diag.setLogger(stderrDiagLogger, { logLevel, suppressOverrideMessage: true });
+  delete process.env.OTEL_LOG_LEVEL;
+  try {
+    return fn();
+  } finally {
+    process.env.OTEL_LOG_LEVEL = requested;
+  }
 }

@@ -1,7 +1,7 @@
 // `node --require agentmeter/register` and `node --import agentmeter/register` start metrics
 // from the environment, with the official http instrumentation on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runNode, type RunningChild } from '../infra/child';
+import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { freePort } from '../infra/process.mjs';
 
 let app: RunningChild | undefined;
@@ -73,5 +73,16 @@ describe('register in an app that is done', () => {
     expect(Date.now() - started).toBeLessThan(4000);
     expect(code).toBe(0);
     agent.destroy();
+  });
+});
+
+describe('start() in code with OTEL_LOG_LEVEL=debug', () => {
+  it('writes its diagnostics to stderr and nothing to stdout (an MCP stdio server’s channel)', async () => {
+    const script = "const h = require('agentmeter').start({ prometheusPort: 0, instrumentations: [] }); h.ready().then(() => h.shutdown());";
+    const { spawnSync } = await import('node:child_process');
+    const { status, stdout, stderr } = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OTEL_LOG_LEVEL: 'debug' }, timeout: 20000 });
+    expect(status).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('@opentelemetry/api: Registered a global for metrics');
   });
 });

@@ -9,6 +9,21 @@ import { start, type AgentmeterHandle } from '../../../src/sdk/start';
 import { recordToolCall } from '../../../src/record/tool';
 import { resetStore } from '../helpers';
 
+// What start() hands the routing-event publisher (the real one still starts).
+const events = vi.hoisted(() => ({ options: [] as unknown[], topics: [] as string[] }));
+vi.mock('../../../src/events/routing-events', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/events/routing-events')>();
+  return {
+    ...real,
+    startRoutingEvents: (...args: Parameters<typeof real.startRoutingEvents>) => {
+      events.options.push(args[0]);
+      const publisher = real.startRoutingEvents(...args);
+      events.topics.push(publisher.topic);
+      return publisher;
+    },
+  };
+});
+
 let handle: AgentmeterHandle | undefined;
 let other: MeterProvider | undefined;
 const warnings: string[] = [];
@@ -121,5 +136,18 @@ describe('an endpoint that cannot listen', () => {
       spy.mockRestore();
       taken.close();
     }
+  });
+});
+
+describe('start() with routing events', () => {
+  it('shares only the Kafka connection with the event publisher, never the metrics topic, compression or acks', async () => {
+    handle = start({
+      prometheusPort: 0,
+      instrumentations: [],
+      kafka: { brokers: ['127.0.0.1:1'], clientId: 'app', topic: 'otlp_metrics', compression: 'gzip', acks: '1', maxQueuedExports: 3 },
+      routingEvents: true,
+    });
+    expect(events.options).toEqual([{ brokers: ['127.0.0.1:1'], clientId: 'app' }]);
+    expect(events.topics).toEqual(['agent.routing.performance.v1']);
   });
 });
