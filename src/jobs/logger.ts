@@ -19,10 +19,13 @@ export function keyValueLine(event: string, fields: Record<string, unknown>): st
   return parts.join(' ');
 }
 
-/** Writes the key=value line to stdout (the default "console" logger). */
+/**
+ * Writes the key=value line to stderr (the default "console" logger): stdout may be the app's
+ * protocol channel (an MCP stdio server), so only a logger the app sets writes anywhere else.
+ */
 export const consoleJobLogger: JobLogger = {
   info(_fields, message) {
-    process.stdout.write(`${message}\n`);
+    process.stderr.write(`${message}\n`);
   },
 };
 
