@@ -8,6 +8,7 @@ import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { installApp, npm, throwawayApp, type InstalledApp } from '../infra/npm-app';
 import { SPAN_KIND, startOtlpSink, type OtlpSink } from '../infra/otlp-sink';
 import { freePort } from '../infra/process.mjs';
+import { samples, sum, type Sample } from '../infra/prom-text';
 
 const DEPENDENCIES = {
   '@opentelemetry/api': '1.10.0',
@@ -53,30 +54,6 @@ function resolvedVersion(from: string, name: string): string {
     if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   }
   throw new Error(`${name} is not installed for ${from} in ${installed.dir}`);
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The sample lines of a Prometheus text page (comments skipped). */
-function samples(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`not a sample line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
-    });
-}
-
-/** Sum of the samples called `name` whose labels include `labels`. */
-function sum(list: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return list.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 }
 
 /** GET /metrics; retried while the endpoint is not listening yet (servers listen asynchronously). */
