@@ -35,3 +35,35 @@ export function unwrapMethod(target: object, name: string): void {
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
+
+/** How a call ended: its (awaited) result, or what it threw or rejected with. */
+export type CallOutcome = { result: unknown; failure?: undefined } | { result?: undefined; failure: { error: unknown } };
+
+/**
+ * Calls `run` and tells `done` how it ended, once: at once for a synchronous result or throw,
+ * when settled for a thenable. Returns what `run` returns (a thenable chained so the caller sees
+ * the same value or rejection) and rethrows the original error.
+ */
+export function observeCall(run: () => unknown, done: (outcome: CallOutcome) => void): unknown {
+  let pending: unknown;
+  try {
+    pending = run();
+  } catch (err) {
+    done({ failure: { error: err } });
+    throw err;
+  }
+  if (!isThenable(pending)) {
+    done({ result: pending });
+    return pending;
+  }
+  return pending.then(
+    (result) => {
+      done({ result });
+      return result;
+    },
+    (err: unknown) => {
+      done({ failure: { error: err } });
+      throw err;
+    },
+  );
+}

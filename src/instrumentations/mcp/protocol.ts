@@ -8,7 +8,7 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { recordMcpOperation } from '../../record/mcp';
 import { recordToolCall } from '../../record/tool';
-import { isThenable, unwrapMethod, wrapMethod, type AnyFunction } from '../wrap';
+import { isThenable, observeCall, unwrapMethod, wrapMethod, type AnyFunction } from '../wrap';
 import { isToolErrorResult, mcpErrorType, protocolVersionOf, setProtocolVersion, toolNameOf, transportKindOf, TOOL_ERROR } from './outcome';
 import { closeSession, openSession } from './sessions';
 import { endToolSpan, startToolSpan, thrownByTool, tracingOn } from './tools';
@@ -105,27 +105,9 @@ function timedRequestHandler(protocol: McpProtocol, method: string, handler: Sto
       if (toolSpan !== undefined) endToolSpan(toolSpan.span, type, error);
       if (method === 'initialize' && type === '') openSession(protocol, startedAt, transport, protocolVersion);
     };
-    let pending: unknown;
-    try {
-      pending = toolSpan?.context !== undefined ? context.with(toolSpan.context, () => handler(request, extra)) : handler(request, extra);
-    } catch (err) {
-      finish(undefined, { error: err });
-      throw err;
-    }
-    if (!isThenable(pending)) {
-      finish(pending, undefined);
-      return pending;
-    }
-    return pending.then(
-      (result) => {
-        finish(result, undefined);
-        return result;
-      },
-      (err: unknown) => {
-        finish(undefined, { error: err });
-        throw err;
-      },
-    );
+    const spanContext = toolSpan?.context;
+    const run = (): unknown => handler(request, extra);
+    return observeCall(spanContext !== undefined ? () => context.with(spanContext, run) : run, (o) => finish(o.result, o.failure));
   };
 }
 
@@ -143,27 +125,7 @@ function timedNotificationHandler(protocol: McpProtocol, method: string, handler
         protocolVersion: protocolVersionOf(protocol),
       });
     };
-    let pending: unknown;
-    try {
-      pending = handler(notification);
-    } catch (err) {
-      finish({ error: err });
-      throw err;
-    }
-    if (!isThenable(pending)) {
-      finish(undefined);
-      return pending;
-    }
-    return pending.then(
-      (result) => {
-        finish(undefined);
-        return result;
-      },
-      (err: unknown) => {
-        finish({ error: err });
-        throw err;
-      },
-    );
+    return observeCall(() => handler(notification), (o) => finish(o.failure));
   };
 }
 
