@@ -3,14 +3,18 @@
  * helpers and read by the producer at collection time. No attribute hashing on the hot path.
  */
 import type { Attributes, HrTime } from '@opentelemetry/api';
+import { exemplarSampling, offerExemplar, type Exemplar, type ExemplarSlots } from './exemplars';
 
-export class HistogramPoint {
+export class HistogramPoint implements ExemplarSlots {
   /** counts[i] holds values in (bounds[i-1], bounds[i]]; the last slot is (last bound, +Inf). */
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
   min = Infinity;
   max = -Infinity;
+  exemplars: (Exemplar | undefined)[] | undefined = undefined;
+  exemplarSkip: Uint8Array | undefined = undefined;
+  exemplarBackoff: Uint8Array | undefined = undefined;
 
   constructor(
     readonly attributes: Attributes,
@@ -36,6 +40,7 @@ export class HistogramPoint {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    if (exemplarSampling.on) offerExemplar(this, this.counts.length, lo, value);
   }
 }
 

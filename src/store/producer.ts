@@ -10,7 +10,6 @@ import {
   DataPointType,
   type CollectionResult,
   type DataPoint,
-  type Histogram,
   type MetricData,
   type MetricDescriptor,
   type MetricProducer,
@@ -21,6 +20,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { guard, instrumentList, instruments } from './registry';
 import type { HistogramPoint, ValuePoint } from './points';
 import type { Instrument } from './instrument';
+import { exemplarList, refreshExemplarSampling, type HistogramDataPointWithExemplars } from './exemplars';
 
 // process.uptime() counts from process start (performance.now() from this thread's start).
 const processStartSeconds = Date.now() / 1000 - process.uptime();
@@ -34,6 +34,7 @@ function refreshComputedValues(): void {
   for (const [key, count] of guard.overflowByKey) instruments.attributeOverflow.get1(key).set(count);
   instruments.startTime.get0().set(processStartSeconds);
   instruments.uptime.get0().set(process.uptime());
+  refreshExemplarSampling();
 }
 
 function descriptorOf(instrument: Instrument<HistogramPoint | ValuePoint>): MetricDescriptor {
@@ -54,7 +55,7 @@ interface Previous {
 class DeltaState {
   private readonly previous = new WeakMap<HistogramPoint | ValuePoint, Previous>();
 
-  histogram(p: HistogramPoint, endTime: HrTime): DataPoint<Histogram> {
+  histogram(p: HistogramPoint, endTime: HrTime): HistogramDataPointWithExemplars {
     const last = this.previous.get(p);
     const counts = Array.from(p.counts, (c, i) => c - (last?.counts?.[i] ?? 0));
     this.previous.set(p, { time: endTime, value: p.count, counts: Array.from(p.counts), sum: p.sum });
@@ -64,6 +65,7 @@ class DeltaState {
       attributes: p.attributes,
       // min/max of the interval alone are unknown once values are folded into the cumulative state.
       value: { buckets: { boundaries: p.bounds as number[], counts }, sum: p.sum - (last?.sum ?? 0), count: p.count - (last?.value ?? 0) },
+      exemplars: exemplarList(p),
     };
   }
 
@@ -80,7 +82,7 @@ function histogramData(
   endTime: HrTime,
   delta: DeltaState | undefined,
 ): MetricData {
-  const dataPoints: DataPoint<Histogram>[] = instrument.points.map((p) =>
+  const dataPoints: HistogramDataPointWithExemplars[] = instrument.points.map((p) =>
     delta
       ? delta.histogram(p, endTime)
       : {
@@ -94,6 +96,7 @@ function histogramData(
             min: p.count > 0 ? p.min : undefined,
             max: p.count > 0 ? p.max : undefined,
           },
+          exemplars: exemplarList(p),
         },
   );
   return {

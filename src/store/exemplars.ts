@@ -1,0 +1,108 @@
+/**
+ * Exemplars: for each histogram series and bucket, the trace id, span id, value and time of a
+ * recent measurement taken inside a sampled span (the OTel spec's trace-based filter with an
+ * aligned-histogram-bucket reservoir: one exemplar per bucket, newer replaces older).
+ *
+ * The OTel JS SDK has none (opentelemetry-js #5147), so the store keeps them itself. Cost:
+ * while no tracer provider is registered, `exemplarSampling.on` is false and a record pays that
+ * one check. With tracing on, a bucket looks up the active span, and after a miss (no span, or
+ * not sampled) or a hit it skips a number of its next records before looking again, so an app
+ * that records mostly outside spans, or many calls a second inside them, does not pay a context
+ * lookup per call.
+ */
+import { context, ProxyTracerProvider, trace, TraceFlags, type TracerProvider } from '@opentelemetry/api';
+import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
+
+/** One exemplar: a measurement and the span it was taken in. */
+export interface Exemplar {
+  /** W3C trace id, 32 lowercase hex characters. */
+  traceId: string;
+  /** W3C span id, 16 lowercase hex characters. */
+  spanId: string;
+  /** The measured value (seconds, tokens, ...). */
+  value: number;
+  /** When it was measured, in milliseconds since the epoch (with a fraction). */
+  timeMs: number;
+}
+
+/** Per-series exemplar state, kept beside a histogram's bucket counts. */
+export interface ExemplarSlots {
+  /** Index = bucket index (as `counts`); undefined where none was recorded yet. */
+  exemplars: (Exemplar | undefined)[] | undefined;
+  /** Records left to skip, per bucket, before the next span lookup. */
+  exemplarSkip: Uint8Array | undefined;
+  /** The last backoff given per bucket after a miss (grows 0, 1, 3, 7, ... up to MAX_SKIP_AFTER_MISS). */
+  exemplarBackoff: Uint8Array | undefined;
+}
+
+/** Read on every histogram record: whether to look for a sampled span at all. */
+export const exemplarSampling = { on: false };
+
+/** Exemplars wanted unless turned off (`exemplars: false` / AGENTMETER_EXEMPLARS=false). */
+let wanted = true;
+
+/** After a hit, the bucket's next records skipped before it looks again: bounds the in-span cost. */
+export const SKIP_AFTER_HIT = 7;
+/** Longest backoff after repeated misses. */
+export const MAX_SKIP_AFTER_MISS = 63;
+
+// The API's no-op provider is the delegate of a ProxyTracerProvider that has none.
+const noopTracerProvider = new ProxyTracerProvider().getDelegate();
+
+function tracingRegistered(provider: TracerProvider): boolean {
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  return delegate !== noopTracerProvider;
+}
+
+/**
+ * Switches sampling on when exemplars are wanted and a tracer provider is registered; called
+ * at start() and before each collection, so a provider registered later is picked up within
+ * one collection interval.
+ */
+export function refreshExemplarSampling(): void {
+  exemplarSampling.on = wanted && tracingRegistered(trace.getTracerProvider());
+}
+
+/** Turns exemplars on (default) or off for the process. */
+export function setExemplarsWanted(value: boolean): void {
+  wanted = value;
+  refreshExemplarSampling();
+}
+
+/** Called by a histogram record when sampling is on: keeps `value` if a sampled span is active. */
+export function offerExemplar(slots: ExemplarSlots, buckets: number, bucket: number, value: number): void {
+  const skip = (slots.exemplarSkip ??= new Uint8Array(buckets));
+  if (skip[bucket]! > 0) {
+    skip[bucket]!--;
+    return;
+  }
+  const backoff = (slots.exemplarBackoff ??= new Uint8Array(buckets));
+  const spanContext = trace.getSpan(context.active())?.spanContext();
+  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) {
+    const next = Math.min(backoff[bucket]! * 2 + 1, MAX_SKIP_AFTER_MISS);
+    backoff[bucket] = next;
+    skip[bucket] = next;
+    return;
+  }
+  backoff[bucket] = 0;
+  skip[bucket] = SKIP_AFTER_HIT;
+  const exemplars = (slots.exemplars ??= new Array<Exemplar | undefined>(buckets).fill(undefined));
+  // A new object per hit, not one updated in place: an export may still be encoding the last one.
+  exemplars[bucket] = { traceId: spanContext.traceId, spanId: spanContext.spanId, value, timeMs: performance.timeOrigin + performance.now() };
+}
+
+/** A histogram series' exemplars in bucket order, or undefined when it has none. */
+export function exemplarList(slots: ExemplarSlots): Exemplar[] | undefined {
+  const exemplars = slots.exemplars;
+  if (exemplars === undefined) return undefined;
+  const list: Exemplar[] = [];
+  for (const e of exemplars) if (e !== undefined) list.push(e);
+  return list;
+}
+
+/**
+ * A histogram data point as agentmeter's producer hands it out: OTel's DataPoint plus the
+ * series' exemplars, which the SDK's MetricData has no field for. OTel exporters ignore the
+ * extra field; agentmeter's OpenMetrics serializer and OTLP encoder write it.
+ */
+export type HistogramDataPointWithExemplars = DataPoint<Histogram> & { exemplars?: readonly Exemplar[] };
