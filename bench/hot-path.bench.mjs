@@ -77,3 +77,55 @@ export function runHotPath() {
     },
   };
 }
+
+/**
+ * What exemplars cost a tool call: with no tracer provider (sampling off: one check), with
+ * tracing on but no active span (backoff keeps lookups rare), and inside a sampled span (a
+ * context lookup every few records per bucket, and a small object per kept exemplar).
+ */
+export async function runExemplarCost() {
+  const { context, trace } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { TracerProvider } = await import('@opentelemetry/sdk-trace');
+  // The same module instance as the one behind `agentmeter` (both resolve to dist/).
+  const { setExemplarsWanted, exemplarSampling } = await import('../dist/store/exemplars.js');
+  const provider = new TracerProvider();
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const tracer = trace.getTracer('bench');
+  const loop = (n) => {
+    for (let i = 0; i < n; i++) recordToolCall({ tool: TOOLS[i & 7], seconds: VALUES[i & 1023] });
+  };
+  const off = 'recordToolCall, exemplars off (no tracer provider)';
+  const noSpan = 'recordToolCall, tracing on, no active span';
+  const inSpan = 'recordToolCall inside an active sampled span';
+  const cases = [
+    [off, (n) => {
+      setExemplarsWanted(false);
+      loop(n);
+    }],
+    [noSpan, (n) => {
+      setExemplarsWanted(true);
+      loop(n);
+    }],
+    [inSpan, (n) => {
+      setExemplarsWanted(true);
+      tracer.startActiveSpan('request', (span) => {
+        loop(n);
+        span.end();
+      });
+    }],
+  ];
+  const results = nsPerOpInterleaved(cases, { iterations: ITERATIONS });
+  if (!exemplarSampling.on) throw new Error('exemplar sampling did not turn on with a tracer provider registered');
+  setExemplarsWanted(false);
+  trace.disable();
+  context.disable();
+  await provider.shutdown();
+  const base = results.get(off);
+  const rows = [...results].map(([name, ns]) => [name, fmt(ns), `${fmt(ns / base)}x`]);
+  return {
+    markdown: table(['tool call and exemplars (8 series, warm)', 'ns/op', 'vs exemplars off'], rows),
+    ratios: { noSpanVsOff: results.get(noSpan) / base, inSpanVsOff: results.get(inSpan) / base },
+  };
+}

@@ -2,7 +2,7 @@
 // docs/benchmarks.md. Run on an idle machine; numbers are medians of several rounds.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { runHotPath } from './hot-path.bench.mjs';
+import { runExemplarCost, runHotPath } from './hot-path.bench.mjs';
 import { runScrape } from './scrape.bench.mjs';
 import { fmt } from './harness.mjs';
 import am from 'agentmeter';
@@ -23,6 +23,9 @@ const hot = runHotPath();
 log(hot.markdown);
 log(`\nHistogram: ${fmt(hot.ratios.histogramVsSdk)}x cheaper than the OTel SDK's record with attributes, ${fmt(hot.ratios.histogramVsPromClient)}x cheaper than prom-client's observe with labels.`);
 log(`Counter: ${fmt(hot.ratios.counterVsSdk)}x cheaper than the OTel SDK's add, ${fmt(hot.ratios.counterVsPromClient)}x cheaper than prom-client's inc.\n`);
+const exemplarCost = await runExemplarCost();
+log(exemplarCost.markdown);
+log(`\nExemplars: tracing on without an active span costs ${fmt((exemplarCost.ratios.noSpanVsOff - 1) * 100)} % over exemplars off; inside a sampled span ${fmt((exemplarCost.ratios.inSpanVsOff - 1) * 100)} %.\n`);
 
 log('## Scrape\n');
 const scrape = await runScrape();

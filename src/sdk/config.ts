@@ -65,6 +65,11 @@ export interface StartOptions {
    * (topic, queue); the connection comes from `kafka` and `AGENTMETER_KAFKA_*`.
    */
   routingEvents?: boolean | RoutingEventPublisherOptions;
+  /**
+   * Keep exemplars (trace and span id of a recent measurement per histogram bucket) while a
+   * tracer provider is registered (`AGENTMETER_EXEMPLARS`); default true. See docs/exemplars.md.
+   */
+  exemplars?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -86,6 +91,7 @@ export interface ResolvedConfig {
   summaryCorsOrigins: string[];
   windowSize: number;
   routingEvents: boolean;
+  exemplars: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -154,6 +160,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     instrumentationsRaw === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
 
   const summaryRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_ENABLED');
+  const exemplarsRaw = nonEmpty(env, 'AGENTMETER_EXEMPLARS');
   const clusterRaw = nonEmpty(env, 'AGENTMETER_CLUSTER');
   const corsRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_CORS_ORIGINS');
   const summaryCorsOrigins = options.summaryCorsOrigins ?? (corsRaw === undefined ? [] : corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== ''));
@@ -181,5 +188,6 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     instrumentations,
     flushOnExit: options.flushOnExit ?? false,
     routingEvents: options.routingEvents === undefined ? routingEventsFromEnv(env) : options.routingEvents !== false,
+    exemplars: options.exemplars ?? (exemplarsRaw === undefined ? true : parseBoolean('AGENTMETER_EXEMPLARS', exemplarsRaw)),
   };
 }

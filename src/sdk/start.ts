@@ -28,6 +28,7 @@ import { buildResource, serviceInstanceId } from './resource';
 import { startPrimaryMode, startWorkerMode, type PrimaryMode, type WorkerMode } from './cluster-mode';
 import { clusterWorkerId } from '../cluster/protocol';
 import { toolWindows } from '../store/windows';
+import { setExemplarsWanted } from '../store/exemplars';
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
@@ -166,6 +167,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
           tracesAndLogs: other === undefined,
         });
   if (other) report(otherSdkNotice(other));
+  // After the SDK: a tracer provider it registered (OTEL_TRACES_EXPORTER) turns sampling on now.
+  setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
   let summary: SummaryServer | undefined;

@@ -44,7 +44,7 @@ let wanted = true;
 /** After a hit, the bucket's next records skipped before it looks again: bounds the in-span cost. */
 export const SKIP_AFTER_HIT = 7;
 /** Longest backoff after repeated misses. */
-export const MAX_SKIP_AFTER_MISS = 63;
+export const MAX_SKIP_AFTER_MISS = 255;
 
 // The API's no-op provider is the delegate of a ProxyTracerProvider that has none.
 const noopTracerProvider = new ProxyTracerProvider().getDelegate();

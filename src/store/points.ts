@@ -40,7 +40,12 @@ export class HistogramPoint implements ExemplarSlots {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    if (exemplarSampling.on) offerExemplar(this, this.counts.length, lo, value);
+    if (exemplarSampling.on) {
+      // The common case inline: this bucket is still skipping records after a hit or a miss.
+      const skip = this.exemplarSkip;
+      if (skip !== undefined && skip[lo]! > 0) skip[lo]!--;
+      else offerExemplar(this, this.counts.length, lo, value);
+    }
   }
 }
 

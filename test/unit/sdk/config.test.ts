@@ -24,7 +24,16 @@ describe('resolveConfig', () => {
       summaryCorsOrigins: [],
       windowSize: 1000,
       routingEvents: false,
+      exemplars: true,
     });
+  });
+
+  it('turns exemplars off from AGENTMETER_EXEMPLARS or the option, the option first', () => {
+    expect(resolveConfig({}, { AGENTMETER_EXEMPLARS: 'false' }).exemplars).toBe(false);
+    expect(resolveConfig({ exemplars: true }, { AGENTMETER_EXEMPLARS: '0' }).exemplars).toBe(true);
+    expect(thrownBy(() => resolveConfig({}, { AGENTMETER_EXEMPLARS: 'off' })).message).toBe(
+      'AGM_ERR_CONFIG: AGENTMETER_EXEMPLARS="off" is not valid; allowed: true, false, 1 or 0',
+    );
   });
 
   it('turns routing events on from AGENTMETER_ROUTING_EVENTS or the option, the option first', () => {
