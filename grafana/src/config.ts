@@ -35,6 +35,11 @@ export interface Thresholds {
 export interface MixinConfig {
   /** uid of the Prometheus data source that provisioning creates and Grafana-managed rules query. */
   datasourceUid: string;
+  /**
+   * uid of the tracing data source (Tempo, Jaeger, ...) an exemplar's `trace_id` opens in; the
+   * Prometheus data source links exemplars there. Set it to your own data source's uid.
+   */
+  traceDatasourceUid: string;
   /** Prometheus scrape job of the OpenTelemetry Collector's own endpoint (pipeline dashboard). */
   collectorJob: string;
   /**
@@ -55,6 +60,7 @@ export interface MixinConfig {
 
 export const DEFAULT_CONFIG: MixinConfig = {
   datasourceUid: 'agentmeter-prometheus',
+  traceDatasourceUid: 'traces',
   collectorJob: 'otel-collector',
   runbookUrl: 'docs/runbooks.md',
   folder: 'agentmeter',

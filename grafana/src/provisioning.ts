@@ -24,7 +24,12 @@ export function datasourceProvisioning(config: MixinConfig) {
         url: PROMETHEUS_URL,
         isDefault: true,
         editable: false,
-        jsonData: { timeInterval: SCRAPE_INTERVAL, httpMethod: 'POST' },
+        jsonData: {
+          timeInterval: SCRAPE_INTERVAL,
+          httpMethod: 'POST',
+          // Exemplars carry `trace_id` (OpenMetrics from agentmeter's endpoint or the Collector's).
+          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: config.traceDatasourceUid }],
+        },
       },
     ],
   };

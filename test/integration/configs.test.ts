@@ -100,6 +100,15 @@ describe('docker-compose.yml', () => {
     expect(prometheusConfig.rule_files.some((g) => globRegExp(g).test(`/etc/prometheus/rules/${PATHS.promtoolTests.split('/').pop()}`))).toBe(false);
   });
 
+  it('stores exemplars in Prometheus and has the Collector serve them (OpenMetrics), so buckets link to traces', () => {
+    const command = (compose.services.prometheus as { command?: string[] }).command!;
+    expect(command).toEqual(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--enable-feature=exemplar-storage']);
+    for (const name of ['kafka-to-prometheus.yaml', 'otlp-to-prometheus.yaml']) {
+      const config = parse(readFileSync(join(CONFIG_DIR, name), 'utf8')) as { exporters: { prometheus: Record<string, unknown> } };
+      expect(config.exporters.prometheus.enable_open_metrics, name).toBe(true);
+    }
+  });
+
   it('gives Grafana the generated provisioning and dashboards, anonymous viewers, and a data source pointing at the compose Prometheus', () => {
     const grafana = compose.services.grafana!;
     const m = new Map(mounts(grafana));

@@ -22,6 +22,8 @@ export interface QuerySpec {
   readonly instant?: boolean;
   /** `heatmap` for bucket series drawn as a heatmap. */
   readonly format?: 'heatmap';
+  /** Also ask Prometheus for the exemplars of the query's bucket series (trace links); default false. */
+  readonly exemplars?: boolean;
 }
 
 export type PanelKind = 'timeseries' | 'stat' | 'gauge' | 'heatmap' | 'bargauge';
@@ -104,6 +106,7 @@ function target(query: QuerySpec, refId: string): prometheus.DataqueryBuilder {
   if (query.instant) t.instant();
   else t.range();
   if (query.format === 'heatmap') t.format(prometheus.PromQueryFormat.Heatmap);
+  if (query.exemplars) t.exemplar(true);
   return t;
 }
 

@@ -43,7 +43,7 @@ export function toolDetailDashboard(config: MixinConfig, R: RecordingRules): Das
     {
       key: 'detailHeatmap', title: 'Latency heatmap', kind: 'heatmap', width: 12, height: 10, unit: 's',
       description: 'Calls per latency bucket over time, from the histogram buckets (gen_ai.execute_tool.duration). Bad: a second band above the main one (timeouts, a slow replica or dependency) or the main band moving up.',
-      queries: [{ expr: `sum by (${L.le}) (increase(${selector(tool.bucket, J, T)}[${RI}]))`, legend: `{{${L.le}}}`, format: 'heatmap' }],
+      queries: [{ expr: `sum by (${L.le}) (increase(${selector(tool.bucket, J, T)}[${RI}]))`, legend: `{{${L.le}}}`, format: 'heatmap', exemplars: true }],
     },
     {
       key: 'detailPercentiles', title: 'Latency percentiles', kind: 'timeseries', width: 12, height: 10, unit: 's',
@@ -52,6 +52,8 @@ export function toolDetailDashboard(config: MixinConfig, R: RecordingRules): Das
       queries: [0.5, 0.9, 0.95, 0.99].map((q) => ({
         expr: `histogram_quantile(${q}, sum by (${L.le}) (${rate(tool.bucket, J, T)}))`,
         legend: `p${Math.round(q * 100)}`,
+        // Exemplars once, on the p99 query: each is a recent call's trace in its latency bucket.
+        exemplars: q === 0.99,
       })),
     },
     {
