@@ -17,7 +17,7 @@ interface MetricsRequest {
   }>;
 }
 interface TracesRequest {
-  resourceSpans: Array<{ scopeSpans: Array<{ scope: Scope; spans: Array<{ name: string; kind: number }> }> }>;
+  resourceSpans: Array<{ scopeSpans: Array<{ scope: Scope; spans: Array<{ name: string; kind: number; traceId: string; spanId: string }> }> }>;
 }
 interface LogsRequest {
   resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<{ body?: { stringValue?: string } }> }> }>;
@@ -41,8 +41,8 @@ export interface OtlpSink {
   histogram(name: string): HistogramPoint[];
   /** Whether any export so far carried histogram `name`. */
   sawHistogram(name: string): boolean;
-  /** Every span received: scope name, kind and span name. */
-  spans(): Array<{ scope: string; kind: number; name: string }>;
+  /** Every span received: scope name, kind, span name and ids (hex, as OTLP/JSON carries them). */
+  spans(): Array<{ scope: string; kind: number; name: string; traceId: string; spanId: string }>;
   /** The string bodies of every log record received. */
   logBodies(): string[];
   close(): Promise<void>;
@@ -100,7 +100,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
       return [];
     },
     sawHistogram: (name) => metrics.some((request) => histogramIn(request, name).length > 0),
-    spans: () => traces.flatMap((t) => t.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ scope: ss.scope.name, kind: s.kind, name: s.name }))))),
+    spans: () => traces.flatMap((t) => t.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ scope: ss.scope.name, kind: s.kind, name: s.name, traceId: s.traceId, spanId: s.spanId }))))),
     logBodies: () => logs.flatMap((l) => l.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.body?.stringValue ?? '')))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
