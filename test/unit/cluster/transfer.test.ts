@@ -66,6 +66,21 @@ describe('toTransferable / fromTransferable', () => {
     ]);
   });
 
+  it('keep a histogram point’s exemplars (the store’s extra field), and add none where there were none', async () => {
+    const withExemplars = sample();
+    const exemplars = [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.05, timeMs: 1700000000123.5 },
+      { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', value: Infinity, timeMs: 1700000001000 },
+    ];
+    const histogram = withExemplars.scopeMetrics[0]!.metrics[2]!;
+    Object.assign(histogram.dataPoints[0]!, { exemplars });
+    const wire = JSON.parse(JSON.stringify(await toTransferable(withExemplars)));
+    const back = fromTransferable(wire);
+    expect((back.scopeMetrics[0]!.metrics[2]!.dataPoints[0] as { exemplars?: unknown }).exemplars).toEqual(exemplars);
+    const plain = fromTransferable(JSON.parse(JSON.stringify(await toTransferable(sample()))));
+    expect('exemplars' in plain.scopeMetrics[0]!.metrics[2]!.dataPoints[0]!).toBe(false);
+  });
+
   it.each([null, 'x', {}, { resource: {} }, { scopeMetrics: [] }])('isTransferable(%j) is false', (value) => {
     expect(isTransferable(value)).toBe(false);
   });
