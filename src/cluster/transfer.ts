@@ -2,11 +2,14 @@
  * ResourceMetrics as plain JSON, for the IPC channel: the resource becomes its (settled)
  * attributes, and numbers JSON cannot carry (NaN, ±Infinity) travel as strings. Everything else
  * in OTel's MetricData is already plain data; values are copied by type, not walked, since a
- * worker with thousands of series is copied on every scrape.
+ * worker with thousands of series is copied on every scrape. Histogram points keep the store's
+ * exemplars (the extra `exemplars` field), so the primary's OpenMetrics page links workers'
+ * buckets to their traces too.
  */
 import type { Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { Exemplar, HistogramDataPointWithExemplars } from '../store/exemplars';
 
 /** ResourceMetrics in a form `process.send` carries unchanged. */
 export interface TransferableResourceMetrics {
@@ -37,6 +40,12 @@ function histogramValue(h: Histogram, number: (n: unknown) => Wire | number | un
   };
 }
 
+function histogramPoint(p: HistogramDataPointWithExemplars, point: DataPoint<Histogram>, number: (n: unknown) => Wire | number | undefined): HistogramDataPointWithExemplars {
+  if (p.exemplars === undefined) return point;
+  const exemplars = p.exemplars.map((e): Exemplar => ({ traceId: e.traceId, spanId: e.spanId, value: number(e.value) as number, timeMs: e.timeMs }));
+  return { ...point, exemplars };
+}
+
 function mapValues(scopeMetrics: ScopeMetrics[], number: (n: unknown) => Wire | number | undefined, attributes: (a: Attributes) => Attributes): ScopeMetrics[] {
   return scopeMetrics.map(({ scope, metrics }) => ({
     scope,
@@ -47,7 +56,7 @@ function mapValues(scopeMetrics: ScopeMetrics[], number: (n: unknown) => Wire | 
         case DataPointType.GAUGE:
           return { ...metric, dataPoints: metric.dataPoints.map((p) => point(p, number(p.value))) } as MetricData;
         case DataPointType.HISTOGRAM:
-          return { ...metric, dataPoints: metric.dataPoints.map((p) => point(p, histogramValue(p.value, number))) };
+          return { ...metric, dataPoints: metric.dataPoints.map((p) => histogramPoint(p, point(p, histogramValue(p.value, number)), number)) };
         default:
           return { ...metric, dataPoints: metric.dataPoints.map((p) => point(p, mapNumbers(p.value, number))) } as MetricData;
       }

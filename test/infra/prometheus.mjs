@@ -78,6 +78,9 @@ export async function startPrometheus(dir) {
       `--storage.tsdb.path=${data}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
+      // Keeps the exemplars of OpenMetrics scrapes (/api/v1/query_exemplars), as users must
+      // to follow a bucket to its trace.
+      '--enable-feature=exemplar-storage',
       '--log.level=warn',
     ],
     { logPath },

@@ -2,12 +2,19 @@
  * The pull endpoint: `@opentelemetry/exporter-prometheus`'s reader and HTTP server, with its
  * response writer replaced by agentmeter's serializer (Collector-compatible names, cached
  * labels) streamed in chunks so a large scrape never holds the event loop for long.
+ * The format (0.0.4 text, or OpenMetrics with exemplars) and gzip follow the scraper's
+ * Accept and Accept-Encoding; gzip runs in node:zlib's stream, on the libuv threadpool.
  */
 import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { IncompatibleDependencyError } from '../../errors';
+import { acceptsGzip, negotiateFormat } from './negotiate';
+import { OPENMETRICS_CONTENT_TYPE } from './openmetrics';
 import { PrometheusSerializer } from './serializer';
 
 /** Options of the Prometheus endpoint. */
@@ -34,21 +41,34 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 type ExportMetrics = (response: ServerResponse) => void;
 
-/** Resolves when the response can take more data, or is closed. */
-function drained(response: ServerResponse): Promise<void> {
+/** Resolves when the stream can take more data, or is closed. */
+function drained(stream: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
-      response.off('drain', done);
-      response.off('close', done);
+      stream.off('drain', done);
+      stream.off('close', done);
       resolve();
     };
-    response.on('drain', done);
-    response.on('close', done);
+    stream.on('drain', done);
+    stream.on('close', done);
   });
+}
+
+/**
+ * Writes the chunks to `sink`, giving other work a turn between them (a 10k-series scrape is
+ * many short slices) and waiting for a slow scraper (or gzip) instead of buffering the page.
+ */
+async function writeChunks(sink: Writable, chunks: Iterable<string>, response: ServerResponse): Promise<void> {
+  for (const chunk of chunks) {
+    if (response.destroyed || sink.destroyed) return;
+    if (sink.write(chunk)) await new Promise<void>((resolve) => setImmediate(resolve));
+    else await drained(sink);
+  }
 }
 
 export class PrometheusEndpoint extends PrometheusExporter {
   private readonly serializer: PrometheusSerializer;
+  private readonly openMetricsSerializer: PrometheusSerializer;
   private readonly listening: Promise<void>;
   private readonly host: string;
   private readonly requestedPort: number;
@@ -80,6 +100,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     this.requestedPort = port;
     this.path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
     this.serializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints });
+    this.openMetricsSerializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints, openMetrics: true });
     this.otherResources = options.otherResources;
     const self = this as unknown as { _exportMetrics?: ExportMetrics; _server?: import('node:http').Server };
     if (typeof self._exportMetrics !== 'function' || self._server === undefined) {
@@ -126,21 +147,41 @@ export class PrometheusEndpoint extends PrometheusExporter {
   }
 
   private respond(response: ServerResponse): void {
+    // ServerResponse.req: the stock exporter hands over the response alone.
+    const headers = (response as Partial<Pick<ServerResponse, 'req'>>).req?.headers ?? {};
+    const openMetrics = negotiateFormat(headers.accept) === 'openmetrics';
+    const gzip = acceptsGzip(headers['accept-encoding']);
+    const serializer = openMetrics ? this.openMetricsSerializer : this.serializer;
+    let compressing = false;
     this.collectAll().then(
       async (resourceMetrics) => {
         response.statusCode = 200;
-        response.setHeader('content-type', PROMETHEUS_CONTENT_TYPE);
-        for (const chunk of this.serializer.chunks(resourceMetrics)) {
-          if (response.destroyed) return;
-          // Give other work a turn between chunks (a 10k-series scrape is many short slices),
-          // and wait for a slow scraper instead of buffering the whole page.
-          if (response.write(chunk)) await new Promise<void>((resolve) => setImmediate(resolve));
-          else await drained(response);
+        response.setHeader('content-type', openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE);
+        response.setHeader('vary', 'Accept, Accept-Encoding');
+        if (!gzip) {
+          await writeChunks(response, serializer.chunks(resourceMetrics), response);
+          response.end();
+          return;
         }
-        response.end();
+        response.setHeader('content-encoding', 'gzip');
+        compressing = true;
+        const zip = createGzip();
+        // pipeline destroys both ends if either fails (e.g. the scraper hangs up mid-page).
+        const piped = pipeline(zip, response);
+        try {
+          await writeChunks(zip, serializer.chunks(resourceMetrics), response);
+        } catch (err) {
+          zip.destroy(err instanceof Error ? err : new Error(String(err)));
+          throw err;
+        } finally {
+          zip.end();
+          await piped.catch(() => {});
+        }
       },
     ).catch((err: unknown) => {
       diag.error('agentmeter: Prometheus scrape failed', err);
+      // A gzip body cannot take a plain-text note; the reset connection tells the scraper.
+      if (compressing) return;
       if (!response.headersSent) response.statusCode = 500;
       response.end(`# failed to export metrics: ${String(err)}\n`);
     });

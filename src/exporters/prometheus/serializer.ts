@@ -21,7 +21,12 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { prometheusLabelName, prometheusMetricName, type PrometheusType } from './naming';
+import type { HistogramDataPointWithExemplars } from '../../store/exemplars';
+import { formatNumber } from './format';
+import { prometheusLabelName, prometheusMetricName, unitWords, type PrometheusType } from './naming';
+import { exemplarsByBucket, exemplarSuffix, openMetricsHeader, OPENMETRICS_EOF } from './openmetrics';
+
+export { formatNumber } from './format';
 
 /** Serializer options. */
 export interface PrometheusSerializerOptions {
@@ -31,6 +36,8 @@ export interface PrometheusSerializerOptions {
   withoutScopeInfo?: boolean;
   /** Leave out the `target_info` family; default false. */
   withoutTargetInfo?: boolean;
+  /** Write OpenMetrics 1.0 text (family names, UNIT, exemplars, `# EOF`) instead of 0.0.4; default false. */
+  openMetrics?: boolean;
 }
 
 /** One Prometheus metric family: its name and its one HELP and TYPE header. */
@@ -47,23 +54,6 @@ interface ScopedFamily {
   /** Per histogram series: `name_bucket{labels,le="b"} ` for each bound, then +Inf, _sum, _count prefixes. */
   histogramPrefixes: WeakMap<Attributes, string[]>;
   scopeLabels: string;
-}
-
-/**
- * A number as Go's strconv 'g' shortest form writes it (the Collector's exposition), so `le`
- * label values are byte-identical on both paths: 1048576 → "1.048576e+06", 1e-5 → "1e-05".
- */
-export function formatNumber(value: number): string {
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  const abs = Math.abs(value);
-  if (abs >= 1e6 || (abs < 1e-4 && abs !== 0)) {
-    const [mantissa, exponent = '0'] = value.toExponential().split('e');
-    const sign = exponent.startsWith('-') ? '-' : '+';
-    const digits = exponent.replace(/^[+-]/, '');
-    return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
-  }
-  return String(value);
 }
 
 function escapeHelp(text: string): string {
@@ -99,11 +89,13 @@ export class PrometheusSerializer {
   private readonly chunkDataPoints: number;
   private readonly withoutScopeInfo: boolean;
   private readonly withoutTargetInfo: boolean;
+  private readonly openMetrics: boolean;
 
   constructor(options: PrometheusSerializerOptions = {}) {
     this.chunkDataPoints = options.chunkDataPoints ?? 250;
     this.withoutScopeInfo = options.withoutScopeInfo ?? false;
     this.withoutTargetInfo = options.withoutTargetInfo ?? false;
+    this.openMetrics = options.openMetrics ?? false;
   }
 
   /** The whole exposition as one string. */
@@ -156,6 +148,7 @@ export class PrometheusSerializer {
         // Exponential histograms have no 0.0.4 text form; they are left out.
       }
     }
+    if (this.openMetrics) out += OPENMETRICS_EOF;
     if (out !== '') yield out;
   }
 
@@ -186,7 +179,10 @@ export class PrometheusSerializer {
       const promName = prometheusMetricName(name, unit, type);
       let family = this.families.get(promName);
       if (family === undefined) {
-        family = { name: promName, type, header: `# HELP ${promName} ${escapeHelp(description || name)}\n# TYPE ${promName} ${type}\n` };
+        const header = this.openMetrics
+          ? openMetricsHeader(promName, type, description || name, unitWords(unit, type).join('_'))
+          : `# HELP ${promName} ${escapeHelp(description || name)}\n# TYPE ${promName} ${type}\n`;
+        family = { name: promName, type, header };
         this.families.set(promName, family);
       }
       if (family.type !== type) {
@@ -220,14 +216,24 @@ export class PrometheusSerializer {
     const { boundaries, counts } = point.value.buckets;
     const prefixes = this.histogramPrefixesOf(scoped, point.attributes, boundaries);
     const n = boundaries.length;
+    const exemplars = this.openMetrics ? exemplarsByBucket((point as HistogramDataPointWithExemplars).exemplars, boundaries) : undefined;
     let out = '';
     let cumulative = 0;
-    for (let i = 0; i < n; i++) {
-      cumulative += counts[i] ?? 0;
-      out += `${prefixes[i]}${cumulative}\n`;
+    if (exemplars === undefined) {
+      for (let i = 0; i < n; i++) {
+        cumulative += counts[i] ?? 0;
+        out += `${prefixes[i]}${cumulative}\n`;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        cumulative += counts[i] ?? 0;
+        const exemplar = exemplars[i];
+        out += `${prefixes[i]}${cumulative}${exemplar === undefined ? '' : exemplarSuffix(exemplar)}\n`;
+      }
     }
     cumulative += counts[n] ?? 0;
-    out += `${prefixes[n]}${cumulative}\n${prefixes[n + 1]}${formatNumber(point.value.sum ?? 0)}\n${prefixes[n + 2]}${point.value.count}\n`;
+    const last = exemplars?.[n];
+    out += `${prefixes[n]}${cumulative}${last === undefined ? '' : exemplarSuffix(last)}\n${prefixes[n + 1]}${formatNumber(point.value.sum ?? 0)}\n${prefixes[n + 2]}${point.value.count}\n`;
     return out;
   }
 
