@@ -59,6 +59,8 @@ describe('Kafka → Collector → Prometheus', () => {
       'sum by (le) (gen_ai_execute_tool_duration_seconds_bucket{SEL,error_type=""})',
       'sum by (agent_cache_result) (agent_cache_requests_total{SEL})',
       'sum by (agent_routing_outcome, gen_ai_agent_name) (agent_routing_decisions_total{SEL})',
+      // Whole-number bounds (1, 2, 3, 5, ...): both OpenMetrics pages write them le="1.0".
+      'sum by (le) (agent_routing_candidates_bucket{SEL})',
       'sum(agent_cache_requests_total{SEL,agent_cache_result="hit"}) / sum(agent_cache_requests_total{SEL})',
       'count by (__name__) ({SEL,__name__=~"gen_ai_.*|agent_cache_.*|agent_routing_.*"})',
     ];

@@ -94,13 +94,16 @@ describe('a real Prometheus scraping the endpoint directly', () => {
     expect(scrape!.response['content-encoding']).toBe('gzip');
   });
 
-  it('stores exactly the samples of the plain 0.0.4 page', async () => {
+  it('stores exactly the samples of the plain 0.0.4 page (whole-number le bounds as 1.0)', async () => {
     const plainBytes = await page({});
     // The page's label values are escaped text (\" \\ \n); Prometheus answers with the values.
     const unescape = (v: string) => v.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
     const direct = samples(plainBytes.toString('utf8'))
       .filter((s) => s.name !== 'agent_service_uptime_seconds')
-      .map((s) => ({ ...s, labels: Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, unescape(v)])) }));
+      .map((s) => ({ ...s, labels: Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, unescape(v)])) }))
+      // The one difference: OpenMetrics writes whole-number bounds as the Collector does (le="1.0",
+      // the 0.0.4 text le="1"), and Prometheus 2.x stores le as written.
+      .map((s) => (s.labels.le !== undefined && /^\d+$/.test(s.labels.le) ? { ...s, labels: { ...s.labels, le: `${s.labels.le}.0` } } : s));
     const stored = await query(`{${T},__name__!~"up|scrape_.*|agent_service_uptime_seconds"}`);
     const fromPrometheus = stored.map((s) => ({ name: s.metric.__name__!, labels: s.metric, value: Number(s.value[1]) }));
     expect(keyed(fromPrometheus)).toEqual(keyed(direct));

@@ -16,3 +16,14 @@ export function formatNumber(value: number): string {
   }
   return String(value);
 }
+
+/**
+ * An `le` value on an OpenMetrics page: the 'g' form with ".0" added to whole numbers, as the
+ * Collector's exporter (client_golang) writes it (`le="1.0"`). Prometheus 2.x stores `le` as
+ * given, so the direct scrape and the Collector path must agree in each format; Prometheus 3.x
+ * normalises both forms to this one.
+ */
+export function formatOpenMetricsBound(value: number): string {
+  const text = formatNumber(value);
+  return /^-?\d+$/.test(text) ? `${text}.0` : text;
+}

@@ -22,7 +22,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { HistogramDataPointWithExemplars } from '../../store/exemplars';
-import { formatNumber } from './format';
+import { formatNumber, formatOpenMetricsBound } from './format';
 import { prometheusLabelName, prometheusMetricName, unitWords, type PrometheusType } from './naming';
 import { exemplarsByBucket, exemplarSuffix, openMetricsHeader, OPENMETRICS_EOF } from './openmetrics';
 
@@ -254,7 +254,8 @@ export class PrometheusSerializer {
   private leSuffixesOf(boundaries: readonly number[]): string[] {
     let suffixes = this.leSuffixes.get(boundaries);
     if (suffixes === undefined) {
-      suffixes = boundaries.map((b) => `${formatNumber(b)}"} `);
+      const format = this.openMetrics ? formatOpenMetricsBound : formatNumber;
+      suffixes = boundaries.map((b) => `${format(b)}"} `);
       this.leSuffixes.set(boundaries, suffixes);
     }
     return suffixes;

@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { exemplarsByBucket } from '../../../../src/exporters/prometheus/openmetrics';
+import { formatOpenMetricsBound } from '../../../../src/exporters/prometheus/format';
 import { PrometheusSerializer } from '../../../../src/exporters/prometheus/serializer';
 import type { Exemplar } from '../../../../src/store/exemplars';
 import { fixturePage } from './fixture-page';
@@ -89,7 +90,7 @@ const labels = `gen_ai_tool_name="search",${scope}`;
 describe('PrometheusSerializer with openMetrics', () => {
   it('writes family names without _total, UNIT where the name ends with it, exemplars on their buckets and # EOF', () => {
     const exemplars = [
-      // Exactly on a bound: buckets include their upper bound, so this is the le="1" bucket's.
+      // Exactly on a bound: buckets include their upper bound, so this is the le="1.0" bucket's.
       { traceId: T1, spanId: S1, value: 1, timeMs: 1_700_000_000_123.456 },
       { traceId: T2, spanId: S2, value: 7.5, timeMs: 1_700_000_001_000 },
     ];
@@ -98,7 +99,7 @@ describe('PrometheusSerializer with openMetrics', () => {
       [
         ...head,
         `gen_ai_execute_tool_duration_seconds_bucket{${labels},le="0.1"} 1`,
-        `gen_ai_execute_tool_duration_seconds_bucket{${labels},le="1"} 3 # {trace_id="${T1}",span_id="${S1}"} 1 1700000000.123`,
+        `gen_ai_execute_tool_duration_seconds_bucket{${labels},le="1.0"} 3 # {trace_id="${T1}",span_id="${S1}"} 1 1700000000.123`,
         `gen_ai_execute_tool_duration_seconds_bucket{${labels},le="+Inf"} 6 # {trace_id="${T2}",span_id="${S2}"} 7.5 1700000001.000`,
         `gen_ai_execute_tool_duration_seconds_sum{${labels}} 20.25`,
         `gen_ai_execute_tool_duration_seconds_count{${labels}} 6`,
@@ -122,11 +123,13 @@ describe('PrometheusSerializer with openMetrics', () => {
     expect(text).not.toContain('# EOF');
   });
 
-  it('has exactly the samples of the committed 0.0.4 page, so Prometheus stores the same series', () => {
+  it('has the samples of the committed 0.0.4 page, whole-number le bounds written as the Collector does (1.0)', () => {
     const samples = (text: string) => text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     const expected = readFileSync(join(__dirname, 'fixtures', 'page-0.0.4.txt'), 'utf8');
     const page = new PrometheusSerializer({ openMetrics: true, chunkDataPoints: 2 }).serialize(fixturePage());
-    expect(samples(page)).toEqual(samples(expected));
+    const wholeBounds = samples(expected).filter((line) => /,le="\d+"\}/.test(line));
+    expect(wholeBounds.length).toBeGreaterThan(0);
+    expect(samples(page)).toEqual(samples(expected).map((line) => line.replace(/,le="(\d+)"\}/, ',le="$1.0"}')));
     expect(page.endsWith('\n# EOF\n')).toBe(true);
     expect(page.split('\n').filter((l) => l.startsWith('# TYPE '))).toEqual([
       '# TYPE target_info gauge',
@@ -161,5 +164,19 @@ describe('exemplarsByBucket', () => {
     expect(exemplarsByBucket(undefined, [1])).toBeUndefined();
     expect(exemplarsByBucket([], [1])).toBeUndefined();
     expect(exemplarsByBucket([e(NaN)], [1])).toEqual([undefined, undefined]);
+  });
+});
+
+describe('formatOpenMetricsBound', () => {
+  it.each([
+    [1, '1.0'],
+    [100000, '100000.0'],
+    [0.5, '0.5'],
+    [5.12, '5.12'],
+    [1048576, '1.048576e+06'],
+    [1e-5, '1e-05'],
+    [Infinity, '+Inf'],
+  ])('writes %s as %s, as client_golang does on OpenMetrics pages', (value, text) => {
+    expect(formatOpenMetricsBound(value)).toBe(text);
   });
 });
