@@ -77,11 +77,37 @@ export class OtlpMetricsEncoder {
 
   constructor(private readonly maxMessageBytes: number) {}
 
+  /** Data points in a collection (store series and others'), to choose between encode and encodeSync. */
+  static dataPoints(resourceMetrics: ResourceMetrics): number {
+    let n = 0;
+    for (const scope of resourceMetrics.scopeMetrics) {
+      const snapshot = storeSnapshotOf(scope);
+      if (snapshot !== undefined) for (const i of snapshot.instruments) n += i.points.length;
+      else for (const metric of scope.metrics) n += metric.dataPoints.length;
+    }
+    return n;
+  }
+
   /**
-   * Encodes a collection. Resolves after yielding to the event loop between slices; the store
-   * snapshot's values are read as each slice is encoded.
+   * Encodes a collection, yielding to the event loop between slices of POINTS_PER_SLICE points;
+   * the store snapshot's values are read as each slice is encoded.
    */
   async encode(resourceMetrics: ResourceMetrics): Promise<EncodedExport> {
+    const steps = this.steps(resourceMetrics);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done === true) return step.value;
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Encodes a collection at once: for one that fits a slice anyway. */
+  encodeSync(resourceMetrics: ResourceMetrics): EncodedExport {
+    const steps = this.steps(resourceMetrics);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value;
+  }
+
+  /** The encoding, as steps: each `yield` is a point where the caller may let the event loop run. */
+  private *steps(resourceMetrics: ResourceMetrics): Generator<void, EncodedExport> {
     const own: { scope: ScopeMetrics; snapshot: StoreSnapshot }[] = [];
     const others: ScopeMetrics[] = [];
     for (const scope of resourceMetrics.scopeMetrics) {
@@ -106,13 +132,13 @@ export class OtlpMetricsEncoder {
       }
     }
     for (const { scope, snapshot } of own) {
-      await this.encodeScope(scope, snapshot, resourceMetrics.resource, base, out);
+      yield* this.encodeScope(scope, snapshot, resourceMetrics.resource, base, out);
       base = this.resourceBody(resourceMetrics.resource);
     }
     return out;
   }
 
-  private async encodeScope(scope: ScopeMetrics, snapshot: StoreSnapshot, resource: Resource, firstBase: Uint8Array, out: EncodedExport): Promise<void> {
+  private *encodeScope(scope: ScopeMetrics, snapshot: StoreSnapshot, resource: Resource, firstBase: Uint8Array, out: EncodedExport): Generator<void, void> {
     const runs: MetricRun[] = [];
     const enc = this.points;
     enc.begin(snapshot);
@@ -135,7 +161,7 @@ export class OtlpMetricsEncoder {
         if (sinceYield === POINTS_PER_SLICE) {
           sinceYield = 0;
           // Offsets stay valid if the buffer grows: they are positions, not views.
-          await yieldToEventLoop();
+          yield;
         }
         sinceYield++;
         run.offsets.push(enc.out.pos);
@@ -151,7 +177,7 @@ export class OtlpMetricsEncoder {
     for (const draft of drafts) {
       if (draft.parts.length === 0) out.messages.push(this.othersOnly(draft.base));
       else out.messages.push(this.write(draft, scopeHeader));
-      if (drafts.length > 1) await yieldToEventLoop();
+      if (drafts.length > 1) yield;
     }
   }
 
