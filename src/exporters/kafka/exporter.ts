@@ -180,9 +180,14 @@ export class KafkaMetricExporter implements PushMetricExporter {
           this.connected = true;
         }
         const sends: Promise<void>[] = [];
-        head.messages.forEach((value, i) => {
-          if (value !== undefined) sends.push(this.send(head, i, value));
-        });
+        for (let i = 0; i < head.messages.length; i++) {
+          const value = head.messages[i];
+          if (value === undefined) continue;
+          // One message handed to kafkajs per event-loop turn: its record-batch encoding and
+          // CRC of a large message is synchronous, and several at once would stall the host.
+          if (sends.length > 0) await new Promise((resolve) => setImmediate(resolve));
+          sends.push(this.send(head, i, value));
+        }
         const results = await Promise.allSettled(sends);
         for (const r of results) if (r.status === 'rejected') retry ??= kafkaErrorType(r.reason);
       } catch (err) {
@@ -227,6 +232,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
     }
     item.messages[index] = undefined;
     item.remaining--;
+    this.encoder.release(value);
   }
 
   private sleep(ms: number): Promise<void> {

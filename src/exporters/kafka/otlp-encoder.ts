@@ -15,10 +15,17 @@ import type { HistogramPoint, ValuePoint } from '../../store/points';
 import { storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
 import { encodeMetrics, type EncodedExport } from './encode';
 import { concat, field, stringField, varintSize, WireBuffer } from './otlp-wire';
-import { PointEncoder } from './otlp-points';
+import { PointEncoder, type SeriesCache } from './otlp-points';
 
-/** Data points encoded between two yields to the event loop (about 1 ms of work each). */
+/**
+ * The exporter encodes a collection of at most this many data points at once; larger ones go
+ * message by message (at most `maxMessageBytes`, about 1 ms of work at the default) with the
+ * event loop free in between.
+ */
 export const POINTS_PER_SLICE = 2048;
+
+/** Message buffers kept for reuse: enough for a 20,000-histogram export at the default size. */
+const MAX_POOLED_MESSAGES = 10;
 
 const METRIC_FIELD = 0x12; // ScopeMetrics.metrics = 2 (also ResourceMetrics.scope_metrics = 2)
 const REQUEST_FIELD = 0x0a; // ExportMetricsServiceRequest.resource_metrics = 1
@@ -27,7 +34,7 @@ const OUTER_FRAMING = 12;
 // ... and for one metric: its tag and length, and its gauge/sum/histogram field's tag and length.
 const METRIC_FRAMING = 12;
 
-/** One instrument's encoded data points: offsets into PointEncoder.out. */
+/** One instrument's framing and series. */
 interface MetricRun {
   /** Metric.name = 1, description = 2, unit = 3. */
   header: Uint8Array;
@@ -35,16 +42,29 @@ interface MetricRun {
   dataTag: number;
   /** aggregation_temporality = 2, is_monotonic = 3. */
   trailer: Uint8Array;
-  /** Start offset of each data point, and the end of the last. */
-  offsets: number[];
+  instrument: SnapshotInstrument;
+  cache: SeriesCache;
+  delta: boolean;
+  histogram: boolean;
 }
 
-/** A range of one run's data points inside one message. */
+/** A range of one run's data points inside one message, and their encoded size. */
 interface Part {
   run: MetricRun;
   from: number;
   to: number;
+  bytes: number;
 }
+
+// AggregationTemporality: DELTA = 1, CUMULATIVE = 2; is_monotonic = 3 (metrics.proto).
+const TRAILERS = {
+  none: new Uint8Array(0),
+  deltaHistogram: new Uint8Array([0x10, 1]),
+  cumulativeHistogram: new Uint8Array([0x10, 2]),
+  deltaCounter: new Uint8Array([0x10, 1, 0x18, 1]),
+  cumulativeCounter: new Uint8Array([0x10, 2, 0x18, 1]),
+  upDownCounter: new Uint8Array([0x10, 2]),
+};
 
 interface Draft {
   /** ResourceMetrics fields before agentmeter's scope: the resource, maybe other scopes. */
@@ -72,10 +92,25 @@ export class OtlpMetricsEncoder {
   private readonly resources = new WeakMap<Resource, Uint8Array>();
   private readonly headers = new WeakMap<SnapshotInstrument['definition'], Uint8Array>();
   private readonly scopes = new Map<string, Uint8Array>();
+  private readonly seriesCaches = new WeakMap<SnapshotInstrument['definition'], SeriesCache>();
   /** Encoded bytes per point of other producers' data, the hint for splitting it. */
   private otherBytesPerPoint = 0;
 
+  /** Message buffers given back by `release`, each `maxMessageBytes` long. */
+  private readonly pool: Uint8Array[] = [];
+
   constructor(private readonly maxMessageBytes: number) {}
+
+  /**
+   * Gives a message back once the client is done with it (kafkajs has copied it into its
+   * request by the time `send` settles): the next export writes into it instead of a fresh
+   * allocation of up to `maxMessageBytes`, which measured as much GC as the encoding itself.
+   */
+  release(message: Uint8Array): void {
+    if (message.byteOffset === 0 && message.buffer.byteLength === this.maxMessageBytes && this.pool.length < MAX_POOLED_MESSAGES) {
+      this.pool.push(new Uint8Array(message.buffer));
+    }
+  }
 
   /** Data points in a collection (store series and others'), to choose between encode and encodeSync. */
   static dataPoints(resourceMetrics: ResourceMetrics): number {
@@ -139,59 +174,27 @@ export class OtlpMetricsEncoder {
   }
 
   private *encodeScope(scope: ScopeMetrics, snapshot: StoreSnapshot, resource: Resource, firstBase: Uint8Array, out: EncodedExport): Generator<void, void> {
-    const runs: MetricRun[] = [];
-    const enc = this.points;
-    enc.begin(snapshot);
-    let sinceYield = 0;
-    for (const instrument of snapshot.instruments) {
-      const { kind } = instrument.definition;
-      const delta = snapshot.delta !== undefined && kind !== 'gauge' && kind !== 'updowncounter';
-      const run: MetricRun = { header: this.header(instrument.definition), dataTag: 0, trailer: new Uint8Array(0), offsets: [] };
-      // AggregationTemporality: DELTA = 1, CUMULATIVE = 2 (metrics.proto).
-      if (kind === 'histogram') {
-        run.dataTag = (9 << 3) | 2;
-        run.trailer = new Uint8Array([0x10, delta ? 1 : 2]);
-      } else if (kind === 'gauge') {
-        run.dataTag = (5 << 3) | 2;
-      } else {
-        run.dataTag = (7 << 3) | 2;
-        run.trailer = kind === 'counter' ? new Uint8Array([0x10, delta ? 1 : 2, 0x18, 1]) : new Uint8Array([0x10, 2]);
-      }
-      for (const p of instrument.points) {
-        if (sinceYield === POINTS_PER_SLICE) {
-          sinceYield = 0;
-          // Offsets stay valid if the buffer grows: they are positions, not views.
-          yield;
-        }
-        sinceYield++;
-        run.offsets.push(enc.out.pos);
-        // Attributes: HistogramDataPoint.attributes = 9, NumberDataPoint.attributes = 7.
-        if (kind === 'histogram') enc.histogram(p as HistogramPoint, 9, snapshot);
-        else enc.number(p as ValuePoint, 7, snapshot, kind !== 'gauge', delta);
-      }
-      run.offsets.push(enc.out.pos);
-      runs.push(run);
-    }
+    this.points.begin(snapshot);
     const scopeHeader = this.scopeHeader(scope);
-    const drafts = this.split(runs, scopeHeader, firstBase, this.resourceBody(resource), out);
-    for (const draft of drafts) {
-      if (draft.parts.length === 0) out.messages.push(this.othersOnly(draft.base));
-      else out.messages.push(this.write(draft, scopeHeader));
-      if (drafts.length > 1) yield;
-    }
-  }
-
-  /** Cuts the runs into messages, greedily, by a size bound that over-counts framing only. */
-  private split(runs: MetricRun[], scopeHeader: Uint8Array, firstBase: Uint8Array, resourceBody: Uint8Array, out: EncodedExport): Draft[] {
+    const resourceBody = this.resourceBody(resource);
     const max = this.maxMessageBytes;
     const open = (base: Uint8Array): Draft => ({ base, parts: [], size: OUTER_FRAMING + base.length + scopeHeader.length });
-    const drafts: Draft[] = [];
     let draft = open(firstBase);
-    for (const run of runs) {
+    // Each message is sized and written in one synchronous run (no recording in between, so the
+    // sizes hold); the event loop runs between messages.
+    const flush = (): void => {
+      if (draft.parts.length === 0) out.messages.push(this.othersOnly(draft.base));
+      else out.messages.push(this.write(draft, scopeHeader, snapshot));
+    };
+    for (const instrument of snapshot.instruments) {
+      const run = this.run(instrument, snapshot);
       const metricSize = METRIC_FRAMING + run.header.length + run.trailer.length;
+      const points = instrument.points;
       let part: Part | undefined;
-      for (let i = 0; i < run.offsets.length - 1; i++) {
-        const pointSize = run.offsets[i + 1]! - run.offsets[i]!;
+      for (let i = 0; i < points.length; i++) {
+        const pointSize = run.histogram
+          ? this.points.histogramSize(points[i] as HistogramPoint, run.cache, i, run.delta)
+          : this.points.numberSize(points[i] as ValuePoint, run.cache, i);
         // A new part (first point here, or after a dropped point) also pays the metric's framing.
         const newPart = part === undefined || part.to !== i;
         const add = pointSize + (newPart ? metricSize : 0);
@@ -201,53 +204,84 @@ export class OtlpMetricsEncoder {
             out.oversizedDataPoints++;
             continue;
           }
-          drafts.push(draft);
+          flush();
+          yield;
           draft = open(resourceBody);
           part = undefined;
           i--;
           continue;
         }
         if (newPart) {
-          part = { run, from: i, to: i };
+          part = { run, from: i, to: i, bytes: 0 };
           draft.parts.push(part);
         }
         part!.to = i + 1;
+        part!.bytes += pointSize;
         draft.size += add;
       }
     }
-    if (draft.parts.length > 0 || draft.base !== resourceBody) drafts.push(draft);
-    return drafts;
+    if (draft.parts.length > 0 || draft.base !== resourceBody) flush();
   }
 
-  /** Writes one message with exact lengths. */
-  private write(draft: Draft, scopeHeader: Uint8Array): Uint8Array {
-    const src = this.points.out.bytes;
+  /** An instrument's framing in this snapshot. */
+  private run(instrument: SnapshotInstrument, snapshot: StoreSnapshot): MetricRun {
+    const { kind } = instrument.definition;
+    const delta = snapshot.delta !== undefined && kind !== 'gauge' && kind !== 'updowncounter';
+    let cache = this.seriesCaches.get(instrument.definition);
+    if (cache === undefined) this.seriesCaches.set(instrument.definition, (cache = []));
+    const run: MetricRun = { header: this.header(instrument.definition), dataTag: 0, trailer: TRAILERS.none, instrument, cache, delta, histogram: kind === 'histogram' };
+    if (kind === 'histogram') {
+      run.dataTag = (9 << 3) | 2;
+      run.trailer = delta ? TRAILERS.deltaHistogram : TRAILERS.cumulativeHistogram;
+    } else if (kind === 'gauge') {
+      run.dataTag = (5 << 3) | 2;
+    } else {
+      run.dataTag = (7 << 3) | 2;
+      run.trailer = kind === 'counter' ? (delta ? TRAILERS.deltaCounter : TRAILERS.cumulativeCounter) : TRAILERS.upDownCounter;
+    }
+    return run;
+  }
+
+  /** Writes one message with exact lengths, straight into its buffer. */
+  private write(draft: Draft, scopeHeader: Uint8Array, snapshot: StoreSnapshot): Uint8Array {
     let scopeLength = scopeHeader.length;
     const lengths: number[] = [];
-    for (const { run, from, to } of draft.parts) {
-      const dataLength = run.offsets[to]! - run.offsets[from]! + run.trailer.length;
+    for (const { run, bytes } of draft.parts) {
+      const dataLength = bytes + run.trailer.length;
       const metricLength = run.header.length + 1 + varintSize(dataLength) + dataLength;
       lengths.push(dataLength, metricLength);
       scopeLength += 1 + varintSize(metricLength) + metricLength;
     }
     const rmLength = draft.base.length + 1 + varintSize(scopeLength) + scopeLength;
-    const w = new WireBuffer(1 + varintSize(rmLength) + rmLength);
+    const total = 1 + varintSize(rmLength) + rmLength;
+    // A large message gets a full-size buffer (pooled or new) so it can be reused after
+    // release(); a small one only its own size, so a backlog of small exports stays small.
+    const large = total > this.maxMessageBytes / 2;
+    const w = new WireBuffer(large ? (this.pool.pop() ?? new Uint8Array(this.maxMessageBytes)) : total);
     w.byte(REQUEST_FIELD);
     w.varint(rmLength);
     w.raw(draft.base);
     w.byte(METRIC_FIELD); // ResourceMetrics.scope_metrics = 2
     w.varint(scopeLength);
     w.raw(scopeHeader);
-    draft.parts.forEach(({ run, from, to }, i) => {
+    const enc = this.points;
+    draft.parts.forEach(({ run, from, to }, k) => {
       w.byte(METRIC_FIELD);
-      w.varint(lengths[i * 2 + 1]!);
+      w.varint(lengths[k * 2 + 1]!);
       w.raw(run.header);
       w.byte(run.dataTag);
-      w.varint(lengths[i * 2]!);
-      w.raw(src.subarray(run.offsets[from]!, run.offsets[to]!));
+      w.varint(lengths[k * 2]!);
+      const points = run.instrument.points;
+      const integer = run.dataTag === ((7 << 3) | 2);
+      for (let i = from; i < to; i++) {
+        if (run.histogram) enc.histogram(w, points[i] as HistogramPoint, run.cache, i, snapshot);
+        else enc.number(w, points[i] as ValuePoint, run.cache, i, snapshot, integer, run.delta);
+      }
       w.raw(run.trailer);
     });
-    return w.bytes;
+    // The sizes were computed from the same values in this same synchronous run.
+    if (w.pos !== total) throw new Error(`OTLP encoder wrote ${w.pos} bytes of a ${total}-byte message`);
+    return w.bytes.subarray(0, total);
   }
 
   private othersOnly(base: Uint8Array): Uint8Array {

@@ -24,9 +24,10 @@ export class WireBuffer {
   view: DataView;
   pos = 0;
 
-  constructor(initialBytes = 1024) {
-    this.bytes = new Uint8Array(initialBytes);
-    this.view = new DataView(this.bytes.buffer);
+  /** A new buffer of `initial` bytes, or writes into the given one. */
+  constructor(initial: number | Uint8Array = 1024) {
+    this.bytes = typeof initial === 'number' ? new Uint8Array(initial) : initial;
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   /** Makes room for `n` more bytes. */
@@ -37,7 +38,7 @@ export class WireBuffer {
     const grown = new Uint8Array(size);
     grown.set(this.bytes.subarray(0, this.pos));
     this.bytes = grown;
-    this.view = new DataView(grown.buffer);
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
 
   /** Unchecked writes below: the caller reserved the room. */
