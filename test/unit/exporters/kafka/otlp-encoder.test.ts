@@ -155,6 +155,21 @@ describe('OtlpMetricsEncoder decodes to what otlp-transformer writes', () => {
     expect(flatten(ours.messages)).toEqual(flatten(reference(request([scope]))));
   });
 
+  it('reuses released message buffers without mixing up exports', async () => {
+    const list = instruments(40);
+    const encoder = new OtlpMetricsEncoder(3000);
+    const first = await encoder.encode(request([lazyScopeMetrics(snapshot(list))]));
+    const large = first.messages.filter((m) => m.length > 1500);
+    expect(large.length).toBeGreaterThan(2);
+    for (const m of first.messages) encoder.release(m);
+    (list[0]!.points[7] as HistogramPoint).record(42);
+    const scope = lazyScopeMetrics(snapshot(list, undefined, 2));
+    const second = await encoder.encode(request([scope]));
+    // Written into the released buffers, and decoding to the new values.
+    expect(second.messages.filter((m) => large.some((l) => l.buffer === m.buffer))).toHaveLength(large.length);
+    expect(flatten(second.messages)).toEqual(flatten(reference(request([scope]))));
+  });
+
   it('writes nothing for an empty collection', async () => {
     expect(await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(snapshot([]))]))).toEqual({ messages: [], oversizedDataPoints: 0 });
   });
