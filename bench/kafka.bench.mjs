@@ -1,92 +1,188 @@
-// Kafka exporter against a real broker (started by test/infra): encode cost next to the stock
-// OTLP exporters' serialisers, encode + produce throughput, and publish latency per export.
+// Kafka exporter against a real broker (started by test/infra), all in one run:
+//  1. encoding the store's series: agentmeter's direct OTLP encoder next to otlp-transformer's
+//     protobuf serializer (alone, and with the MetricData the producer must build for it);
+//  2. export = encode + produce + ack (acks=all) next to raw kafkajs sending the same bytes,
+//     interleaved round by round, with the longest event-loop stall of each.
+// Standalone: `node bench/kafka.bench.mjs` (after `npx tsc -p tsconfig.build.json`).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { KafkaMetricExporter, encodeMetrics } from 'agentmeter/kafka';
-import { bytesPerPoint } from '../dist/exporters/kafka/encode.js';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import am from 'agentmeter';
+import { KafkaMetricExporter } from 'agentmeter/kafka';
+import { OtlpMetricsEncoder } from '../dist/exporters/kafka/otlp-encoder.js';
+import { lazyScopeMetrics, metricDataOf, snapshotStore } from '../dist/store/producer.js';
 import { up, down } from '../test/infra/services.mjs';
-import { fmt, msPerRun, table } from './harness.mjs';
+import { fmt, table } from './harness.mjs';
 
-class ManualReader extends MetricReader {
-  async onForceFlush() {}
-  async onShutdown() {}
-}
+const resource = resourceFromAttributes({ 'service.name': 'bench', 'service.instance.id': 'bench-1' });
+const NAMES = { histogram: 'gen_ai.execute_tool.duration', counter: 'agent.cache.requests' };
 
-async function collection(n, kind) {
-  const reader = new ManualReader();
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'bench' }),
-    readers: [reader],
-    views: [{ instrumentName: '*', aggregationCardinalityLimit: n + 10 }],
-  });
-  const meter = provider.getMeter('bench');
-  if (kind === 'histogram') {
-    const h = meter.createHistogram('gen_ai.execute_tool.duration', { unit: 's' });
-    for (let i = 0; i < n; i++) h.record((i % 100) / 50, { 'gen_ai.tool.name': `tool_${i}` });
-  } else {
-    const c = meter.createCounter('agent.cache.requests');
-    for (let i = 0; i < n; i++) c.add(1 + (i % 7), { 'agent.cache.name': `cache_${i}`, 'agent.cache.result': 'hit' });
+/** Grows the store to n series of the kind (names are reused, so any size order works). */
+function fillStore(kind, n) {
+  for (let i = 0; i < n; i++) {
+    if (kind === 'histogram') am.recordToolCall({ tool: `tool_${i}`, seconds: (i % 100) / 50 });
+    else am.recordCacheLookup({ cache: `cache_${i}`, hit: i % 3 !== 0 });
   }
-  const { resourceMetrics } = await reader.collect();
-  await provider.shutdown();
-  return resourceMetrics;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+/** A snapshot of the first n series of that instrument only (other benches may have grown the store). */
+function snapshotOnly(kind, n) {
+  const snapshot = snapshotStore();
+  const instruments = snapshot.instruments.filter((i) => i.definition.name === NAMES[kind]).map((i) => ({ ...i, points: i.points.slice(0, n) }));
+  return { ...snapshot, instruments };
 }
 
-export async function runKafka(sizes = [1000, 10000]) {
-  const dir = mkdtempSync(join(tmpdir(), 'agentmeter-bench-'));
-  const { services } = await up(dir, ['kafka']);
-  const encodeRows = [];
-  const produceRows = [];
-  const ratios = {};
-  try {
-    for (const [kind, n] of sizes.flatMap((size) => [['histogram', size], ['counter', size]])) {
-      const rm = await collection(n, kind);
-      // The exporter passes the previous export's bytes per point: measure that steady state.
-      const hint = bytesPerPoint(rm, encodeMetrics(rm, 900000));
-      const ours = await msPerRun(async () => encodeMetrics(rm, 900000, hint));
-      const proto = await msPerRun(async () => ProtobufMetricsSerializer.serializeRequest(rm));
-      const json = await msPerRun(async () => JsonMetricsSerializer.serializeRequest(rm));
-      encodeRows.push([`${n.toLocaleString('en-US')} ${kind}`, fmt(ours, 2), fmt(proto, 2), fmt(json, 2), `${fmt(json / ours)}x`]);
+/** One collection as the exporter receives it from a reader. */
+function collection(kind, n) {
+  return { resource, scopeMetrics: [lazyScopeMetrics(snapshotOnly(kind, n))] };
+}
 
-      for (const compression of ['none', 'gzip']) {
-        const exporter = new KafkaMetricExporter({ brokers: [services.kafka.brokers], topic: `bench_${kind}_${n}_${compression}`, compression });
-        const latencies = [];
-        const exportOnce = async () => {
-          const t = performance.now();
-          await new Promise((resolve) => exporter.export(rm, resolve));
-          await exporter.forceFlush();
-          return performance.now() - t;
-        };
-        for (let i = 0; i < 3; i++) await exportOnce(); // connect, create topic, warm up
-        const rounds = n >= 10000 ? 20 : 50;
-        for (let i = 0; i < rounds; i++) latencies.push(await exportOnce());
-        await exporter.shutdown();
-        latencies.sort((a, b) => a - b);
-        const messages = encodeMetrics(rm, 900000, hint).messages.length;
-        const p50 = percentile(latencies, 0.5);
-        const p99 = percentile(latencies, 0.99);
-        const perSecond = n / (p50 / 1000);
-        produceRows.push([`${n.toLocaleString('en-US')} ${kind}`, compression, String(messages), fmt(perSecond / 1e6, 2), fmt(p50, 2), fmt(p99, 2)]);
-        ratios[`${kind}/${n}/${compression}`] = { pointsPerSecond: perSecond, p50, p99 };
-      }
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Interleaved rounds of each case; median ms per case. */
+async function interleaved(cases, rounds = 15, warmup = 3) {
+  const samples = cases.map(() => []);
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (const [i, [, fn]] of cases.entries()) {
+      const start = process.hrtime.bigint();
+      await fn();
+      if (r >= warmup) samples[i].push(ms(start));
     }
-  } finally {
-    await down(dir);
   }
+  return samples.map(median);
+}
+
+async function encodeRow(kind, n) {
+  fillStore(kind, n);
+  const encoder = new OtlpMetricsEncoder(900000);
+  const [ours, oursSync, stock, stockWithBuild] = await interleaved([
+    // Messages go back to the encoder's pool, as the exporter does once kafkajs has sent them.
+    // Wall time of the exporter's way (message by message, the event loop runs in between, and
+    // V8's pending GC tasks with it), and the same work in one piece.
+    ['agentmeter', async () => (await encoder.encode(collection(kind, n))).messages.forEach((m) => encoder.release(m))],
+    ['agentmeter sync', () => encoder.encodeSync(collection(kind, n)).messages.forEach((m) => encoder.release(m))],
+    ['otlp-transformer', () => ProtobufMetricsSerializer.serializeRequest(prebuilt)],
+    ['build + otlp-transformer', () => ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [{ scope: { name: 'agentmeter' }, metrics: metricDataOf(snapshotOnly(kind, n)) }] })],
+  ], 21, 10);
+  // The longest the event loop waited while encoding (agentmeter yields between slices; the
+  // stock serializer runs in one piece), over rounds alone with nothing else to run.
+  const stall = async (fn) => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    for (let r = 0; r < 10; r++) await fn();
+    h.disable();
+    return h.max / 1e6;
+  };
+  const oursStall = await stall(async () => (await encoder.encode(collection(kind, n))).messages.forEach((m) => encoder.release(m)));
+  const stockStall = await stall(async () => {
+    ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [{ scope: { name: 'agentmeter' }, metrics: metricDataOf(snapshotOnly(kind, n)) }] });
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+  return { kind, n, ours, oursSync, stock, stockWithBuild, oursStall, stockStall };
+}
+
+// The MetricData otlp-transformer serialises, built once (its cost is in the third column).
+let prebuilt;
+
+async function exportRows(services, kind, n, compression) {
+  fillStore(kind, n);
+  const topic = `bench_${kind}_${n}_${compression}`;
+  const exporter = new KafkaMetricExporter({ brokers: [services.kafka.brokers], topic, compression, acks: 'all' });
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers: [services.kafka.brokers], logLevel: logLevel.NOTHING });
+  const raw = kafka.producer({ allowAutoTopicCreation: true });
+  await raw.connect();
+  const key = 'bench/bench-1';
+  const { messages } = await new OtlpMetricsEncoder(900000).encode(collection(kind, n));
+  const values = messages.map((m) => Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+  const codec = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const stall = { export: 0, raw: 0 };
+  const watched = (name, fn) => async () => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    await fn();
+    h.disable();
+    stall[name] = Math.max(stall[name], h.max / 1e6);
+  };
+  const exportOnce = async () => {
+    await new Promise((resolve) => exporter.export(collection(kind, n), resolve));
+    await exporter.forceFlush();
+  };
+  // The same messages, each its own send as the exporter does, all in flight together.
+  const rawOnce = () => Promise.all(values.map((value) => raw.send({ topic, acks: -1, compression: codec, messages: [{ key, value }] })));
+  for (let i = 0; i < 3; i++) {
+    await exportOnce(); // connect, create the topic, warm up
+    await rawOnce();
+  }
+  stall.export = 0;
+  stall.raw = 0;
+  const [exportMs, rawMs] = await interleaved([
+    ['export', watched('export', exportOnce)],
+    ['raw', watched('raw', rawOnce)],
+  ], n >= 10000 ? 15 : 30, 0);
+  await exporter.shutdown();
+  await raw.disconnect();
+  return { kind, n, compression, messages: messages.length, exportMs, rawMs, stall };
+}
+
+export async function runKafka(sizes = [1000, 10000], { broker = true } = {}) {
+  const encodeRows = [];
+  for (const n of sizes) {
+    for (const kind of ['histogram', 'counter']) {
+      fillStore(kind, n);
+      prebuilt = { resource, scopeMetrics: [{ scope: { name: 'agentmeter' }, metrics: metricDataOf(snapshotOnly(kind, n)) }] };
+      encodeRows.push(await encodeRow(kind, n));
+    }
+  }
+  const produceRows = [];
+  if (broker) {
+    const dir = mkdtempSync(join(tmpdir(), 'agentmeter-bench-'));
+    const { services } = await up(dir, ['kafka']);
+    try {
+      for (const n of sizes) for (const compression of ['none', 'gzip']) produceRows.push(await exportRows(services, 'histogram', n, compression));
+    } finally {
+      await down(dir);
+    }
+  }
+  const label = (r) => `${r.n.toLocaleString('en-US')} ${r.kind}`;
+  const mps = (n, t) => fmt(n / t / 1000, 2);
   return {
     markdown:
-      'Encoding one collection of N histogram data points (ms, median):\n\n' +
-      table(['data points', 'agentmeter encodeMetrics (protobuf, split-checked)', 'OTLP protobuf serializer', 'OTLP/HTTP JSON serializer (stock otlp-http exporter)', 'JSON vs agentmeter'], encodeRows) +
-      '\n\nEncode + produce to a loopback Kafka 3.9.1 broker (acks=all), one export = collection → all messages acknowledged:\n\n' +
-      table(['data points', 'compression', 'messages', 'M data points/s (at p50)', 'export p50 ms', 'export p99 ms'], produceRows),
-    ratios,
+      'Encoding one collection of the store (ms, median of interleaved rounds). The exporter encodes a collection of more than 2,048 points message by message, letting the event loop (and V8\'s pending GC tasks) run in between: its wall time is the sliced column; the one-piece column is the same encoder without the pauses:\n\n' +
+      table(
+        ['series', 'agentmeter encoder, in one piece', 'M points/s', 'agentmeter encoder, sliced (wall)', 'M points/s', 'otlp-transformer serializer (MetricData built)', 'vs agentmeter (one piece / sliced)', 'producer MetricData + otlp-transformer (before)', 'vs agentmeter (one piece / sliced)', 'max stall agentmeter ms', 'max stall before ms'],
+        encodeRows.map((r) => [
+          label(r),
+          fmt(r.oursSync, 2),
+          mps(r.n, r.oursSync),
+          fmt(r.ours, 2),
+          mps(r.n, r.ours),
+          fmt(r.stock, 2),
+          `${fmt(r.stock / r.oursSync)}x / ${fmt(r.stock / r.ours)}x`,
+          fmt(r.stockWithBuild, 2),
+          `${fmt(r.stockWithBuild / r.oursSync)}x / ${fmt(r.stockWithBuild / r.ours)}x`,
+          fmt(r.oursStall, 1),
+          fmt(r.stockStall, 1),
+        ]),
+      ) +
+      '\n\nExport to a loopback Kafka 3.9.1 broker, acks=all: collection → encoded → every message acknowledged, next to raw kafkajs `producer.send` of the same messages (one send per message, all in flight), interleaved; longest event-loop stall seen during either:\n\n' +
+      table(
+        ['series', 'compression', 'messages', 'export ms', 'M points/s', 'raw kafkajs ms', 'export / raw', 'max stall export ms', 'max stall raw kafkajs ms'],
+        produceRows.map((r) => [label(r), r.compression, String(r.messages), fmt(r.exportMs, 2), mps(r.n, r.exportMs), fmt(r.rawMs, 2), `${fmt(r.exportMs / r.rawMs, 2)}x`, fmt(r.stall.export, 1), fmt(r.stall.raw, 1)]),
+      ),
+    encodeRows,
+    produceRows,
   };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  am.start({ metricsExporters: [], instrumentations: [], attributeCap: 20000 });
+  // --encode-only: the encoding table alone, without starting a broker.
+  console.log((await runKafka(undefined, { broker: !process.argv.includes('--encode-only') })).markdown);
+  await am.shutdown?.();
+  process.exit(0);
 }

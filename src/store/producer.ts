@@ -15,11 +15,10 @@ import {
   type MetricProducer,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { DROP_REASONS } from '../catalog';
+import { DROP_REASONS, type MetricDefinition } from '../catalog';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { guard, instrumentList, instruments } from './registry';
 import type { HistogramPoint, ValuePoint } from './points';
-import type { Instrument } from './instrument';
 import { exemplarList, refreshExemplarSampling, type HistogramDataPointWithExemplars } from './exemplars';
 
 // process.uptime() counts from process start (performance.now() from this thread's start).
@@ -37,68 +36,112 @@ function refreshComputedValues(): void {
   refreshExemplarSampling();
 }
 
-function descriptorOf(instrument: Instrument<HistogramPoint | ValuePoint>): MetricDescriptor {
-  const { name, description, unit, kind } = instrument.definition;
+function descriptorOf(definition: SnapshotInstrument['definition']): MetricDescriptor {
+  const { name, description, unit, kind } = definition;
   const valueType = kind === 'histogram' || kind === 'gauge' ? ValueType.DOUBLE : ValueType.INT;
   return { name, description, unit, valueType };
 }
 
-/** What a delta producer exported last time, per series. */
-interface Previous {
+/** A series' state as one export saw it. */
+interface Seen {
   time: HrTime;
   value: number;
   counts?: number[];
   sum?: number;
 }
 
-/** Remembers each series' last exported state so a delta reader gets differences. */
-class DeltaState {
-  private readonly previous = new WeakMap<HistogramPoint | ValuePoint, Previous>();
+/** Per series: the state the previous collection exported, and the latest read in this one. */
+interface DeltaEntry {
+  seq: number;
+  base: Seen | undefined;
+  last: Seen;
+}
 
-  histogram(p: HistogramPoint, endTime: HrTime): HistogramDataPointWithExemplars {
-    const last = this.previous.get(p);
-    const counts = Array.from(p.counts, (c, i) => c - (last?.counts?.[i] ?? 0));
-    this.previous.set(p, { time: endTime, value: p.count, counts: Array.from(p.counts), sum: p.sum });
-    return {
-      startTime: last?.time ?? p.startTime,
-      endTime,
-      attributes: p.attributes,
-      // min/max of the interval alone are unknown once values are folded into the cumulative state.
-      value: { buckets: { boundaries: p.bounds as number[], counts }, sum: p.sum - (last?.sum ?? 0), count: p.count - (last?.value ?? 0) },
-      exemplars: exemplarList(p),
-    };
+/** A histogram series' change since the previous collection. */
+export interface HistogramDelta {
+  startTime: HrTime;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * Remembers each series' last exported state so a delta reader gets differences. The state
+ * advances once per collection (`seq`), however often that collection's points are read: the
+ * lazy MetricData and the Kafka encoder may both read one snapshot, and neither moves the base.
+ */
+export class DeltaState {
+  private readonly entries = new WeakMap<HistogramPoint | ValuePoint, DeltaEntry>();
+
+  private base(p: HistogramPoint | ValuePoint, seq: number, now: Seen): Seen | undefined {
+    const entry = this.entries.get(p);
+    if (entry === undefined) {
+      this.entries.set(p, { seq, base: undefined, last: now });
+      return undefined;
+    }
+    if (entry.seq !== seq) {
+      entry.base = entry.last;
+      entry.seq = seq;
+    }
+    entry.last = now;
+    return entry.base;
   }
 
-  sum(p: ValuePoint, endTime: HrTime): DataPoint<number> {
-    const last = this.previous.get(p);
-    this.previous.set(p, { time: endTime, value: p.value });
-    return { startTime: last?.time ?? p.startTime, endTime, attributes: p.attributes, value: p.value - (last?.value ?? 0) };
+  histogram(p: HistogramPoint, endTime: HrTime, seq: number): HistogramDelta {
+    const last = this.base(p, seq, { time: endTime, value: p.count, counts: Array.from(p.counts), sum: p.sum });
+    const counts = Array.from(p.counts, (c, i) => c - (last?.counts?.[i] ?? 0));
+    return { startTime: last?.time ?? p.startTime, counts, sum: p.sum - (last?.sum ?? 0), count: p.count - (last?.value ?? 0) };
+  }
+
+  sum(p: ValuePoint, endTime: HrTime, seq: number): { startTime: HrTime; value: number } {
+    const last = this.base(p, seq, { time: endTime, value: p.value });
+    return { startTime: last?.time ?? p.startTime, value: p.value - (last?.value ?? 0) };
   }
 }
 
-function histogramData(
-  instrument: Instrument<HistogramPoint>,
-  descriptor: MetricDescriptor,
-  endTime: HrTime,
-  delta: DeltaState | undefined,
-): MetricData {
-  const dataPoints: HistogramDataPointWithExemplars[] = instrument.points.map((p) =>
-    delta
-      ? delta.histogram(p, endTime)
-      : {
-          startTime: p.startTime,
-          endTime,
-          attributes: p.attributes,
-          value: {
-            buckets: { boundaries: p.bounds as number[], counts: Array.from(p.counts) },
-            sum: p.sum,
-            count: p.count,
-            min: p.count > 0 ? p.min : undefined,
-            max: p.count > 0 ? p.max : undefined,
-          },
-          exemplars: exemplarList(p),
-        },
-  );
+/** One instrument's series as of a collection. */
+export interface SnapshotInstrument {
+  readonly definition: Pick<MetricDefinition, 'name' | 'description' | 'unit' | 'kind'>;
+  readonly points: readonly (HistogramPoint | ValuePoint)[];
+}
+
+/**
+ * What one collection of agentmeter's scope saw: the instruments with series, the end time,
+ * and the delta state (with its collection number) when the reader wants deltas. Encoders that
+ * know the store (the Kafka exporter) read it instead of MetricData; see `storeSnapshotOf`.
+ */
+export interface StoreSnapshot {
+  readonly endTime: HrTime;
+  readonly delta: DeltaState | undefined;
+  readonly seq: number;
+  readonly instruments: readonly SnapshotInstrument[];
+}
+
+const STORE_SNAPSHOT = Symbol('agentmeter.storeSnapshot');
+
+function histogramData(instrument: SnapshotInstrument, descriptor: MetricDescriptor, snapshot: StoreSnapshot): MetricData {
+  const { endTime, delta, seq } = snapshot;
+  const dataPoints: HistogramDataPointWithExemplars[] = (instrument.points as HistogramPoint[]).map((p) => {
+    if (delta) {
+      const d = delta.histogram(p, endTime, seq);
+      // min/max of the interval alone are unknown once values are folded into the cumulative state.
+      const value = { buckets: { boundaries: p.bounds as number[], counts: d.counts }, sum: d.sum, count: d.count };
+      return { startTime: d.startTime, endTime, attributes: p.attributes, value, exemplars: exemplarList(p) };
+    }
+    return {
+      startTime: p.startTime,
+      endTime,
+      attributes: p.attributes,
+      value: {
+        buckets: { boundaries: p.bounds as number[], counts: Array.from(p.counts) },
+        sum: p.sum,
+        count: p.count,
+        min: p.count > 0 ? p.min : undefined,
+        max: p.count > 0 ? p.max : undefined,
+      },
+      exemplars: exemplarList(p),
+    };
+  });
   return {
     descriptor,
     aggregationTemporality: delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
@@ -107,18 +150,16 @@ function histogramData(
   };
 }
 
-function valueData(
-  instrument: Instrument<ValuePoint>,
-  descriptor: MetricDescriptor,
-  endTime: HrTime,
-  delta: DeltaState | undefined,
-): MetricData {
+function valueData(instrument: SnapshotInstrument, descriptor: MetricDescriptor, snapshot: StoreSnapshot): MetricData {
+  const { endTime, delta, seq } = snapshot;
   const kind = instrument.definition.kind;
   // Only monotonic counters become deltas; up-down counters and gauges stay as they are.
   const asDelta = delta !== undefined && kind === 'counter';
-  const dataPoints: DataPoint<number>[] = instrument.points.map((p) =>
-    asDelta ? delta.sum(p, endTime) : { startTime: p.startTime, endTime, attributes: p.attributes, value: p.value },
-  );
+  const dataPoints: DataPoint<number>[] = (instrument.points as ValuePoint[]).map((p) => {
+    if (!asDelta) return { startTime: p.startTime, endTime, attributes: p.attributes, value: p.value };
+    const d = delta.sum(p, endTime, seq);
+    return { startTime: d.startTime, endTime, attributes: p.attributes, value: d.value };
+  });
   if (kind === 'gauge') {
     return { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints };
   }
@@ -131,24 +172,57 @@ function valueData(
   };
 }
 
+/** The snapshot as OTel MetricData (what every OTel exporter reads). */
+export function metricDataOf(snapshot: StoreSnapshot): MetricData[] {
+  return snapshot.instruments.map((instrument) => {
+    const descriptor = descriptorOf(instrument.definition);
+    return instrument.definition.kind === 'histogram' ? histogramData(instrument, descriptor, snapshot) : valueData(instrument, descriptor, snapshot);
+  });
+}
+
+let collections = 0;
+
+/** Takes a snapshot of the store: which series exist now, and the collection's end time. */
+export function snapshotStore(delta?: DeltaState): StoreSnapshot {
+  refreshComputedValues();
+  const instruments: SnapshotInstrument[] = [];
+  // A copy of each points array: clear() empties it in place, and series created while an
+  // export is being encoded belong to the next collection.
+  for (const instrument of instrumentList) if (instrument.points.length > 0) instruments.push({ definition: instrument.definition, points: instrument.points.slice() });
+  return { endTime: hrTime(), delta, seq: ++collections, instruments };
+}
+
+/**
+ * The snapshot as an OTel ScopeMetrics whose `metrics` is built on first read only, carrying the
+ * snapshot under a private symbol: the Kafka exporter encodes the store straight to OTLP bytes
+ * and never builds MetricData, while any other exporter reads `metrics` as usual.
+ */
+export function lazyScopeMetrics(snapshot: StoreSnapshot): ScopeMetrics {
+  let metrics: MetricData[] | undefined;
+  const scopeMetrics = {
+    scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+    get metrics(): MetricData[] {
+      return (metrics ??= metricDataOf(snapshot));
+    },
+    set metrics(value: MetricData[]) {
+      metrics = value;
+    },
+  };
+  Object.defineProperty(scopeMetrics, STORE_SNAPSHOT, { value: snapshot, enumerable: false });
+  return scopeMetrics;
+}
+
+/** The store snapshot behind a ScopeMetrics made by agentmeter's producer, else undefined. */
+export function storeSnapshotOf(scopeMetrics: ScopeMetrics): StoreSnapshot | undefined {
+  return (scopeMetrics as ScopeMetrics & { [STORE_SNAPSHOT]?: StoreSnapshot })[STORE_SNAPSHOT];
+}
+
 /**
  * The store's current state as one OTel scope; instruments without series are left out.
  * With a DeltaState, counters and histograms carry the change since that state's last call.
  */
 export function collectScopeMetrics(delta?: DeltaState): ScopeMetrics {
-  refreshComputedValues();
-  const endTime = hrTime();
-  const metrics: MetricData[] = [];
-  for (const instrument of instrumentList) {
-    if (instrument.points.length === 0) continue;
-    const descriptor = descriptorOf(instrument);
-    metrics.push(
-      instrument.definition.kind === 'histogram'
-        ? histogramData(instrument as Instrument<HistogramPoint>, descriptor, endTime, delta)
-        : valueData(instrument as Instrument<ValuePoint>, descriptor, endTime, delta),
-    );
-  }
-  return { scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics };
+  return { scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics: metricDataOf(snapshotStore(delta)) };
 }
 
 /** Options of `createMetricProducer`. */
@@ -168,7 +242,7 @@ export function createMetricProducer(options: MetricProducerOptions = {}): Metri
   return {
     async collect(): Promise<CollectionResult> {
       // The reader replaces this resource with its MeterProvider's.
-      return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [collectScopeMetrics(delta)] }, errors: [] };
+      return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [lazyScopeMetrics(snapshotStore(delta))] }, errors: [] };
     },
   };
 }

@@ -2,10 +2,13 @@
  * KafkaMetricExporter: a PushMetricExporter (use it with any PeriodicExportingMetricReader)
  * that publishes OTLP protobuf to a Kafka topic a stock Collector `kafkareceiver` reads.
  *
- * `export()` encodes and queues, then reports success at once: the reader and the app never
- * wait on the broker. One send is in flight at a time; failures are retried with exponential
- * backoff and jitter; the backlog is bounded (oldest export dropped first, which loses no
- * totals with cumulative temporality); everything is counted in agentmeter's own metrics.
+ * `export()` reports success at once, then encodes in slices that yield to the event loop and
+ * queues the messages: the reader and the app never wait on the broker or the encoder. All
+ * messages of one export are in flight together (they hold disjoint series, so their order does
+ * not matter); the next export waits until the previous one is acknowledged, so a series'
+ * values reach its partition in order. Failures are retried with exponential backoff and
+ * jitter; the backlog is bounded (oldest export dropped first, which loses no totals with
+ * cumulative temporality); everything is counted in agentmeter's own metrics.
  */
 import type { Socket } from 'node:net';
 import { diag } from '@opentelemetry/api';
@@ -19,17 +22,23 @@ import {
 import { CompressionTypes, type Producer } from 'kafkajs';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
-import { bytesPerPoint, encodeMetrics, resourceKey } from './encode';
+import { resourceKey } from './encode';
+import type { EncodedExport } from './encode';
+import { OtlpMetricsEncoder, POINTS_PER_SLICE } from './otlp-encoder';
 import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from './client';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
 export { kafkaErrorType };
 
+/** Messages in flight at once per broker connection: one export's messages, pipelined. */
+const MAX_IN_FLIGHT_REQUESTS = 8;
+
 interface QueuedExport {
   key: string;
-  messages: Uint8Array[];
-  /** Index of the next message to send. */
-  next: number;
+  /** Messages not yet acknowledged or dropped; a sent one is set to undefined. */
+  messages: (Uint8Array | undefined)[];
+  /** How many of `messages` are still to send. */
+  remaining: number;
 }
 
 export class KafkaMetricExporter implements PushMetricExporter {
@@ -42,8 +51,11 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private failing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeRetry: (() => void) | undefined;
-  /** Encoded bytes per data point of the last export: large exports are cut before encoding. */
-  private bytesPerPointHint = 0;
+  private readonly encoder: OtlpMetricsEncoder;
+  /** The encoding of the latest export: exports are encoded one after another, in order. */
+  private encoding: Promise<void> = Promise.resolve();
+  /** Exports waiting for or in `encoding`: while any is, later ones queue behind it. */
+  private encodesPending = 0;
   /** Open broker connections: held (ref) while messages wait, let go (unref) when idle, so an app that is done can exit (and reach the beforeExit flush). */
   private readonly sockets = new Set<Socket>();
 
@@ -52,7 +64,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
     this.options = resolveKafkaOptions(options);
     // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
     const kafka = createKafkaClient(this.options, 1, trackingSocketFactory(this.sockets));
-    this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+    this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS, retry: { retries: 1 } });
+    this.encoder = new OtlpMetricsEncoder(this.options.maxMessageBytes);
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
     });
@@ -63,23 +76,45 @@ export class KafkaMetricExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new ExportError('the Kafka exporter is shut down', false) });
       return;
     }
-    try {
-      const encoded = encodeMetrics(metrics, this.options.maxMessageBytes, this.bytesPerPointHint);
-      this.bytesPerPointHint = bytesPerPoint(metrics, encoded);
-      const { messages, oversizedDataPoints } = encoded;
-      if (oversizedDataPoints > 0) {
-        recordKafkaDropped('too_large', oversizedDataPoints);
-        diag.warn(`agentmeter: ${oversizedDataPoints} data point(s) exceed maxMessageBytes=${this.options.maxMessageBytes} on their own and were dropped`);
+    const key = resourceKey(metrics);
+    if (this.encodesPending === 0 && OtlpMetricsEncoder.dataPoints(metrics) <= POINTS_PER_SLICE) {
+      // Small enough for one slice: encoded and queued before export() returns.
+      try {
+        this.enqueueEncoded(this.encoder.encodeSync(metrics), key);
+      } catch (err) {
+        resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+        return;
       }
-      if (messages.length > 0) this.enqueue({ key: resourceKey(metrics), messages, next: 0 });
-      resultCallback({ code: ExportResultCode.SUCCESS });
-    } catch (err) {
-      resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+    } else {
+      this.encodesPending++;
+      this.encoding = this.encoding
+        .then(() => this.encoder.encode(metrics))
+        .then(
+          (encoded) => this.enqueueEncoded(encoded, key),
+          (err: unknown) => {
+            // Reported as a success already: count the failure and keep exporting later collections.
+            recordKafkaFailure(kafkaErrorType(err));
+            diag.error(`agentmeter: encoding a metrics export failed: ${String(err)}`);
+          },
+        )
+        .finally(() => this.encodesPending--);
     }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  private enqueueEncoded({ messages, oversizedDataPoints }: EncodedExport, key: string): void {
+    if (oversizedDataPoints > 0) {
+      recordKafkaDropped('too_large', oversizedDataPoints);
+      diag.warn(`agentmeter: ${oversizedDataPoints} data point(s) exceed maxMessageBytes=${this.options.maxMessageBytes} on their own and were dropped`);
+    }
+    // Shut down while this export was being encoded: counted like the rest of the backlog.
+    if (this.stopping) recordKafkaDropped('shutdown', messages.length);
+    else if (messages.length > 0) this.enqueue({ key, messages, remaining: messages.length });
   }
 
   /** Resolves when everything queued so far was sent or dropped. */
   async forceFlush(): Promise<void> {
+    await this.encoding;
     while (this.pumping !== undefined) {
       this.wakeRetry?.();
       await this.pumping;
@@ -109,7 +144,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
 
   /** Messages waiting (including the export in flight). */
   get queuedMessages(): number {
-    return this.queue.reduce((n, q) => n + q.messages.length - q.next, 0);
+    return this.queue.reduce((n, q) => n + q.remaining, 0);
   }
 
   private enqueue(item: QueuedExport): void {
@@ -117,7 +152,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
     // The head may be in flight; drop the oldest waiting export behind it.
     while (this.queue.length > this.options.maxQueuedExports + 1) {
       const [dropped] = this.queue.splice(1, 1);
-      recordKafkaDropped('queue_full', dropped!.messages.length - dropped!.next);
+      recordKafkaDropped('queue_full', dropped!.remaining);
     }
     this.startPump();
   }
@@ -138,43 +173,66 @@ export class KafkaMetricExporter implements PushMetricExporter {
     let delay = this.options.initialRetryDelayMillis;
     while (this.queue.length > 0 && !this.stopping) {
       const head = this.queue[0]!;
-      const value = head.messages[head.next]!;
-      const started = performance.now();
+      let retry: string | undefined;
       try {
         if (!this.connected) {
           await this.producer.connect();
           this.connected = true;
         }
-        await this.producer.send({
-          topic: this.options.topic,
-          acks: this.options.acks,
-          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          messages: [{ key: head.key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
-        });
-        recordKafkaSent(value.byteLength, (performance.now() - started) / 1000);
+        const sends: Promise<void>[] = [];
+        for (let i = 0; i < head.messages.length; i++) {
+          const value = head.messages[i];
+          if (value === undefined) continue;
+          // One message handed to kafkajs per event-loop turn: its record-batch encoding and
+          // CRC of a large message is synchronous, and several at once would stall the host.
+          if (sends.length > 0) await new Promise((resolve) => setImmediate(resolve));
+          sends.push(this.send(head, i, value));
+        }
+        const results = await Promise.allSettled(sends);
+        for (const r of results) if (r.status === 'rejected') retry ??= kafkaErrorType(r.reason);
+      } catch (err) {
+        retry = kafkaErrorType(err);
+        recordKafkaFailure(retry);
+      }
+      if (head.remaining === 0 && this.queue[0] === head) this.queue.shift();
+      if (retry === undefined) {
         if (this.failing) {
           this.failing = false;
           diag.info('agentmeter: Kafka exporter is publishing again');
         }
         delay = this.options.initialRetryDelayMillis;
-        if (++head.next === head.messages.length) this.queue.shift();
-      } catch (err) {
-        const type = kafkaErrorType(err);
-        recordKafkaFailure(type);
-        if (isPermanentKafkaError(type)) {
-          diag.error(`agentmeter: Kafka rejected a metrics message (${type}); it was dropped`);
-          recordKafkaDropped('rejected', 1);
-          if (++head.next === head.messages.length) this.queue.shift();
-          continue;
-        }
-        if (!this.failing) {
-          this.failing = true;
-          diag.warn(`agentmeter: Kafka exporter cannot publish (${type}); retrying with backoff, data is kept up to ${this.options.maxQueuedExports} exports`);
-        }
-        await this.sleep(delay * (0.8 + Math.random() * 0.4));
-        delay = Math.min(delay * 2, this.options.maxRetryDelayMillis);
+        continue;
       }
+      if (!this.failing) {
+        this.failing = true;
+        diag.warn(`agentmeter: Kafka exporter cannot publish (${retry}); retrying with backoff, data is kept up to ${this.options.maxQueuedExports} exports`);
+      }
+      await this.sleep(delay * (0.8 + Math.random() * 0.4));
+      delay = Math.min(delay * 2, this.options.maxRetryDelayMillis);
     }
+  }
+
+  /** Sends one message of an export; resolves when it is acknowledged or dropped as unsendable, rejects when worth a retry. */
+  private async send(item: QueuedExport, index: number, value: Uint8Array): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.producer.send({
+        topic: this.options.topic,
+        acks: this.options.acks,
+        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages: [{ key: item.key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
+      });
+      recordKafkaSent(value.byteLength, (performance.now() - started) / 1000);
+    } catch (err) {
+      const type = kafkaErrorType(err);
+      recordKafkaFailure(type);
+      if (!isPermanentKafkaError(type)) throw err;
+      diag.error(`agentmeter: Kafka rejected a metrics message (${type}); it was dropped`);
+      recordKafkaDropped('rejected', 1);
+    }
+    item.messages[index] = undefined;
+    item.remaining--;
+    this.encoder.release(value);
   }
 
   private sleep(ms: number): Promise<void> {
