@@ -5,10 +5,11 @@
  *
  * The OTel JS SDK has none (opentelemetry-js #5147), so the store keeps them itself. Cost:
  * while no tracer provider is registered, `exemplarSampling.on` is false and a record pays that
- * one check. With tracing on, a bucket looks up the active span, and after a miss (no span, or
- * not sampled) or a hit it skips a number of its next records before looking again, so an app
- * that records mostly outside spans, or many calls a second inside them, does not pay a context
- * lookup per call.
+ * one check. With tracing on, a record looks up the active span, then skips some before looking
+ * again: after a miss (no span, or not sampled) the series skips its next 1, 3, 7, ... up to 255
+ * records; after a hit, that bucket skips its next 7. So an app that records mostly outside
+ * spans, or many calls a second inside them, does not pay a context lookup per call, and a rare
+ * bucket (the slow tail) still gets the first traced call that lands in it.
  */
 import { context, ProxyTracerProvider, trace, TraceFlags, type TracerProvider } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
@@ -29,10 +30,15 @@ export interface Exemplar {
 export interface ExemplarSlots {
   /** Index = bucket index (as `counts`); undefined where none was recorded yet. */
   exemplars: (Exemplar | undefined)[] | undefined;
-  /** Records left to skip, per bucket, before the next span lookup. */
+  /** Records of a bucket left to skip after it kept an exemplar, per bucket. */
   exemplarSkip: Uint8Array | undefined;
-  /** The last backoff given per bucket after a miss (grows 0, 1, 3, 7, ... up to MAX_SKIP_AFTER_MISS). */
-  exemplarBackoff: Uint8Array | undefined;
+  /**
+   * Records of the series left to skip after a lookup found no sampled span: one number field,
+   * so a series recorded outside spans pays a decrement (the common case while tracing is on).
+   */
+  exemplarMissSkip: number;
+  /** The last such backoff (0, 1, 3, 7, ... up to MAX_SKIP_AFTER_MISS). */
+  exemplarMissBackoff: number;
 }
 
 /** Read on every histogram record: whether to look for a sampled span at all. */
@@ -69,22 +75,23 @@ export function setExemplarsWanted(value: boolean): void {
   refreshExemplarSampling();
 }
 
-/** Called by a histogram record when sampling is on: keeps `value` if a sampled span is active. */
+/**
+ * Called by a histogram record when sampling is on and the series is not backing off after a
+ * miss: keeps `value` as the bucket's exemplar if a sampled span is active.
+ */
 export function offerExemplar(slots: ExemplarSlots, buckets: number, bucket: number, value: number): void {
   const skip = (slots.exemplarSkip ??= new Uint8Array(buckets));
   if (skip[bucket]! > 0) {
     skip[bucket]!--;
     return;
   }
-  const backoff = (slots.exemplarBackoff ??= new Uint8Array(buckets));
   const spanContext = trace.getSpan(context.active())?.spanContext();
   if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) {
-    const next = Math.min(backoff[bucket]! * 2 + 1, MAX_SKIP_AFTER_MISS);
-    backoff[bucket] = next;
-    skip[bucket] = next;
+    slots.exemplarMissBackoff = Math.min(slots.exemplarMissBackoff * 2 + 1, MAX_SKIP_AFTER_MISS);
+    slots.exemplarMissSkip = slots.exemplarMissBackoff;
     return;
   }
-  backoff[bucket] = 0;
+  slots.exemplarMissBackoff = 0;
   skip[bucket] = SKIP_AFTER_HIT;
   const exemplars = (slots.exemplars ??= new Array<Exemplar | undefined>(buckets).fill(undefined));
   // A new object per hit, not one updated in place: an export may still be encoding the last one.

@@ -14,7 +14,8 @@ export class HistogramPoint implements ExemplarSlots {
   max = -Infinity;
   exemplars: (Exemplar | undefined)[] | undefined = undefined;
   exemplarSkip: Uint8Array | undefined = undefined;
-  exemplarBackoff: Uint8Array | undefined = undefined;
+  exemplarMissSkip = 0;
+  exemplarMissBackoff = 0;
 
   constructor(
     readonly attributes: Attributes,
@@ -41,9 +42,8 @@ export class HistogramPoint implements ExemplarSlots {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (exemplarSampling.on) {
-      // The common case inline: this bucket is still skipping records after a hit or a miss.
-      const skip = this.exemplarSkip;
-      if (skip !== undefined && skip[lo]! > 0) skip[lo]!--;
+      // Inline, the common case with tracing on: the series is backing off after a miss.
+      if (this.exemplarMissSkip > 0) this.exemplarMissSkip--;
       else offerExemplar(this, this.counts.length, lo, value);
     }
   }

@@ -67,6 +67,7 @@ describe('exemplars', () => {
     expect(exemplarSampling.on).toBe(false);
     recordToolCall({ tool: 'search', seconds: 0.3 });
     expect(storePoint('search').exemplarSkip).toBeUndefined();
+    expect(storePoint('search').exemplarMissSkip).toBe(0);
     expect(toolPoint('search').exemplars).toBeUndefined();
   });
 
@@ -112,16 +113,16 @@ describe('exemplars', () => {
     expect(toolPoint('search').exemplars!.map((e) => [e.spanId, e.value])).toEqual([[next.spanId, 0.32]]);
   });
 
-  it('backs off after records outside any span (1, 3, 7, ... records skipped) up to a bound', () => {
+  it('backs off after records outside any span (1, 3, 7, ... records of the series skipped) up to a bound', () => {
     enableTracing();
-    const skip = () => storePoint('search').exemplarSkip![bucketOf(0.3)];
+    const skip = () => storePoint('search').exemplarMissSkip;
     recordToolCall({ tool: 'search', seconds: 0.3 });
     expect(skip()).toBe(1);
     recordToolCall({ tool: 'search', seconds: 0.3 }); // skipped
     recordToolCall({ tool: 'search', seconds: 0.3 }); // looked up, missed again
     expect(skip()).toBe(3);
     for (let i = 0; i < 1000; i++) recordToolCall({ tool: 'search', seconds: 0.3 });
-    expect(Math.max(...storePoint('search').exemplarBackoff!)).toBe(MAX_SKIP_AFTER_MISS);
+    expect(storePoint('search').exemplarMissBackoff).toBe(MAX_SKIP_AFTER_MISS);
     expect(toolPoint('search').exemplars).toBeUndefined();
   });
 
@@ -131,7 +132,7 @@ describe('exemplars', () => {
     context.with(trace.setSpan(context.active(), unsampled), () => recordToolCall({ tool: 'search', seconds: 0.3 }));
     expect(toolPoint('search').exemplars).toBeUndefined();
     const sampled = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED });
-    // The miss above made the bucket skip one record.
+    // The miss above made the series skip one record.
     context.with(trace.setSpan(context.active(), sampled), () => recordToolCall({ tool: 'search', seconds: 0.3 }));
     context.with(trace.setSpan(context.active(), sampled), () => recordToolCall({ tool: 'search', seconds: 0.3 }));
     expect(toolPoint('search').exemplars).toEqual([{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.3, timeMs: expect.any(Number) }]);
