@@ -1,0 +1,108 @@
+// The benchmark tool server: an HTTP JSON tool endpoint (parse, cache lookup, routing decision,
+// simulated tool, publish) with one metrics variant, started by bench/overhead/run.mjs.
+// Env: VARIANT (none | start-only | agentmeter-prom | agentmeter-kafka | otel | prom-client),
+// PROFILE (minimal | realistic), METRICS_PORT, KAFKA_BROKERS. Reports its port over IPC.
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { agentmeterRecorder, otelRecorder, promClientRecorder, requestShape } from './recorders.mjs';
+
+const variant = process.env.VARIANT ?? 'none';
+const profile = process.env.PROFILE ?? 'minimal';
+const metricsPort = Number(process.env.METRICS_PORT ?? 0);
+/** Hashes of 256 bytes per request: ~50 µs (minimal) or ~1 ms (realistic) of CPU on this class of machine. */
+export const HASHES = { minimal: 20, realistic: 400 };
+
+async function setUp() {
+  if (variant === 'none') return { record: undefined, close: async () => {} };
+  if (variant.startsWith('agentmeter') || variant === 'start-only') {
+    const am = (await import('agentmeter')).default;
+    const kafka = variant === 'agentmeter-kafka';
+    const handle = am.start({
+      instrumentations: [],
+      metricsExporters: kafka ? ['kafka'] : ['prometheus'],
+      prometheusPort: metricsPort,
+      exportIntervalMillis: 1000,
+      ...(kafka ? { kafka: { brokers: [process.env.KAFKA_BROKERS], topic: 'bench_overhead' } } : {}),
+    });
+    await handle.ready();
+    return { record: variant === 'start-only' ? undefined : agentmeterRecorder(am), close: () => handle.shutdown() };
+  }
+  if (variant === 'otel') {
+    const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+    const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
+    const exporter = new PrometheusExporter({ host: '127.0.0.1', port: metricsPort });
+    await exporter.startServer();
+    const provider = new MeterProvider({ readers: [exporter] });
+    return { record: otelRecorder(provider.getMeter('bench')), close: () => provider.shutdown() };
+  }
+  if (variant === 'prom-client') {
+    const client = (await import('prom-client')).default;
+    const register = new client.Registry();
+    const record = promClientRecorder(client, register);
+    const server = http.createServer(async (req, res) => {
+      const body = await register.metrics();
+      res.writeHead(200, { 'content-type': register.contentType });
+      res.end(body);
+    });
+    await new Promise((resolve) => server.listen(metricsPort, '127.0.0.1', resolve));
+    return { record, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+  throw new Error(`unknown VARIANT ${variant}`);
+}
+
+const metrics = await setUp();
+const record = metrics.record;
+const hashes = HASHES[profile];
+if (hashes === undefined) throw new Error(`unknown PROFILE ${profile}`);
+
+const cache = new Map();
+for (let i = 0; i < 64; i++) cache.set(`q${i}`, { answer: i });
+const bus = new EventEmitter();
+let published = 0;
+bus.on('result', () => published++);
+const payload = Buffer.alloc(256, 7);
+let requests = 0;
+
+function simulatedTool(query) {
+  let digest = '';
+  for (let i = 0; i < hashes; i++) digest = createHash('sha256').update(payload).update(query).digest('hex');
+  return digest;
+}
+
+function handle(body) {
+  const request = JSON.parse(body);
+  const cached = cache.get(request.query);
+  const route = request.query.length % 2 === 0 ? 'web_search' : 'code_exec';
+  const result = simulatedTool(request.query);
+  bus.emit('result', route);
+  return JSON.stringify({ id: request.id, route, cached: cached !== undefined, result: result.slice(0, 16) });
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/__stats') {
+    const cpu = process.cpuUsage();
+    res.end(JSON.stringify({ requests, cpuMicros: cpu.user + cpu.system, published }));
+    return;
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const start = record === undefined ? 0 : performance.now();
+    const out = handle(body);
+    if (record !== undefined) record(requestShape(requests), (performance.now() - start) / 1000);
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(out);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+process.on('message', async (message) => {
+  if (message !== 'stop') return;
+  server.close();
+  server.closeAllConnections();
+  await metrics.close();
+  process.exit(0);
+});
