@@ -4,6 +4,7 @@
 // steadier than req/s when other work shares the cores.
 // Options: --rounds N (3) --seconds S (4, measured per run) --warmup S (1) --connections C (16)
 // --profile minimal|realistic|both (both) --variants a,b,... --no-kafka --cpu-prof DIR --write
+// --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
 import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { fmt, table } from '../harness.mjs';
 import { median, lossRows } from './stats.mjs';
+import { HASHES } from './hashes.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 export const VARIANTS = ['none', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
@@ -52,7 +54,18 @@ async function startServer(variant, profile, brokers, cpuProf) {
       child.once('exit', resolve);
       child.send('stop');
     });
-  return { url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
+  /** Sends `message` and resolves with the first reply that has `field`. */
+  const ask = (message, field) =>
+    new Promise((resolve) => {
+      const onMessage = (m) => {
+        if (m[field] === undefined) return;
+        child.off('message', onMessage);
+        resolve(m[field]);
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    });
+  return { ask, url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
 }
 
 function load(url, seconds, connections) {
@@ -88,16 +101,20 @@ async function measure(variant, profile, options) {
   try {
     const stopScraping = scraper(server.metricsUrl);
     await load(server.url, options.warmup, options.connections);
+    if (options.attribute) await server.ask('profile-start', 'profiling');
     const before = await stats(server.url);
     const started = performance.now();
     const result = await load(server.url, options.seconds, options.connections);
     const after = await stats(server.url);
+    const profile = options.attribute ? await server.ask('profile-stop', 'profile') : undefined;
     const elapsed = (performance.now() - started) / 1000;
     const scraped = stopScraping();
     const requests = after.requests - before.requests;
     return {
       rps: requests / elapsed,
       cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / requests,
+      recordingMicrosPerRequest: profile ? profile.recordingMicros / requests : Number.NaN,
+      backgroundMicrosPerRequest: profile ? profile.backgroundMicros / requests : Number.NaN,
       p50: result.latency.p50,
       p99: result.latency.p99,
       errors: result.errors + result.non2xx,
@@ -109,7 +126,7 @@ async function measure(variant, profile, options) {
 }
 
 export async function runOverhead(options = {}) {
-  const o = { rounds: 3, seconds: 4, warmup: 1, connections: 16, profiles: ['minimal', 'realistic'], variants: VARIANTS, ...options };
+  const o = { rounds: 3, seconds: 4, warmup: 1, connections: 16, profiles: ['minimal', 'realistic'], variants: VARIANTS, attribute: true, ...options };
   let infra;
   if (o.variants.includes('agentmeter-kafka') && o.brokers === undefined) {
     const { up, down } = await import('../../test/infra/services.mjs');
@@ -139,12 +156,15 @@ export async function runOverhead(options = {}) {
         r.variant === 'none' ? '-' : `${fmt(r.loss.median)} % (${fmt(r.loss.min)} .. ${fmt(r.loss.max)})`,
         fmt(r.cpu, 1),
         r.variant === 'none' ? '-' : `${fmt(r.cpuExtra.median)} % (${fmt(r.cpuExtra.min)} .. ${fmt(r.cpuExtra.max)})`,
-        fmt(median(runs[r.variant].map((x) => x.p50)), 0),
-        fmt(median(runs[r.variant].map((x) => x.p99)), 0),
+        r.variant === 'none' || !o.attribute ? '-' : fmt(median(runs[r.variant].map((x) => x.recordingMicrosPerRequest)), 2),
+        r.variant === 'none' || !o.attribute ? '-' : fmt(median(runs[r.variant].map((x) => x.backgroundMicrosPerRequest)), 2),
+        fmt(median(runs[r.variant].map((x) => x.p50)), 1),
+        fmt(median(runs[r.variant].map((x) => x.p99)), 1),
       ]);
+      const baseCpu = median(runs.none?.map((x) => x.cpuMicrosPerRequest) ?? [Number.NaN]);
       sections.push(
-        `${profile === 'minimal' ? 'Minimal' : 'Realistic'} profile (${profile === 'minimal' ? '~50 µs' : '~1 ms'} of hashing per request), ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s (medians; spread min .. max over rounds):\n\n` +
-          table(['variant', 'req/s', 'throughput lost', 'CPU µs/req (server)', 'CPU per request added', 'p50 ms', 'p99 ms'], rows),
+        `${profile === 'minimal' ? 'Minimal' : 'Realistic'} profile (${HASHES[profile]} SHA-256 hashes per request; ${fmt(baseCpu, 0)} µs of server CPU per request without metrics), ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s (medians; spread min .. max over rounds)${o.attribute ? '; the two profile columns are CPU time a sampling profile of the server attributes to the ten recordings per request, and to metrics code outside them (scrapes, collection, export), per request' : ''}:\n\n` +
+          table(['variant', 'req/s', 'throughput lost', 'CPU µs/req (server)', 'CPU per request added', 'recording µs/req (profile)', 'scrape/export µs/req (profile)', 'p50 ms', 'p99 ms'], rows),
       );
     }
   } finally {
@@ -170,6 +190,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     profiles: profile === 'both' ? ['minimal', 'realistic'] : [profile],
     variants,
     cpuProf: arg('cpu-prof', undefined),
+    attribute: !process.argv.includes('--no-attribute'),
   });
   console.log(markdown);
   if (process.argv.includes('--write')) {
