@@ -4,7 +4,8 @@
 //      cached outside the repo) and run again under it;
 //   2. `npm ci` when node_modules is missing or differs from package-lock.json;
 //   3. compile src/ when anything it is built from changed;
-//   4. the task: test [vitest args] | demo [demo flags] | bench [bench args].
+//   4. the task: test [vitest args] | demo [demo flags] | bench [bench args] |
+//      bench:overhead [args] | soak [--minutes N ...].
 // Set-up messages go to stderr, so the task's stdout stays its own.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const TASKS = {
     args.length > 0 ? [['vitest', 'run', ...args]] : [['vitest', 'run'], ['attw', '--pack', '.', '--quiet']],
   demo: (args) => [['node', 'dist/cli/main.js', 'demo', ...args]],
   bench: (args) => [['node', 'bench/run.mjs', ...args]],
+  'bench:overhead': (args) => [['node', 'bench/overhead/run.mjs', ...args]],
+  soak: (args) => [['node', 'bench/soak/run.mjs', ...args]],
 };
 
 function say(message) {

@@ -1,7 +1,7 @@
 /** Action-log events: duration, count by agent/action/status, errors by type. */
 import { failureType } from '../attributes';
-import { guard, instruments } from '../store/registry';
-import { guarded } from './guarded';
+import { guard, instruments, state } from '../store/registry';
+import { recordingFailed } from './guarded';
 
 /** One agent action written to the action log. */
 export interface ActionLogEvent {
@@ -17,7 +17,19 @@ export interface ActionLogEvent {
   error?: unknown;
 }
 
-export const recordActionLog: (event: ActionLogEvent) => void = guarded('recordActionLog', (event) => {
+/** Records one ActionLogEvent; never throws (bad input is dropped and counted). */
+export function recordActionLog(event: ActionLogEvent): void {
+  if (!state.enabled) return;
+  // Its own function, not a guarded() closure: a closure shared by every helper makes one
+  // megamorphic call site for all of them (bench/overhead: ten helpers per request).
+  try {
+    actionLog(event);
+  } catch (err) {
+    recordingFailed('recordActionLog', err);
+  }
+}
+
+function actionLog(event: ActionLogEvent): void {
   const agent = guard.name(event.agent, 'agent');
   const action = guard.name(event.action, 'action');
   if (agent === undefined || action === undefined) return;
@@ -33,4 +45,4 @@ export const recordActionLog: (event: ActionLogEvent) => void = guarded('recordA
   if (failed || status === 'failure') {
     instruments.actionLogErrors.get2(agent, failed ? type : '_OTHER').add(1);
   }
-});
+}

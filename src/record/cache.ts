@@ -70,12 +70,23 @@ export interface CacheOperation {
   seconds: number;
 }
 
-export const recordCacheOperation: (op: CacheOperation) => void = guarded('recordCacheOperation', (op) => {
+/** Records one cache operation; never throws (bad input is dropped and counted). */
+export function recordCacheOperation(op: CacheOperation): void {
+  if (!state.enabled) return;
+  // Its own function, like recordCacheLookup: a guarded() closure is a call site shared by every helper.
+  try {
+    cacheOperation(op);
+  } catch (err) {
+    recordingFailed('recordCacheOperation', err);
+  }
+}
+
+function cacheOperation(op: CacheOperation): void {
   const cache = guard.name(op.cache, 'cache');
   if (cache === undefined) return;
   const seconds = guard.measurement(op.seconds, 'cache operation seconds');
   if (seconds >= 0) instruments.cacheOperationDuration.get2(cache, op.operation).record(seconds);
-});
+}
 
 /** The current size of a cache; either field may be omitted. */
 export interface CacheSize {

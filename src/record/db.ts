@@ -1,7 +1,7 @@
 /** DB operations for clients without an official instrumentation, and pool gauges. */
 import { failureType } from '../attributes';
-import { guard, instruments } from '../store/registry';
-import { guarded } from './guarded';
+import { guard, instruments, state } from '../store/registry';
+import { guarded, recordingFailed } from './guarded';
 
 /** One database operation. Never pass query text: the operation name and table only. */
 export interface DbOperation {
@@ -17,7 +17,19 @@ export interface DbOperation {
   error?: unknown;
 }
 
-export const recordDbOperation: (op: DbOperation) => void = guarded('recordDbOperation', (op) => {
+/** Records one DbOperation; never throws (bad input is dropped and counted). */
+export function recordDbOperation(op: DbOperation): void {
+  if (!state.enabled) return;
+  // Its own function, not a guarded() closure: a closure shared by every helper makes one
+  // megamorphic call site for all of them (bench/overhead: ten helpers per request).
+  try {
+    dbOperation(op);
+  } catch (err) {
+    recordingFailed('recordDbOperation', err);
+  }
+}
+
+function dbOperation(op: DbOperation): void {
   const seconds = guard.measurement(op.seconds, 'db seconds');
   if (seconds < 0) return;
   const system = guard.name(op.system ?? 'postgresql', 'db system');
@@ -26,7 +38,7 @@ export const recordDbOperation: (op: DbOperation) => void = guarded('recordDbOpe
   if (system === undefined || operation === undefined || table === undefined) return;
   const type = failureType(op.error);
   instruments.dbDuration.get4(system, operation, table, type).record(seconds);
-});
+}
 
 /** The current state of a connection pool. */
 export interface DbPoolState {

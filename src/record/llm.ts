@@ -1,7 +1,7 @@
 /** LLM calls: `gen_ai.client.operation.duration` and `gen_ai.client.token.usage`. */
 import { failureType } from '../attributes';
-import { guard, instruments } from '../store/registry';
-import { guarded } from './guarded';
+import { guard, instruments, state } from '../store/registry';
+import { recordingFailed } from './guarded';
 import { jobState, recordJobLlmCall } from '../jobs/scope';
 
 /** One finished GenAI operation. */
@@ -28,7 +28,19 @@ export interface LlmCall {
   phase?: string;
 }
 
-export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (call) => {
+/** Records one LlmCall; never throws (bad input is dropped and counted). */
+export function recordLlmCall(call: LlmCall): void {
+  if (!state.enabled) return;
+  // Its own function, not a guarded() closure: a closure shared by every helper makes one
+  // megamorphic call site for all of them (bench/overhead: ten helpers per request).
+  try {
+    llmCall(call);
+  } catch (err) {
+    recordingFailed('recordLlmCall', err);
+  }
+}
+
+function llmCall(call: LlmCall): void {
   const seconds = guard.measurement(call.seconds, 'llm seconds');
   if (seconds < 0) return;
   const operation = guard.name(call.operation ?? 'chat', 'operation');
@@ -56,4 +68,4 @@ export const recordLlmCall: (call: LlmCall) => void = guarded('recordLlmCall', (
   if (jobState.active !== 0) {
     recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });
   }
-});
+}

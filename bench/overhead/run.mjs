@@ -1,0 +1,200 @@
+// `npm run bench:overhead`: the tool server under real load, one metrics variant at a time,
+// interleaved round by round (ABCDE, BCDEA, ...). autocannon and the 1 s scraper run here, in
+// a process of their own; the server counts its requests and CPU time itself, which stays far
+// steadier than req/s when other work shares the cores.
+// Options: --rounds N (3) --seconds S (4, measured per run) --warmup S (1) --connections C (16)
+// --profile minimal|realistic|both (both) --variants a,b,... --no-kafka --cpu-prof DIR --write
+// --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
+import { fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { fmt, table } from '../harness.mjs';
+import { median, lossRows } from './stats.mjs';
+import { HASHES } from './hashes.mjs';
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+export const VARIANTS = ['none', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
+const LABELS = {
+  none: 'no metrics',
+  'start-only': 'agentmeter start() only, no helper calls',
+  'agentmeter-prom': 'agentmeter, /metrics scraped every 1 s',
+  'agentmeter-kafka': 'agentmeter, Kafka export every 1 s',
+  otel: 'OTel SDK + PrometheusExporter, scraped every 1 s',
+  'prom-client': 'prom-client registry, scraped every 1 s',
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function startServer(variant, profile, brokers, cpuProf) {
+  const metricsPort = await freePort();
+  const execArgv = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${profile}-${variant}-${Date.now()}.cpuprofile`] : [];
+  const child = fork(SERVER, [], {
+    env: { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: brokers ?? '' },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.send('stop');
+    });
+  /** Sends `message` and resolves with the first reply that has `field`. */
+  const ask = (message, field) =>
+    new Promise((resolve) => {
+      const onMessage = (m) => {
+        if (m[field] === undefined) return;
+        child.off('message', onMessage);
+        resolve(m[field]);
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    });
+  return { ask, url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
+}
+
+function load(url, seconds, connections) {
+  return autocannon({
+    url: `${url}/tool`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 1, query: 'q17', args: { depth: 2, tags: ['a', 'b'] } }),
+  });
+}
+
+async function stats(url) {
+  return (await fetch(`${url}/__stats`)).json();
+}
+
+/** Scrapes `url` every second until stopped; returns the scrape count and failures. */
+function scraper(url) {
+  let scrapes = 0;
+  let failures = 0;
+  const timer = url === undefined ? undefined : setInterval(() => {
+    fetch(url).then((r) => r.text()).then(() => scrapes++, () => failures++);
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    return { scrapes, failures };
+  };
+}
+
+async function measure(variant, profile, options) {
+  const server = await startServer(variant, profile, options.brokers, options.cpuProf);
+  try {
+    const stopScraping = scraper(server.metricsUrl);
+    await load(server.url, options.warmup, options.connections);
+    if (options.attribute) await server.ask('profile-start', 'profiling');
+    const before = await stats(server.url);
+    const started = performance.now();
+    const result = await load(server.url, options.seconds, options.connections);
+    const after = await stats(server.url);
+    const profile = options.attribute ? await server.ask('profile-stop', 'profile') : undefined;
+    const elapsed = (performance.now() - started) / 1000;
+    const scraped = stopScraping();
+    const requests = after.requests - before.requests;
+    return {
+      rps: requests / elapsed,
+      cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / requests,
+      recordingMicrosPerRequest: profile ? profile.recordingMicros / requests : Number.NaN,
+      backgroundMicrosPerRequest: profile ? profile.backgroundMicros / requests : Number.NaN,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.non2xx,
+      scrapeFailures: scraped.failures,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function runOverhead(options = {}) {
+  const o = { rounds: 3, seconds: 4, warmup: 1, connections: 16, profiles: ['minimal', 'realistic'], variants: VARIANTS, attribute: true, ...options };
+  let infra;
+  if (o.variants.includes('agentmeter-kafka') && o.brokers === undefined) {
+    const { up, down } = await import('../../test/infra/services.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'agentmeter-overhead-'));
+    const { services } = await up(dir, ['kafka']);
+    o.brokers = services.kafka.brokers;
+    infra = () => down(dir);
+  }
+  const sections = [];
+  const results = {};
+  try {
+    for (const profile of o.profiles) {
+      const runs = Object.fromEntries(o.variants.map((v) => [v, []]));
+      for (let round = 0; round < o.rounds; round++) {
+        // Rotated each round so no variant always runs first or right after a given one.
+        const order = o.variants.map((_, i) => o.variants[(i + round) % o.variants.length]);
+        for (const variant of order) {
+          const run = await measure(variant, profile, o);
+          runs[variant].push(run);
+          process.stderr.write(`${profile} round ${round + 1}/${o.rounds} ${variant}: ${fmt(run.rps, 0)} req/s, ${fmt(run.cpuMicrosPerRequest)} µs CPU/req${run.errors || run.scrapeFailures ? `, ${run.errors} errors, ${run.scrapeFailures} failed scrapes` : ''}\n`);
+        }
+      }
+      results[profile] = runs;
+      const rows = lossRows(runs, o.variants).map((r) => [
+        LABELS[r.variant] ?? r.variant,
+        fmt(r.rps, 0),
+        r.variant === 'none' ? '-' : `${fmt(r.loss.median)} % (${fmt(r.loss.min)} .. ${fmt(r.loss.max)})`,
+        fmt(r.cpu, 1),
+        r.variant === 'none' ? '-' : `${fmt(r.cpuExtra.median)} % (${fmt(r.cpuExtra.min)} .. ${fmt(r.cpuExtra.max)})`,
+        r.variant === 'none' || !o.attribute ? '-' : fmt(median(runs[r.variant].map((x) => x.recordingMicrosPerRequest)), 2),
+        r.variant === 'none' || !o.attribute ? '-' : fmt(median(runs[r.variant].map((x) => x.backgroundMicrosPerRequest)), 2),
+        fmt(median(runs[r.variant].map((x) => x.p50)), 1),
+        fmt(median(runs[r.variant].map((x) => x.p99)), 1),
+      ]);
+      const baseCpu = median(runs.none?.map((x) => x.cpuMicrosPerRequest) ?? [Number.NaN]);
+      sections.push(
+        `${profile === 'minimal' ? 'Minimal' : 'Realistic'} profile (${HASHES[profile]} SHA-256 hashes per request; ${fmt(baseCpu, 0)} µs of server CPU per request without metrics), ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s (medians; spread min .. max over rounds)${o.attribute ? '; the two profile columns are CPU time a sampling profile of the server attributes to the ten recordings per request, and to metrics code outside them (scrapes, collection, export), per request' : ''}:\n\n` +
+          table(['variant', 'req/s', 'throughput lost', 'CPU µs/req (server)', 'CPU per request added', 'recording µs/req (profile)', 'scrape/export µs/req (profile)', 'p50 ms', 'p99 ms'], rows),
+      );
+    }
+  } finally {
+    await infra?.();
+  }
+  return { markdown: sections.join('\n\n'), results };
+}
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const profile = arg('profile', 'both');
+  let variants = arg('variants', VARIANTS.join(',')).split(',');
+  if (process.argv.includes('--no-kafka')) variants = variants.filter((v) => v !== 'agentmeter-kafka');
+  const { markdown } = await runOverhead({
+    rounds: Number(arg('rounds', 3)),
+    seconds: Number(arg('seconds', 4)),
+    warmup: Number(arg('warmup', 1)),
+    connections: Number(arg('connections', 16)),
+    profiles: profile === 'both' ? ['minimal', 'realistic'] : [profile],
+    variants,
+    cpuProf: arg('cpu-prof', undefined),
+    attribute: !process.argv.includes('--no-attribute'),
+  });
+  console.log(markdown);
+  if (process.argv.includes('--write')) {
+    writeFileSync('docs/overhead.md', `# Overhead on a tool server under load\n\nNode ${process.version}, generated by \`npm run bench:overhead -- --write\`.\n\n${markdown}\n`);
+    console.log('\nwrote docs/overhead.md');
+  }
+}

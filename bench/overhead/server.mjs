@@ -1,0 +1,156 @@
+// The benchmark tool server: an HTTP JSON tool endpoint (parse, cache lookup, routing decision,
+// simulated tool, publish) with one metrics variant, started by bench/overhead/run.mjs.
+// Env: VARIANT (none | start-only | agentmeter-prom | agentmeter-kafka | otel | prom-client),
+// PROFILE (minimal | realistic), METRICS_PORT, KAFKA_BROKERS. Reports its port over IPC.
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Session } from 'node:inspector/promises';
+import { HASHES } from './hashes.mjs';
+import { agentmeterRecorder, otelRecorder, promClientRecorder, requestShape } from './recorders.mjs';
+
+const variant = process.env.VARIANT ?? 'none';
+const profile = process.env.PROFILE ?? 'minimal';
+const metricsPort = Number(process.env.METRICS_PORT ?? 0);
+
+
+async function setUp() {
+  if (variant === 'none') return { record: undefined, close: async () => {} };
+  if (variant.startsWith('agentmeter') || variant === 'start-only') {
+    const am = (await import('agentmeter')).default;
+    const kafka = variant === 'agentmeter-kafka';
+    const handle = am.start({
+      instrumentations: [],
+      metricsExporters: kafka ? ['kafka'] : ['prometheus'],
+      prometheusPort: metricsPort,
+      exportIntervalMillis: 1000,
+      ...(kafka ? { kafka: { brokers: [process.env.KAFKA_BROKERS], topic: 'bench_overhead' } } : {}),
+    });
+    await handle.ready();
+    return { record: variant === 'start-only' ? undefined : agentmeterRecorder(am), close: () => handle.shutdown() };
+  }
+  if (variant === 'otel') {
+    const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+    const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
+    const exporter = new PrometheusExporter({ host: '127.0.0.1', port: metricsPort });
+    await exporter.startServer();
+    const provider = new MeterProvider({ readers: [exporter] });
+    return { record: otelRecorder(provider.getMeter('bench')), close: () => provider.shutdown() };
+  }
+  if (variant === 'prom-client') {
+    const client = (await import('prom-client')).default;
+    const register = new client.Registry();
+    const record = promClientRecorder(client, register);
+    const server = http.createServer(async (req, res) => {
+      const body = await register.metrics();
+      res.writeHead(200, { 'content-type': register.contentType });
+      res.end(body);
+    });
+    await new Promise((resolve) => server.listen(metricsPort, '127.0.0.1', resolve));
+    return { record, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+  throw new Error(`unknown VARIANT ${variant}`);
+}
+
+const metrics = await setUp();
+const record = metrics.record;
+const hashes = HASHES[profile];
+if (hashes === undefined) throw new Error(`unknown PROFILE ${profile}`);
+
+const cache = new Map();
+for (let i = 0; i < 64; i++) cache.set(`q${i}`, { answer: i });
+const bus = new EventEmitter();
+let published = 0;
+bus.on('result', () => published++);
+const payload = Buffer.alloc(256, 7);
+let requests = 0;
+
+function simulatedTool(query) {
+  let digest = '';
+  for (let i = 0; i < hashes; i++) digest = createHash('sha256').update(payload).update(query).digest('hex');
+  return digest;
+}
+
+function handle(body) {
+  const request = JSON.parse(body);
+  const cached = cache.get(request.query);
+  const route = request.query.length % 2 === 0 ? 'web_search' : 'code_exec';
+  const result = simulatedTool(request.query);
+  bus.emit('result', route);
+  return JSON.stringify({ id: request.id, route, cached: cached !== undefined, result: result.slice(0, 16) });
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/__stats') {
+    const cpu = process.cpuUsage();
+    res.end(JSON.stringify({ requests, cpuMicros: cpu.user + cpu.system, published }));
+    return;
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const start = record === undefined ? 0 : performance.now();
+    const out = handle(body);
+    if (record !== undefined) record(requestShape(requests), (performance.now() - start) / 1000);
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(out);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+/**
+ * Where the CPU time of the measured segment went, from a sampling profile of this process:
+ * inside the per-request recordings (recorders.mjs), or in the metrics code outside them
+ * (scrapes, collection, export, timers); µs in total, divided by the driver.
+ */
+const METRICS_CODE = /node_modules\/(@opentelemetry|prom-client|kafkajs|tdigest|bintrees)\/|\/dist\//;
+let session;
+async function startProfile() {
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+}
+async function stopProfile() {
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  let recording = 0;
+  let background = 0;
+  profile.samples.forEach((id, i) => {
+    const micros = profile.timeDeltas[i] ?? 0;
+    let inMetrics = false;
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const url = nodes.get(cur).callFrame.url;
+      if (url.endsWith('/recorders.mjs')) {
+        recording += micros;
+        return;
+      }
+      if (METRICS_CODE.test(url)) inMetrics = true;
+    }
+    if (inMetrics) background += micros;
+  });
+  return { recordingMicros: recording, backgroundMicros: background };
+}
+
+process.on('message', async (message) => {
+  if (message === 'profile-start') {
+    await startProfile();
+    process.send({ profiling: true });
+    return;
+  }
+  if (message === 'profile-stop') {
+    process.send({ profile: await stopProfile() });
+    return;
+  }
+  if (message !== 'stop') return;
+  server.close();
+  server.closeAllConnections();
+  await metrics.close();
+  process.exit(0);
+});
