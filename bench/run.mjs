@@ -5,6 +5,7 @@ import os from 'node:os';
 import { runExemplarCost, runHotPath } from './hot-path.bench.mjs';
 import { runScrape } from './scrape.bench.mjs';
 import { fmt } from './harness.mjs';
+import { recordedSoakSection } from './soak-section.mjs';
 import am from 'agentmeter';
 
 // No endpoint, no instrumentations: only lift the attribute cap so 10,000 tool series exist.
@@ -51,8 +52,16 @@ if (!process.argv.includes('--no-events')) {
   log((await runEvents()).markdown);
 }
 
+if (!process.argv.includes('--no-overhead')) {
+  log('\n## Overhead on a tool server under load\n');
+  const { runOverhead } = await import('./overhead/run.mjs');
+  log((await runOverhead()).markdown);
+}
+
 if (write) {
   mkdirSync('docs', { recursive: true });
-  writeFileSync('docs/benchmarks.md', `${out.join('\n')}\n`);
+  // The soak is recorded by `npm run soak -- --write` (30 minutes): keep its section.
+  const soak = recordedSoakSection();
+  writeFileSync('docs/benchmarks.md', `${out.join('\n')}\n${soak === undefined ? '' : `\n${soak}\n`}`);
   console.log('\nwrote docs/benchmarks.md');
 }

@@ -1,12 +1,13 @@
 // `npm run soak -- --minutes N`: agentmeter with 10,000 series, /metrics scraped every second
 // from this process and Kafka export every second to a real broker, for N minutes. Samples RSS,
 // heap and event-loop delay once a second; fails (exit 1) when RSS or the heap floor keeps
-// growing after warm-up. Prints the report; `--write` also writes docs/soak.md and docs/soak.svg.
+// growing after warm-up. Prints the report; `--write` also records it in docs/benchmarks.md (its soak section) and docs/soak.svg.
 // Options: --minutes N (30) --warmup M (minutes; default a third of the run, at most 5)
 // --series S (10000) --rate R (recordings/s, 10000) --leak BYTES_PER_SECOND (prove the detector)
 // --target-node-options '--cpu-prof --cpu-prof-dir=DIR' (profile the soak process)
 import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeSoakSection } from '../soak-section.mjs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,9 +148,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const markdown = markdownReport(result);
   console.log(markdown);
   if (process.argv.includes('--write')) {
-    writeFileSync('docs/soak.md', `${markdown}\n`);
+    writeSoakSection(markdown);
     writeFileSync('docs/soak.svg', svgChart(result));
-    console.log('\nwrote docs/soak.md and docs/soak.svg');
+    console.log('\nwrote the soak section of docs/benchmarks.md and docs/soak.svg');
   }
   if (!result.verdict.pass) process.exitCode = 1;
 }
