@@ -7,7 +7,6 @@
 // --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
 import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import autocannon from 'autocannon';
 import { fmt, table } from '../harness.mjs';
 import { median, lossRows } from './stats.mjs';
 import { HASHES } from './hashes.mjs';
+import { freePort } from '../../test/infra/process.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 export const VARIANTS = ['none', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
@@ -27,15 +27,6 @@ const LABELS = {
   'prom-client': 'prom-client registry, scraped every 1 s',
 };
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function startServer(variant, profile, brokers, cpuProf) {
   const metricsPort = await freePort();

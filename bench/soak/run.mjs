@@ -8,24 +8,15 @@
 import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { writeSoakSection } from '../soak-section.mjs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS, percentile, verdict } from './verdict.mjs';
 import { markdownReport, svgChart } from './report.mjs';
+import { freePort } from '../../test/infra/process.mjs';
 
 const TARGET = fileURLToPath(new URL('./target.mjs', import.meta.url));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Scrapes every second; keeps the scrape durations and the last page. */
 function scraper(url) {
