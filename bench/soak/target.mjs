@@ -19,20 +19,25 @@ const COLLECT_MARGIN_MS = 250;
 
 // Busy instants: scrapes (request start → response finished) and Kafka exports.
 const busy = [];
+// An instant is open (end Infinity) until it finishes, so ticks reported while it runs count as busy.
 diagnostics.subscribe('http.server.request.start', ({ request }) => {
-  request.soakStart = performance.now();
+  request.soakBusy = [performance.now(), Infinity];
+  busy.push(request.soakBusy);
 });
 diagnostics.subscribe('http.server.response.finish', ({ request }) => {
-  if (request.soakStart !== undefined) busy.push([request.soakStart, performance.now()]);
+  if (request.soakBusy !== undefined) request.soakBusy[1] = performance.now();
 });
 let exports = 0;
 const originalExport = KafkaMetricExporter.prototype.export;
 KafkaMetricExporter.prototype.export = function exportMarked(metrics, callback) {
-  const started = performance.now();
+  const instant = [performance.now() - COLLECT_MARGIN_MS, Infinity];
+  busy.push(instant);
   exports++;
   return originalExport.call(this, metrics, (result) => {
-    busy.push([started - COLLECT_MARGIN_MS, performance.now()]);
     callback(result);
+    // export() reports at once; encoding a large collection (in slices) and the kafkajs sends go
+    // on after it, so the export instant ends when they are done.
+    void this.forceFlush().then(() => (instant[1] = performance.now()));
   });
 };
 
