@@ -98,12 +98,16 @@ export function offerExemplar(slots: ExemplarSlots, buckets: number, bucket: num
   exemplars[bucket] = { traceId: spanContext.traceId, spanId: spanContext.spanId, value, timeMs: performance.timeOrigin + performance.now() };
 }
 
-/** A histogram series' exemplars in bucket order, or undefined when it has none. */
-export function exemplarList(slots: ExemplarSlots): Exemplar[] | undefined {
+/**
+ * A histogram series' exemplars in bucket order, or undefined when it has none; with `sinceMs`
+ * (a delta export: the previous collection's end) only those measured since, as a delta point's
+ * exemplars belong to its interval.
+ */
+export function exemplarList(slots: ExemplarSlots, sinceMs = -Infinity): Exemplar[] | undefined {
   const exemplars = slots.exemplars;
   if (exemplars === undefined) return undefined;
   const list: Exemplar[] = [];
-  for (const e of exemplars) if (e !== undefined) list.push(e);
+  for (const e of exemplars) if (e !== undefined && e.timeMs >= sinceMs) list.push(e);
   return list;
 }
 

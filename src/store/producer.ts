@@ -3,7 +3,7 @@
  * hook (`metricProducers` on any reader), so every OTel exporter sees it unchanged.
  */
 import { ValueType, type HrTime } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
+import { hrTime, hrTimeToMilliseconds } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -81,6 +81,8 @@ export interface HistogramDelta {
  * lazy MetricData and the Kafka encoder may both read one snapshot, and neither moves the base.
  */
 export class DeltaState {
+  /** End of this state's previous collection, epoch ms (exemplars before it belong to earlier deltas). */
+  lastEndMs: number | undefined = undefined;
   private readonly entries = new WeakMap<HistogramPoint | ValuePoint, DeltaEntry>();
 
   private base(p: HistogramPoint | ValuePoint, seq: number, now: Seen): Seen | undefined {
@@ -127,6 +129,8 @@ export interface StoreSnapshot {
   readonly endTime: HrTime;
   readonly delta: DeltaState | undefined;
   readonly seq: number;
+  /** Exemplars measured before this (epoch ms) are left out: the previous delta collection's end; -Infinity when cumulative. */
+  readonly exemplarsSinceMs: number;
   readonly instruments: readonly SnapshotInstrument[];
 }
 
@@ -139,7 +143,7 @@ function histogramData(instrument: SnapshotInstrument, descriptor: MetricDescrip
       const d = delta.histogram(p, endTime, seq);
       // min/max of the interval alone are unknown once values are folded into the cumulative state.
       const value = { buckets: { boundaries: p.bounds as number[], counts: d.counts }, sum: d.sum, count: d.count };
-      return { startTime: d.startTime, endTime, attributes: p.attributes, value, exemplars: exemplarList(p) };
+      return { startTime: d.startTime, endTime, attributes: p.attributes, value, exemplars: exemplarList(p, snapshot.exemplarsSinceMs) };
     }
     return {
       startTime: p.startTime,
@@ -202,7 +206,10 @@ export function snapshotStore(delta?: DeltaState): StoreSnapshot {
   // A copy of each points array: clear() empties it in place, and series created while an
   // export is being encoded belong to the next collection.
   for (const instrument of instrumentList) if (instrument.points.length > 0) instruments.push({ definition: instrument.definition, points: instrument.points.slice() });
-  return { endTime: hrTime(), delta, seq: ++collections, instruments };
+  const endTime = hrTime();
+  const exemplarsSinceMs = delta?.lastEndMs ?? -Infinity;
+  if (delta !== undefined) delta.lastEndMs = hrTimeToMilliseconds(endTime);
+  return { endTime, delta, seq: ++collections, instruments, exemplarsSinceMs };
 }
 
 /**

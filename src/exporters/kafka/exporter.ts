@@ -49,6 +49,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private pumping: Promise<void> | undefined;
   private stopping = false;
   private failing = false;
+  /** Messages handed to kafkajs and not yet acknowledged or failed. */
+  private inFlight = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeRetry: (() => void) | undefined;
   private readonly encoder: OtlpMetricsEncoder;
@@ -129,7 +131,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
     clearTimeout(timer);
     this.stopping = true;
     this.wakeRetry?.();
-    recordKafkaDropped('shutdown', this.queuedMessages);
+    // Messages still in flight count themselves: sent if acknowledged, dropped if cut off.
+    recordKafkaDropped('shutdown', this.queuedMessages - this.inFlight);
     this.queue.length = 0;
     await this.producer.disconnect().catch(() => undefined);
   }
@@ -180,16 +183,21 @@ export class KafkaMetricExporter implements PushMetricExporter {
           this.connected = true;
         }
         const sends: Promise<void>[] = [];
-        for (let i = 0; i < head.messages.length; i++) {
+        for (let i = 0; i < head.messages.length && !this.stopping; i++) {
           const value = head.messages[i];
           if (value === undefined) continue;
           // One message handed to kafkajs per event-loop turn: its record-batch encoding and
           // CRC of a large message is synchronous, and several at once would stall the host.
           if (sends.length > 0) await new Promise((resolve) => setImmediate(resolve));
-          sends.push(this.send(head, i, value));
+          // Handled at once: a send that fails while later ones are still being started must
+          // not become an unhandled rejection (which ends the host process).
+          sends.push(
+            this.send(head, i, value).catch((err: unknown) => {
+              retry ??= kafkaErrorType(err);
+            }),
+          );
         }
-        const results = await Promise.allSettled(sends);
-        for (const r of results) if (r.status === 'rejected') retry ??= kafkaErrorType(r.reason);
+        await Promise.all(sends);
       } catch (err) {
         retry = kafkaErrorType(err);
         recordKafkaFailure(retry);
@@ -215,6 +223,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
   /** Sends one message of an export; resolves when it is acknowledged or dropped as unsendable, rejects when worth a retry. */
   private async send(item: QueuedExport, index: number, value: Uint8Array): Promise<void> {
     const started = performance.now();
+    this.inFlight++;
     try {
       await this.producer.send({
         topic: this.options.topic,
@@ -222,14 +231,30 @@ export class KafkaMetricExporter implements PushMetricExporter {
         compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
         messages: [{ key: item.key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
       });
-      recordKafkaSent(value.byteLength, (performance.now() - started) / 1000);
     } catch (err) {
+      this.inFlight--;
+      if (this.stopping) {
+        // Cut off by shutdown (counted here, not in shutdown's own count of what was waiting).
+        recordKafkaDropped('shutdown', 1);
+        this.settle(item, index, value);
+        return;
+      }
       const type = kafkaErrorType(err);
       recordKafkaFailure(type);
       if (!isPermanentKafkaError(type)) throw err;
       diag.error(`agentmeter: Kafka rejected a metrics message (${type}); it was dropped`);
       recordKafkaDropped('rejected', 1);
+      this.settle(item, index, value);
+      return;
     }
+    this.inFlight--;
+    // Outside the try: nothing after an acknowledged send may turn it into a retry (a duplicate).
+    recordKafkaSent(value.byteLength, (performance.now() - started) / 1000);
+    this.settle(item, index, value);
+  }
+
+  /** A message is done (sent or dropped): out of its export, its buffer back to the encoder. */
+  private settle(item: QueuedExport, index: number, value: Uint8Array): void {
     item.messages[index] = undefined;
     item.remaining--;
     this.encoder.release(value);

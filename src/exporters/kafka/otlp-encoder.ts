@@ -77,9 +77,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** The bytes inside a serialised request's one `resource_metrics` field. */
 function resourceMetricsBody(request: Uint8Array): Uint8Array {
+  if (request.length === 0) return request;
   let at = 1; // the REQUEST_FIELD tag
   let length = 0;
+  // A length varint has at most 5 bytes here (messages < 4 GiB); stop at the end of the input.
   for (let shift = 1; ; shift *= 128) {
+    if (at >= request.length || shift > 128 ** 4) throw new Error('agentmeter: malformed OTLP request from otlp-transformer (resource_metrics length)');
     const b = request[at++]!;
     length += (b & 127) * shift;
     if (b < 128) break;

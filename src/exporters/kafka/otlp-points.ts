@@ -49,10 +49,13 @@ export class PointEncoder {
   private lastTime: HrTime | undefined;
   private lastNanos: Nanos = { lo: 0, hi: 0 };
   end: Nanos = { lo: 0, hi: 0 };
+  /** Exemplars older than this (epoch ms) are left out: a delta point's belong to its interval. */
+  private exemplarsSinceMs = -Infinity;
 
   /** Starts an export: the end time every data point of the snapshot shares. */
   begin(snapshot: StoreSnapshot): void {
     this.end = hrTimeNanos(snapshot.endTime);
+    this.exemplarsSinceMs = snapshot.exemplarsSinceMs;
   }
 
   /**
@@ -64,7 +67,7 @@ export class PointEncoder {
     if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 9, this.boundsField(p.bounds));
     let exemplarBytes = 0;
     const exemplars = p.exemplars;
-    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined) exemplarBytes += this.exemplarField(e).length;
+    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
     const countsLength = p.counts.length * 8;
     const length = s.fixed.length + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (!delta && p.count > 0 ? 18 : 0);
     return 1 + varintSize(length) + length;
@@ -94,7 +97,7 @@ export class PointEncoder {
     }
     let exemplarBytes = 0;
     const exemplars = p.exemplars;
-    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined) exemplarBytes += this.exemplarField(e).length;
+    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
     const countsLength = counts.length * 8;
     const length =
       s.fixed.length + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (minMax ? 18 : 0);
@@ -115,7 +118,7 @@ export class PointEncoder {
       w.varint(countsLength);
       for (let i = 0; i < counts.length; i++) w.uint64(counts[i]!);
     }
-    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined) w.raw(this.exemplarField(e));
+    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) w.raw(this.exemplarField(e));
     if (minMax) {
       w.byte(MIN);
       w.double(p.min);

@@ -3,10 +3,10 @@
  * family names (a counter family `x` has the sample `x_total`), `# UNIT`, HELP escaping,
  * exemplars on `_bucket` lines and the closing `# EOF`.
  *
- * Samples keep the 0.0.4 names, labels and number forms on purpose: Prometheus 2.x stores an
- * OpenMetrics `le="1.0"` as a label distinct from the 0.0.4 `le="1"` (client_golang writes
- * "1.0"), so writing the 0.0.4 forms (valid OpenMetrics numbers too) keeps the stored series
- * identical whichever format a scraper asks for, and identical to the Collector path's.
+ * Samples keep the 0.0.4 names, labels and values, except whole-number `le` bounds, written
+ * `le="1.0"` as the Collector's exporter (client_golang) writes them on its OpenMetrics page:
+ * Prometheus 2.x stores `le` as written, so the direct scrape and the Collector path give the
+ * same bucket series in each format (Prometheus 3.x normalises both forms to "1.0").
  * No `_created` lines either: Prometheus 2.x would store each as one more series.
  */
 import type { Exemplar } from '../../store/exemplars';

@@ -7,6 +7,7 @@ import { HistogramPoint, ValuePoint } from '../../../../src/store/points';
 import { DeltaState, lazyScopeMetrics, type SnapshotInstrument, type StoreSnapshot } from '../../../../src/store/producer';
 import { OtlpMetricsEncoder } from '../../../../src/exporters/kafka/otlp-encoder';
 import { decodeRequest, flatten } from './otlp-decode';
+import type { HistogramDataPointWithExemplars } from '../../../../src/store/exemplars';
 
 const resource = resourceFromAttributes({
   'service.name': 'svc',
@@ -51,7 +52,7 @@ function instruments(n: number, { huge = false } = {}): SnapshotInstrument[] {
 }
 
 function snapshot(list: SnapshotInstrument[], delta?: DeltaState, seq = 1): StoreSnapshot {
-  return { endTime: [1_700_000_100, 5], delta, seq, instruments: list };
+  return { endTime: [1_700_000_100, 5], delta, seq, instruments: list, exemplarsSinceMs: -Infinity };
 }
 
 /** A scope from another producer (an official instrumentation), as plain MetricData. */
@@ -198,5 +199,23 @@ describe('OtlpMetricsEncoder exemplars', () => {
     expect(flatten((await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(snapshot(list))]))).messages, { withoutExemplars: true })).toEqual(
       flatten(reference(request([lazyScopeMetrics(snapshot(list))]))),
     );
+  });
+
+  it('writes only the exemplars measured since the previous delta collection, as the lazy MetricData does', async () => {
+    const p = new HistogramPoint(Object.freeze({ 'gen_ai.tool.name': 'search' }), BOUNDS, [1_700_000_000, 0]);
+    p.record(0.002);
+    p.record(0.5);
+    p.exemplars = [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.002, timeMs: 1_700_000_050_000 },
+      undefined,
+      undefined,
+      { traceId: 'ffffffffffffffffffffffffffffffff', spanId: '0000000000000001', value: 0.5, timeMs: 1_700_000_070_000 },
+    ];
+    const list: SnapshotInstrument[] = [{ definition: { name: 'h', description: 'd', unit: 's', kind: 'histogram' }, points: [p] }];
+    const since = { ...snapshot(list, new DeltaState()), exemplarsSinceMs: 1_700_000_060_000 };
+    const ours = flatten((await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(since)]))).messages);
+    expect(ours[0]!.point.exemplars).toEqual([{ timeUnixNano: '1700000070000000000', asDouble: 0.5, spanId: 'AAAAAAAAAAE=', traceId: '/////////////////////w==' }]);
+    const data = lazyScopeMetrics({ ...since, delta: new DeltaState() }).metrics[0]!.dataPoints[0] as HistogramDataPointWithExemplars;
+    expect(data.exemplars!.map((e) => e.spanId)).toEqual(['0000000000000001']);
   });
 });

@@ -1,5 +1,5 @@
 // The OpenMetrics page: family names, UNIT, HELP escaping, exemplars on the right bucket, # EOF,
-// and the very same samples as the 0.0.4 page (what Prometheus stores must not depend on format).
+// and the samples of the 0.0.4 page (whole-number le bounds as "1.0", as the Collector writes them).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValueType } from '@opentelemetry/api';
