@@ -1,5 +1,6 @@
 // The soak's outputs: a markdown section (verdict, summary, a table over time) and a
 // hand-written SVG chart of RSS, heap and event-loop delay p99 against minutes.
+import { maximum } from './verdict.mjs';
 
 const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
@@ -43,9 +44,9 @@ export function svgChart(r) {
   const H = 360;
   const pad = { l: 60, r: 60, t: 30, b: 40 };
   const xs = r.samples.map((s) => s.minutes);
-  const xMax = Math.max(1e-9, ...xs);
-  const mbMax = Math.max(1, ...r.samples.map((s) => s.rssMb)) * 1.1;
-  const msMax = Math.max(5, ...r.samples.map((s) => s.quietP99Ms).filter(Number.isFinite)) * 1.2;
+  const xMax = Math.max(1e-9, maximum(xs));
+  const mbMax = Math.max(1, maximum(r.samples.map((s) => s.rssMb))) * 1.1;
+  const msMax = Math.max(5, maximum(r.samples.map((s) => s.quietP99Ms).filter(Number.isFinite))) * 1.2;
   const x = (m) => pad.l + (m / xMax) * (W - pad.l - pad.r);
   const yMb = (v) => H - pad.b - (v / mbMax) * (H - pad.t - pad.b);
   const yMs = (v) => H - pad.b - (Math.min(v, msMax) / msMax) * (H - pad.t - pad.b);

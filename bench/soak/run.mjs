@@ -11,7 +11,7 @@ import { writeSoakSection } from '../soak-section.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIMITS, percentile, verdict } from './verdict.mjs';
+import { LIMITS, maximum, percentile, verdict } from './verdict.mjs';
 import { markdownReport, svgChart } from './report.mjs';
 import { freePort } from '../../test/infra/process.mjs';
 
@@ -83,7 +83,7 @@ export async function runSoak(options = {}) {
           heapAfterGcMb: m.heapAfterGc.length > 0 ? Math.min(...m.heapAfterGc) / 2 ** 20 : undefined,
           p99Ms: percentile(m.lags, 99),
           quietP99Ms: percentile(m.quietLags, 99),
-          maxMs: Math.max(0, ...m.lags),
+          maxMs: maximum(m.lags),
         };
         samples.push(sample);
         if (minute >= warmupMinutes) {
@@ -108,8 +108,8 @@ export async function runSoak(options = {}) {
       samples,
       limits,
       verdict: judged,
-      eventLoop: { p99Ms: percentile(lags, 99), quietP99Ms: percentile(quietLags, 99), maxMs: Math.max(0, ...lags) },
-      scrapes: { count: durations.length, failures, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99), maxMs: Math.max(0, ...durations), lastPage },
+      eventLoop: { p99Ms: percentile(lags, 99), quietP99Ms: percentile(quietLags, 99), maxMs: maximum(lags) },
+      scrapes: { count: durations.length, failures, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99), maxMs: maximum(durations), lastPage },
       exports: last?.exports ?? 0,
       recorded: last?.recorded ?? 0,
     };

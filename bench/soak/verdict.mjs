@@ -22,6 +22,13 @@ export function slope(xs, ys) {
 }
 
 /** Nearest-rank percentile of unsorted values; NaN when empty. */
+/** The largest value (0 for none), by a loop: `Math.max(...values)` overflows the stack past ~100,000 values (a 30-minute soak has ~370,000 ticks). */
+export function maximum(values) {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 export function percentile(values, p) {
   if (values.length === 0) return Number.NaN;
   const sorted = Float64Array.from(values).sort();
