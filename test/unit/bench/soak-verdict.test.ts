@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, percentile, slope, verdict } from '../../../bench/soak/verdict.mjs';
+import { LIMITS, maximum, percentile, slope, verdict } from '../../../bench/soak/verdict.mjs';
 
 interface Sample {
   minutes: number;
@@ -68,5 +68,14 @@ describe('soak verdict', () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 99)).toBe(5);
     expect(percentile([], 99)).toBeNaN();
+  });
+});
+
+describe('maximum', () => {
+  it('handles a 30-minute run of 5 ms ticks (Math.max with a spread overflows the stack there)', () => {
+    const ticks = new Array<number>(400_000).fill(0.5);
+    ticks[123_456] = 41;
+    expect(maximum(ticks)).toBe(41);
+    expect(maximum([])).toBe(0);
   });
 });
