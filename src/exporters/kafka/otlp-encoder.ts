@@ -8,14 +8,14 @@
  * as before; their last message becomes the start of the first store message, so both share
  * messages. The resource is written by otlp-transformer once per resource and reused.
  */
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
 import type { ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { HistogramPoint, ValuePoint } from '../../store/points';
 import { storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
 import { encodeMetrics, type EncodedExport } from './encode';
-import { concat, field, stringField, varintSize, WireBuffer } from './otlp-wire';
+import { field, varintSize, WireBuffer } from './otlp-wire';
 import { PointEncoder, type SeriesCache } from './otlp-points';
+import { OtlpFraming, resourceMetricsBody } from './otlp-framing';
 
 /**
  * The exporter encodes a collection of at most this many data points at once; larger ones go
@@ -75,26 +75,9 @@ interface Draft {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The bytes inside a serialised request's one `resource_metrics` field. */
-function resourceMetricsBody(request: Uint8Array): Uint8Array {
-  if (request.length === 0) return request;
-  let at = 1; // the REQUEST_FIELD tag
-  let length = 0;
-  // A length varint has at most 5 bytes here (messages < 4 GiB); stop at the end of the input.
-  for (let shift = 1; ; shift *= 128) {
-    if (at >= request.length || shift > 128 ** 4) throw new Error('agentmeter: malformed OTLP request from otlp-transformer (resource_metrics length)');
-    const b = request[at++]!;
-    length += (b & 127) * shift;
-    if (b < 128) break;
-  }
-  return request.subarray(at, at + length);
-}
-
 export class OtlpMetricsEncoder {
   private readonly points = new PointEncoder();
-  private readonly resources = new WeakMap<Resource, Uint8Array>();
-  private readonly headers = new WeakMap<SnapshotInstrument['definition'], Uint8Array>();
-  private readonly scopes = new Map<string, Uint8Array>();
+  private readonly framing = new OtlpFraming();
   private readonly seriesCaches = new WeakMap<SnapshotInstrument['definition'], SeriesCache>();
   /** Encoded bytes per point of other producers' data, the hint for splitting it. */
   private otherBytesPerPoint = 0;
@@ -154,7 +137,7 @@ export class OtlpMetricsEncoder {
       else own.push({ scope, snapshot });
     }
     const out: EncodedExport = { messages: [], oversizedDataPoints: 0 };
-    let base = this.resourceBody(resourceMetrics.resource);
+    let base = this.framing.resourceBody(resourceMetrics.resource);
     if (others.length > 0) {
       const rm = { resource: resourceMetrics.resource, scopeMetrics: others };
       const encoded = encodeMetrics(rm, this.maxMessageBytes, this.otherBytesPerPoint);
@@ -171,22 +154,22 @@ export class OtlpMetricsEncoder {
     }
     for (const { scope, snapshot } of own) {
       yield* this.encodeScope(scope, snapshot, resourceMetrics.resource, base, out);
-      base = this.resourceBody(resourceMetrics.resource);
+      base = this.framing.resourceBody(resourceMetrics.resource);
     }
     return out;
   }
 
   private *encodeScope(scope: ScopeMetrics, snapshot: StoreSnapshot, resource: Resource, firstBase: Uint8Array, out: EncodedExport): Generator<void, void> {
     this.points.begin(snapshot);
-    const scopeHeader = this.scopeHeader(scope);
-    const resourceBody = this.resourceBody(resource);
+    const scopeHeader = this.framing.scopeHeader(scope);
+    const resourceBody = this.framing.resourceBody(resource);
     const max = this.maxMessageBytes;
     const open = (base: Uint8Array): Draft => ({ base, parts: [], size: OUTER_FRAMING + base.length + scopeHeader.length });
     let draft = open(firstBase);
     // Each message is sized and written in one synchronous run (no recording in between, so the
     // sizes hold); the event loop runs between messages.
     const flush = (): void => {
-      if (draft.parts.length === 0) out.messages.push(this.othersOnly(draft.base));
+      if (draft.parts.length === 0) out.messages.push(field(1, draft.base));
       else out.messages.push(this.write(draft, scopeHeader, snapshot));
     };
     for (const instrument of snapshot.instruments) {
@@ -232,7 +215,7 @@ export class OtlpMetricsEncoder {
     const delta = snapshot.delta !== undefined && kind !== 'gauge' && kind !== 'updowncounter';
     let cache = this.seriesCaches.get(instrument.definition);
     if (cache === undefined) this.seriesCaches.set(instrument.definition, (cache = []));
-    const run: MetricRun = { header: this.header(instrument.definition), dataTag: 0, trailer: TRAILERS.none, instrument, cache, delta, histogram: kind === 'histogram' };
+    const run: MetricRun = { header: this.framing.metricHeader(instrument.definition), dataTag: 0, trailer: TRAILERS.none, instrument, cache, delta, histogram: kind === 'histogram' };
     if (kind === 'histogram') {
       run.dataTag = (9 << 3) | 2;
       run.trailer = delta ? TRAILERS.deltaHistogram : TRAILERS.cumulativeHistogram;
@@ -286,47 +269,4 @@ export class OtlpMetricsEncoder {
     if (w.pos !== total) throw new Error(`OTLP encoder wrote ${w.pos} bytes of a ${total}-byte message`);
     return w.bytes.subarray(0, total);
   }
-
-  private othersOnly(base: Uint8Array): Uint8Array {
-    return concat([new Uint8Array([REQUEST_FIELD]), varintBytes(base.length), base]);
-  }
-
-  /** Resource = 1 (and schema_url = 3) of ResourceMetrics, as otlp-transformer writes them. */
-  private resourceBody(resource: Resource): Uint8Array {
-    let body = this.resources.get(resource);
-    if (body === undefined) {
-      const request = ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [] }) ?? new Uint8Array(0);
-      body = resourceMetricsBody(request).slice();
-      this.resources.set(resource, body);
-    }
-    return body;
-  }
-
-  /** ScopeMetrics.scope = 1: InstrumentationScope { name = 1, version = 2 }. */
-  private scopeHeader(scope: ScopeMetrics): Uint8Array {
-    const { name, version = '' } = scope.scope;
-    const key = `${name}\n${version}`;
-    let bytes = this.scopes.get(key);
-    if (bytes === undefined) {
-      bytes = field(1, concat([stringField(1, name), ...(version ? [stringField(2, version)] : [])]));
-      this.scopes.set(key, bytes);
-    }
-    return bytes;
-  }
-
-  private header(definition: SnapshotInstrument['definition']): Uint8Array {
-    let bytes = this.headers.get(definition);
-    if (bytes === undefined) {
-      const { name, description, unit } = definition;
-      bytes = concat([stringField(1, name), ...(description ? [stringField(2, description)] : []), ...(unit ? [stringField(3, unit)] : [])]);
-      this.headers.set(definition, bytes);
-    }
-    return bytes;
-  }
-}
-
-function varintBytes(n: number): Uint8Array {
-  const w = new WireBuffer(5);
-  w.varint(n);
-  return w.finish();
 }
