@@ -176,20 +176,25 @@ describe('OtlpMetricsEncoder decodes to what otlp-transformer writes', () => {
   });
 });
 
+/** One histogram series with two calls (0.002 s, 0.5 s), each with an exemplar measured at the given time. */
+function tracedHistogram(firstMs: number, secondMs: number): SnapshotInstrument[] {
+  const p = new HistogramPoint(Object.freeze({ 'gen_ai.tool.name': 'search' }), BOUNDS, [1_700_000_000, 0]);
+  p.record(0.002);
+  p.record(0.5);
+  p.exemplars = [
+    { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.002, timeMs: firstMs },
+    undefined,
+    undefined,
+    { traceId: 'ffffffffffffffffffffffffffffffff', spanId: '0000000000000001', value: 0.5, timeMs: secondMs },
+    undefined,
+    undefined,
+  ];
+  return [{ definition: { name: 'h', description: 'd', unit: 's', kind: 'histogram' }, points: [p] }];
+}
+
 describe('OtlpMetricsEncoder exemplars', () => {
   it('writes each bucket\'s exemplar as HistogramDataPoint.exemplars, in bucket order', async () => {
-    const p = new HistogramPoint(Object.freeze({ 'gen_ai.tool.name': 'search' }), BOUNDS, [1_700_000_000, 0]);
-    p.record(0.002);
-    p.record(0.5);
-    p.exemplars = [
-      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.002, timeMs: 1_700_000_050_123.5 },
-      undefined,
-      undefined,
-      { traceId: 'ffffffffffffffffffffffffffffffff', spanId: '0000000000000001', value: 0.5, timeMs: 1_700_000_060_000 },
-      undefined,
-      undefined,
-    ];
-    const list: SnapshotInstrument[] = [{ definition: { name: 'h', description: 'd', unit: 's', kind: 'histogram' }, points: [p] }];
+    const list = tracedHistogram(1_700_000_050_123.5, 1_700_000_060_000);
     const ours = flatten((await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(snapshot(list))]))).messages);
     expect(ours[0]!.point.exemplars).toEqual([
       { timeUnixNano: '1700000050123500000', asDouble: 0.002, spanId: 't61rcWkgMzE=', traceId: 'CvdlGRbNQ92ESOshHIAxnA==' },
@@ -202,16 +207,7 @@ describe('OtlpMetricsEncoder exemplars', () => {
   });
 
   it('writes only the exemplars measured since the previous delta collection, as the lazy MetricData does', async () => {
-    const p = new HistogramPoint(Object.freeze({ 'gen_ai.tool.name': 'search' }), BOUNDS, [1_700_000_000, 0]);
-    p.record(0.002);
-    p.record(0.5);
-    p.exemplars = [
-      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', value: 0.002, timeMs: 1_700_000_050_000 },
-      undefined,
-      undefined,
-      { traceId: 'ffffffffffffffffffffffffffffffff', spanId: '0000000000000001', value: 0.5, timeMs: 1_700_000_070_000 },
-    ];
-    const list: SnapshotInstrument[] = [{ definition: { name: 'h', description: 'd', unit: 's', kind: 'histogram' }, points: [p] }];
+    const list = tracedHistogram(1_700_000_050_000, 1_700_000_070_000);
     const since = { ...snapshot(list, new DeltaState()), exemplarsSinceMs: 1_700_000_060_000 };
     const ours = flatten((await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(since)]))).messages);
     expect(ours[0]!.point.exemplars).toEqual([{ timeUnixNano: '1700000070000000000', asDouble: 0.5, spanId: 'AAAAAAAAAAE=', traceId: '/////////////////////w==' }]);
