@@ -26,12 +26,21 @@ const BUCKET_COUNTS = 0x32; // HistogramDataPoint.bucket_counts = 6, packed fixe
 const MIN = 0x59; // HistogramDataPoint.min = 11, double
 const MAX = 0x61; // HistogramDataPoint.max = 12, double
 const EMPTY = new Uint8Array(0);
+const TWO_32 = 4294967296;
 
 /** What is encoded once per series. */
 interface SeriesBytes {
   point: HistogramPoint | ValuePoint;
-  /** The fields that never change: attributes, and a histogram's explicit_bounds. */
-  fixed: Uint8Array;
+  /** The attribute KeyValues (a series' attributes never change). */
+  attributes: Uint8Array;
+  /**
+   * A histogram's explicit_bounds field: one array shared by all series of the instrument,
+   * so it stays in the CPU cache. (Series-own copies of attributes + bounds, ~200 bytes each
+   * scattered over memory, made their copying 40 % of the encoding time.)
+   */
+  bounds: Uint8Array;
+  /** attributes.length + bounds.length. */
+  fixedLength: number;
   start: Nanos;
 }
 
@@ -69,14 +78,14 @@ export class PointEncoder {
     const exemplars = p.exemplars;
     if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
     const countsLength = p.counts.length * 8;
-    const length = s.fixed.length + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (!delta && p.count > 0 ? 18 : 0);
+    const length = s.fixedLength + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (!delta && p.count > 0 ? 18 : 0);
     return 1 + varintSize(length) + length;
   }
 
   numberSize(p: ValuePoint, cache: SeriesCache, index: number): number {
     let s = cache[index];
     if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 7, EMPTY);
-    const length = s.fixed.length + 27;
+    const length = s.fixedLength + 27;
     return 1 + varintSize(length) + length;
   }
 
@@ -100,11 +109,12 @@ export class PointEncoder {
     if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
     const countsLength = counts.length * 8;
     const length =
-      s.fixed.length + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (minMax ? 18 : 0);
+      s.fixedLength + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (minMax ? 18 : 0);
     w.byte(DATA_POINT);
     w.varint(length);
-    // One copy per data point for everything constant (field order is free in protobuf).
-    w.raw(s.fixed);
+    // Everything constant first (field order is free in protobuf).
+    w.raw(s.attributes);
+    w.raw(s.bounds);
     w.byte(START_TIME);
     w.fixed64(start.lo, start.hi);
     w.byte(TIME);
@@ -116,7 +126,16 @@ export class PointEncoder {
     if (countsLength > 0) {
       w.byte(BUCKET_COUNTS);
       w.varint(countsLength);
-      for (let i = 0; i < counts.length; i++) w.uint64(counts[i]!);
+      // The hottest loop of the encoder: plain DataView stores, no call per count.
+      const view = w.view;
+      let at = w.pos;
+      for (let i = 0; i < counts.length; i++) {
+        const n = counts[i]!;
+        view.setUint32(at, n >>> 0, true);
+        view.setUint32(at + 4, n < TWO_32 ? 0 : (n / TWO_32) >>> 0, true);
+        at += 8;
+      }
+      w.pos = at;
     }
     if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) w.raw(this.exemplarField(e));
     if (minMax) {
@@ -137,10 +156,10 @@ export class PointEncoder {
       value = d.value;
       start = this.time(d.startTime);
     }
-    const length = s.fixed.length + 27;
+    const length = s.fixedLength + 27;
     w.byte(DATA_POINT);
     w.varint(length);
-    w.raw(s.fixed);
+    w.raw(s.attributes);
     w.byte(START_TIME);
     w.fixed64(start.lo, start.hi);
     w.byte(TIME);
@@ -197,7 +216,8 @@ export class PointEncoder {
 
 /** Attributes: HistogramDataPoint.attributes = 9, NumberDataPoint.attributes = 7. */
 function cacheSeries(cache: SeriesCache, index: number, p: HistogramPoint | ValuePoint, attributesField: number, bounds: Uint8Array): SeriesBytes {
-  const s = { point: p, fixed: concat([encodeAttributes(p.attributes, attributesField), bounds]), start: hrTimeNanos(p.startTime) };
+  const attributes = encodeAttributes(p.attributes, attributesField);
+  const s = { point: p, attributes, bounds, fixedLength: attributes.length + bounds.length, start: hrTimeNanos(p.startTime) };
   cache[index] = s;
   return s;
 }

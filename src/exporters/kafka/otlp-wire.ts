@@ -10,11 +10,11 @@ const utf8 = new TextEncoder();
 
 /** Bytes a varint of `n` (0 <= n < 2^53) takes. */
 export function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  if (n < 0x200000) return 3;
+  let size = 4;
+  for (n = Math.floor(n / 0x10000000); n >= 1; n = Math.floor(n / 128)) size++;
   return size;
 }
 

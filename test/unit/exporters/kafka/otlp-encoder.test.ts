@@ -29,6 +29,9 @@ function instruments(n: number, { huge = false } = {}): SnapshotInstrument[] {
     for (let k = 0; k < i % 7; k++) p.record(k * 0.37 + i / 1000);
     return p;
   });
+  // A bucket count above 2^32 (a long-lived busy series): both halves of the fixed64 are written.
+  histograms[1]!.counts[2] = 2 ** 40 + 3;
+  histograms[1]!.count += 2 ** 40 + 3;
   const noBounds = new HistogramPoint(Object.freeze({ only: 'inf' }), [], start);
   noBounds.record(3);
   const values = (scale: number, integer: boolean) =>
