@@ -242,8 +242,11 @@ export class OtlpMetricsEncoder {
     const total = 1 + varintSize(rmLength) + rmLength;
     // A large message gets a full-size buffer (pooled or new) so it can be reused after
     // release(); a small one only its own size, so a backlog of small exports stays small.
-    const large = total > this.maxMessageBytes / 2;
-    const w = new WireBuffer(large ? (this.pool.pop() ?? new Uint8Array(this.maxMessageBytes)) : total);
+    // One in between (the last of a big export) takes a pooled buffer when one is free: a fresh
+    // allocation of a few hundred kB costs its page faults and external-memory GC pressure.
+    const max = this.maxMessageBytes;
+    const pooled = total > max / 16 ? this.pool.pop() : undefined;
+    const w = new WireBuffer(pooled ?? (total > max / 2 ? new Uint8Array(max) : new Uint8Array(total)));
     w.byte(REQUEST_FIELD);
     w.varint(rmLength);
     w.raw(draft.base);
