@@ -30,8 +30,10 @@ function instruments(n: number, { huge = false } = {}): SnapshotInstrument[] {
     return p;
   });
   // A bucket count above 2^32 (a long-lived busy series): both halves of the fixed64 are written.
-  histograms[1]!.counts[2] = 2 ** 40 + 3;
-  histograms[1]!.count += 2 ** 40 + 3;
+  if (n > 1) {
+    histograms[1]!.counts[2] = 2 ** 40 + 3;
+    histograms[1]!.count += 2 ** 40 + 3;
+  }
   const noBounds = new HistogramPoint(Object.freeze({ only: 'inf' }), [], start);
   noBounds.record(3);
   const values = (scale: number, integer: boolean) =>
@@ -172,6 +174,28 @@ describe('OtlpMetricsEncoder decodes to what otlp-transformer writes', () => {
     // Written into the released buffers, and decoding to the new values.
     expect(second.messages.filter((m) => large.some((l) => l.buffer === m.buffer))).toHaveLength(large.length);
     expect(flatten(second.messages)).toEqual(flatten(reference(request([scope]))));
+  });
+
+  it('writes a mid-size message into a free pooled buffer, a tiny one or one without a free buffer into its own size', async () => {
+    const MAX = 6000;
+    const encoder = new OtlpMetricsEncoder(MAX);
+    const counters = (n: number): SnapshotInstrument[] => [instruments(n)[2]!];
+    const mid = request([lazyScopeMetrics(snapshot(counters(8)))]);
+    const tiny = request([lazyScopeMetrics(snapshot(counters(1)))]);
+    // Nothing pooled yet: every message has a buffer of its own size.
+    const [ownSize] = (await encoder.encode(mid)).messages;
+    expect(ownSize!.length).toBeGreaterThan(MAX / 16);
+    expect(ownSize!.length).toBeLessThanOrEqual(MAX / 2);
+    expect(ownSize!.buffer.byteLength).toBe(ownSize!.length);
+    // A released full-size buffer is taken by the next mid-size message, not by a tiny one.
+    const full = (await encoder.encode(request([lazyScopeMetrics(snapshot(instruments(40)))]))).messages.find((m) => m.buffer.byteLength === MAX)!;
+    encoder.release(full);
+    const [small] = (await encoder.encode(tiny)).messages;
+    expect(small!.length).toBeLessThanOrEqual(MAX / 16);
+    expect(small!.buffer.byteLength).toBe(small!.length);
+    const [pooled] = (await encoder.encode(mid)).messages;
+    expect(pooled!.buffer).toBe(full.buffer);
+    expect(flatten([pooled!])).toEqual(flatten(reference(mid)));
   });
 
   it('writes nothing for an empty collection', async () => {
