@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from '../exporters/kafka/options';
+import type { KafkaCompression } from '../exporters/kafka/compression';
 
 /** Default topic of routing events. */
 export const DEFAULT_ROUTING_TOPIC = 'agent.routing.performance.v1';
@@ -30,8 +31,8 @@ export type KafkaConnectionOptions = Pick<
 export interface RoutingEventPublisherOptions extends KafkaConnectionOptions {
   /** Topic (`AGENTMETER_ROUTING_EVENTS_TOPIC`); default `agent.routing.performance.v1`. */
   topic?: string;
-  /** `none` (default) or `gzip` (`AGENTMETER_ROUTING_EVENTS_COMPRESSION`); not the metric exporter's setting. */
-  compression?: 'gzip' | 'none';
+  /** `none` (default), `zstd` or `gzip` (`AGENTMETER_ROUTING_EVENTS_COMPRESSION`); not the metric exporter's setting. */
+  compression?: KafkaCompression;
   /** Events waiting to be sent (`AGENTMETER_ROUTING_EVENTS_MAX_QUEUE`); default 10000. New events are dropped past that, and counted. */
   maxQueuedEvents?: number;
   /** Most events per Kafka request; default 500. */
@@ -64,7 +65,7 @@ export function resolveEventsKafka(options: KafkaConnectionOptions & { topic?: s
   const topic = own(options.topic, 'AGENTMETER_ROUTING_EVENTS_TOPIC', DEFAULT_ROUTING_TOPIC);
   const compression = own(options.compression, 'AGENTMETER_ROUTING_EVENTS_COMPRESSION', 'none');
   try {
-    return resolveKafkaOptions({ ...options, topic: topic.value, compression: compression.value as 'gzip' | 'none' }, env);
+    return resolveKafkaOptions({ ...options, topic: topic.value, compression: compression.value as KafkaCompression }, env);
   } catch (err) {
     // resolveKafkaOptions names the metric exporter's variables; say which setting it was.
     if (err instanceof ConfigError && err.option === 'AGENTMETER_KAFKA_TOPIC') throw new ConfigError(topic.name, topic.value, err.allowed);

@@ -10,9 +10,10 @@
  */
 import type { Socket } from 'node:net';
 import { diag } from '@opentelemetry/api';
-import { CompressionTypes, type Producer } from 'kafkajs';
+import type { CompressionTypes, Producer } from 'kafkajs';
 import { ExportError } from '../errors';
 import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from '../exporters/kafka/client';
+import { kafkaCompressionType } from '../exporters/kafka/compression';
 import { createRoutingEvent, type RoutingEvent, type RoutingEventInput } from './event';
 import { validateRoutingEvent } from './validate';
 import { recordEventsDropped, recordEventsFailure, recordEventsPublished, recordEventsQueued } from './metrics';
@@ -36,6 +37,7 @@ const MAX_BATCH_BYTES = 512 * 1024;
 export class RoutingEventPublisher {
   readonly options: ResolvedPublisherOptions;
   private readonly producer: Producer;
+  private readonly compression: CompressionTypes;
   private readonly queue: Pending[] = [];
   /** Open broker connections: held (ref) while events wait, let go (unref) when idle, so an app that is done can exit. */
   private readonly sockets = new Set<Socket>();
@@ -52,6 +54,7 @@ export class RoutingEventPublisher {
     this.options = resolvePublisherOptions(options);
     // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
     this.producer = createKafkaClient(this.options.kafka, 1, trackingSocketFactory(this.sockets)).producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+    this.compression = kafkaCompressionType(this.options.kafka.compression);
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
     });
@@ -199,7 +202,7 @@ export class RoutingEventPublisher {
         await this.producer.send({
           topic: o.topic,
           acks: o.acks,
-          compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          compression: this.compression,
           messages: batch.map((p) => ({ key: p.key, value: p.value })),
         });
         recordEventsPublished(batch.length, (performance.now() - started) / 1000);

@@ -3,9 +3,10 @@
  * `auto` — Kafka, and PostgreSQL when Kafka does not acknowledge. The result is the JSON the
  * command prints.
  */
-import { CompressionTypes, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { ExportError } from '../errors';
 import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
+import { kafkaCompressionType } from '../exporters/kafka/compression';
 import type { ResolvedKafkaOptions } from '../exporters/kafka/options';
 import type { RoutingEvent } from './event';
 import { resolveEventsKafka, type KafkaConnectionOptions, type PostgresOptions } from './options';
@@ -39,7 +40,7 @@ async function toKafka(event: RoutingEvent, producer: Producer, kafka: ResolvedK
     await producer.send({
       topic: kafka.topic,
       acks: kafka.acks,
-      compression: kafka.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: kafkaCompressionType(kafka.compression),
       messages: [{ key: event.correlation_id, value: JSON.stringify(event) }],
     });
     return kafka.topic;

@@ -1,10 +1,23 @@
 // Helpers for tests of the Kafka → Collector → Prometheus path.
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { registerZstdCodec } from '../../src/exporters/kafka/compression';
+
+// The exporter compresses with zstd by default: this process's kafkajs must read it.
+registerZstdCodec();
+
+const execFileAsync = promisify(execFile);
 
 export interface KafkaService {
   pid: number;
   brokers: string;
+  /** The broker's directory (its log segments are under data/) and Kafka's jars. */
+  dir: string;
+  libs: string;
   logPath: string;
   infraDir: string;
 }
@@ -42,12 +55,12 @@ export async function topicEnd(topic: string): Promise<number> {
   }
 }
 
-/** Sizes of every message on `topic` whose key starts with `keyPrefix` (reads from the beginning). */
-export async function messageSizes(topic: string, keyPrefix: string): Promise<number[]> {
+/** Offset and size of every message on partition 0 of `topic` whose key starts with `keyPrefix` (reads from the beginning). */
+export async function messagesOf(topic: string, keyPrefix: string): Promise<Array<{ offset: number; size: number }>> {
   const kafka = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING });
   const end = await topicEnd(topic);
   const consumer = kafka.consumer({ groupId: `agentmeter-test-reader-${process.pid}-${Date.now()}` });
-  const sizes: number[] = [];
+  const found: Array<{ offset: number; size: number }> = [];
   let seen = 0;
   await consumer.connect();
   try {
@@ -57,7 +70,7 @@ export async function messageSizes(topic: string, keyPrefix: string): Promise<nu
       void consumer.run({
         eachMessage: async ({ message }) => {
           seen++;
-          if (message.key?.toString().startsWith(keyPrefix)) sizes.push(message.value?.length ?? 0);
+          if (message.key?.toString().startsWith(keyPrefix)) found.push({ offset: Number(message.offset), size: message.value?.length ?? 0 });
           if (seen >= end) {
             clearTimeout(timer);
             resolve();
@@ -68,5 +81,22 @@ export async function messageSizes(topic: string, keyPrefix: string): Promise<nu
   } finally {
     await consumer.disconnect();
   }
-  return sizes;
+  return found;
+}
+
+/** Sizes of every message on `topic` whose key starts with `keyPrefix`. */
+export async function messageSizes(topic: string, keyPrefix: string): Promise<number[]> {
+  return (await messagesOf(topic, keyPrefix)).map((m) => m.size);
+}
+
+/**
+ * The record batches of partition 0 of `topic` as the broker stored them (offset range and
+ * compression codec), read from its log segments by Kafka's own DumpLogSegments tool.
+ */
+export async function storedBatches(topic: string): Promise<Array<{ first: number; last: number; codec: string }>> {
+  const { dir, libs } = kafkaService();
+  const partition = join(dir, 'data', `${topic}-0`);
+  const segments = readdirSync(partition).filter((f) => f.endsWith('.log')).map((f) => join(partition, f));
+  const { stdout } = await execFileAsync('java', ['-cp', `${libs}/*`, 'kafka.tools.DumpLogSegments', '--files', segments.join(',')], { maxBuffer: 64 * 1024 * 1024 });
+  return [...stdout.matchAll(/^baseOffset: (\d+) lastOffset: (\d+) .* compresscodec: (\w+)/gm)].map((m) => ({ first: Number(m[1]), last: Number(m[2]), codec: m[3]! }));
 }

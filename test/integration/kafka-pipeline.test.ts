@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addTarget, query, waitForQuery, type Sample } from '../infra/prom';
 import { runNode, type RunningChild } from '../infra/child';
-import { kafkaService, collectorService, messageSizes } from '../infra/kafka-helpers';
+import { kafkaService, collectorService, messageSizes, messagesOf, storedBatches } from '../infra/kafka-helpers';
 import { freePort } from '../infra/process.mjs';
 import { killService, restartService } from '../infra/services.mjs';
 
@@ -137,6 +137,20 @@ describe('Kafka → Collector → Prometheus', () => {
     await app.ready;
     expect(await app.exited).toEqual({ code: 0, signal: null });
     await waitForValue(calls(service), 42);
+    expect(app.stderr()).toBe('');
+  });
+
+  it.each(['zstd', 'gzip', 'none'] as const)('delivers exact totals in %s record batches, as the broker stored them', async (compression) => {
+    const service = `${compression}-batches-app`;
+    const app = startApp(service, { AGENTMETER_KAFKA_COMPRESSION: compression, APP_CALLS: '33', APP_BATCH: '11', APP_EVERY_MS: '300', APP_EXIT_WHEN_DONE: '1' });
+    await app.ready;
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    await waitForValue(calls(service), 33);
+    // Which codec each of the app's messages went in, by offset, from the broker's log segments.
+    const offsets = (await messagesOf('otlp_metrics', `${service}/`)).map((m) => m.offset);
+    expect(offsets.length).toBeGreaterThan(0);
+    const batches = await storedBatches('otlp_metrics');
+    expect(new Set(offsets.map((o) => batches.find((b) => b.first <= o && o <= b.last)?.codec))).toEqual(new Set([compression]));
     expect(app.stderr()).toBe('');
   });
 

@@ -7,6 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { diag } from '@opentelemetry/api';
 import { Kafka, logLevel, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import { fixKafkaRequestQueue } from './request-queue-fix';
+import { registerZstdCodec, zstdAvailable } from './compression';
 import type { ResolvedKafkaOptions } from './options';
 
 // Errors that retrying cannot fix (kafkajs `type` names of Kafka protocol errors).
@@ -53,6 +54,8 @@ export function trackingSocketFactory(sockets: Set<Socket>): ISocketFactory {
  */
 export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1, socketFactory?: ISocketFactory): Kafka {
   fixKafkaRequestQueue();
+  // Producers send zstd by default; the routing-event writer's consumer must read it.
+  if (zstdAvailable()) registerZstdCodec();
   return new Kafka({
     ...(socketFactory === undefined ? {} : { socketFactory }),
     clientId: o.clientId,

@@ -19,7 +19,8 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { CompressionTypes, type Producer } from 'kafkajs';
+import type { CompressionTypes, Producer } from 'kafkajs';
+import { kafkaCompressionType } from './compression';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
 import { resourceKey } from './encode';
@@ -54,6 +55,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeRetry: (() => void) | undefined;
   private readonly encoder: OtlpMetricsEncoder;
+  private readonly compression: CompressionTypes;
   /** The encoding of the latest export: exports are encoded one after another, in order. */
   private encoding: Promise<void> = Promise.resolve();
   /** Exports waiting for or in `encoding`: while any is, later ones queue behind it. */
@@ -68,6 +70,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
     const kafka = createKafkaClient(this.options, 1, trackingSocketFactory(this.sockets));
     this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS, retry: { retries: 1 } });
     this.encoder = new OtlpMetricsEncoder(this.options.maxMessageBytes);
+    this.compression = kafkaCompressionType(this.options.compression);
     this.producer.on('producer.disconnect', () => {
       this.connected = false;
     });
@@ -228,7 +231,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
       await this.producer.send({
         topic: this.options.topic,
         acks: this.options.acks,
-        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: this.compression,
         messages: [{ key: item.key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
       });
     } catch (err) {

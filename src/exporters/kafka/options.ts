@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors';
+import { zstdAvailable, type KafkaCompression } from './compression';
 
 export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
@@ -17,8 +18,8 @@ export interface KafkaMetricExporterOptions {
   clientId?: string;
   /** Acknowledgements (`AGENTMETER_KAFKA_ACKS`): `all` (default), `1` or `0`. */
   acks?: 'all' | '1' | '0';
-  /** Compression (`AGENTMETER_KAFKA_COMPRESSION`): `gzip` (default) or `none`. */
-  compression?: 'gzip' | 'none';
+  /** Compression (`AGENTMETER_KAFKA_COMPRESSION`): `zstd` (default), `gzip` or `none`. */
+  compression?: KafkaCompression;
   /** SASL mechanism (`AGENTMETER_KAFKA_SASL_MECHANISM`): `plain`, `scram-sha-256`, `scram-sha-512`; default none. */
   saslMechanism?: KafkaSaslMechanism;
   /** SASL user (`AGENTMETER_KAFKA_SASL_USERNAME`). */
@@ -48,7 +49,7 @@ export interface ResolvedKafkaOptions {
   topic: string;
   clientId: string;
   acks: -1 | 0 | 1;
-  compression: 'gzip' | 'none';
+  compression: KafkaCompression;
   sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | undefined;
   tls: { ca?: string } | undefined;
   requestTimeoutMillis: number;
@@ -77,6 +78,13 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   const text = String(value).toLowerCase();
   if ((allowed as readonly string[]).includes(text)) return text as T;
   throw new ConfigError(name, value, `one of ${allowed.join(', ')}`);
+}
+
+/** zstd by default where node:zlib has it (Node >= 22.15), else gzip; an explicit zstd without it is an error. */
+function resolveCompression(name: string, value: unknown): KafkaCompression {
+  const compression = oneOf<KafkaCompression>(name, value, ['zstd', 'gzip', 'none'], zstdAvailable() ? 'zstd' : 'gzip');
+  if (compression === 'zstd' && !zstdAvailable()) throw new ConfigError(name, value, `gzip or none (Node ${process.versions.node} has no zstd in node:zlib; Node >= 22.15 does)`);
+  return compression;
 }
 
 function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
@@ -142,7 +150,7 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
     topic: topicName,
     clientId: clientId.value === undefined ? 'agentmeter' : String(clientId.value),
     acks: acks === 'all' ? -1 : acks === '1' ? 1 : 0,
-    compression: oneOf(compression.name, compression.value, ['gzip', 'none'], 'gzip'),
+    compression: resolveCompression(compression.name, compression.value),
     sasl,
     tls,
     requestTimeoutMillis: integer(timeout.name, timeout.value, 100, 600000, 10000),

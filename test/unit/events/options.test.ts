@@ -20,12 +20,13 @@ describe('resolvePublisherOptions', () => {
     expect(resolvePublisherOptions({}, env)).toMatchObject({ kafka: { topic: 'routing.events', compression: 'gzip' }, maxQueuedEvents: 50 });
     expect(resolvePublisherOptions({ topic: 'mine', maxQueuedEvents: 7, compression: 'none' }, env)).toMatchObject({ kafka: { topic: 'mine', compression: 'none' }, maxQueuedEvents: 7 });
     expect(resolvePublisherOptions({}, { AGENTMETER_KAFKA_COMPRESSION: 'gzip' }).kafka.compression).toBe('none');
+    expect(resolvePublisherOptions({ compression: 'zstd' }, {}).kafka.compression).toBe('zstd');
   });
 
   it.each([
     [{}, { AGENTMETER_ROUTING_EVENTS_TOPIC: 'bad topic!' }, 'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS_TOPIC="bad topic!" is not valid; allowed: a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not "." or ".."'],
     [{ topic: '..' }, {}, 'AGM_ERR_CONFIG: topic=".." is not valid; allowed: a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not "." or ".."'],
-    [{}, { AGENTMETER_ROUTING_EVENTS_COMPRESSION: 'zstd' }, 'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS_COMPRESSION="zstd" is not valid; allowed: one of gzip, none'],
+    [{}, { AGENTMETER_ROUTING_EVENTS_COMPRESSION: 'lz4' }, 'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS_COMPRESSION="lz4" is not valid; allowed: one of zstd, gzip, none'],
     [{}, { AGENTMETER_ROUTING_EVENTS_MAX_QUEUE: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS_MAX_QUEUE="0" is not valid; allowed: an integer from 1 to 10000000'],
     [{ maxQueuedEvents: 1.5 }, {}, 'AGM_ERR_CONFIG: maxQueuedEvents=1.5 is not valid; allowed: an integer from 1 to 10000000'],
     [{}, { AGENTMETER_KAFKA_BROKERS: 'nope' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_BROKERS="nope" is not valid; allowed: comma-separated host:port pairs, e.g. localhost:9092,kafka-2:9092'],

@@ -4,7 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { CompressionTypes } from 'kafkajs';
 import { KafkaMetricExporter } from '../../../../src/exporters/kafka/exporter';
+import type { KafkaMetricExporterOptions } from '../../../../src/exporters/kafka/options';
 import { createMetricProducer } from '../../../../src/store/producer';
 import { recordToolCall } from '../../../../src/record/tool';
 import { guard } from '../../../../src/store/registry';
@@ -13,6 +15,7 @@ import { resetStore, valueOf } from '../../helpers';
 interface Send {
   key: string;
   bytes: number;
+  compression: CompressionTypes | undefined;
 }
 
 /** A producer whose n-th send (from 0) fails as `failures[n]` says; records every send. */
@@ -25,10 +28,10 @@ function standIn(failures: Record<number, Error>) {
       connect: async () => undefined,
       disconnect: async () => undefined,
       on: () => undefined,
-      send: async ({ messages }: { messages: Array<{ key: string; value: Buffer }> }) => {
+      send: async ({ messages, compression }: { messages: Array<{ key: string; value: Buffer }>; compression?: CompressionTypes }) => {
         const failure = failures[n++];
         if (failure !== undefined) throw failure;
-        for (const m of messages) sends.push({ key: m.key, bytes: m.value.length });
+        for (const m of messages) sends.push({ key: m.key, bytes: m.value.length, compression });
       },
     },
   };
@@ -39,8 +42,8 @@ async function collection(): Promise<ResourceMetrics> {
   return { ...resourceMetrics, resource: resourceFromAttributes({ 'service.name': 'svc', 'service.instance.id': 'i-1' }) };
 }
 
-function exporterWith(producer: unknown): KafkaMetricExporter {
-  const exporter = new KafkaMetricExporter({ brokers: ['127.0.0.1:1'], maxMessageBytes: 4096, initialRetryDelayMillis: 1, maxRetryDelayMillis: 2 });
+function exporterWith(producer: unknown, options: KafkaMetricExporterOptions = {}): KafkaMetricExporter {
+  const exporter = new KafkaMetricExporter({ brokers: ['127.0.0.1:1'], maxMessageBytes: 4096, initialRetryDelayMillis: 1, maxRetryDelayMillis: 2, ...options });
   // The stand-in replaces the kafkajs producer the constructor made (it never connected).
   (exporter as unknown as { producer: unknown }).producer = producer;
   return exporter;
@@ -87,6 +90,21 @@ describe('KafkaMetricExporter sends', () => {
     expect(sends.length).toBeGreaterThanOrEqual(2);
     expect(valueOf('agentmeter.exporter.kafka.dropped', { 'agentmeter.kafka.drop_reason': 'rejected' })).toBe(1);
     expect(valueOf('agentmeter.exporter.kafka.sent.messages')).toBe(sends.length);
+    await exporter.shutdown(100);
+  });
+
+  it.each([
+    [{}, CompressionTypes.ZSTD],
+    [{ compression: 'gzip' }, CompressionTypes.GZIP],
+    [{ compression: 'none' }, CompressionTypes.None],
+  ] as const)('sends record batches compressed as configured (%j)', async (options, expected) => {
+    const { sends, producer } = standIn({});
+    const exporter = exporterWith(producer, options);
+    const metrics = await collection();
+    await new Promise((resolve) => exporter.export(metrics, resolve));
+    await exporter.forceFlush();
+    expect(sends.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(sends.map((s) => s.compression))).toEqual(new Set([expected]));
     await exporter.shutdown(100);
   });
 });

@@ -10,7 +10,7 @@ describe('resolveKafkaOptions', () => {
       topic: 'otlp_metrics',
       clientId: 'agentmeter',
       acks: -1,
-      compression: 'gzip',
+      compression: 'zstd',
       sasl: undefined,
       tls: undefined,
       requestTimeoutMillis: 10000,
@@ -59,6 +59,7 @@ describe('resolveKafkaOptions', () => {
     [{ AGENTMETER_KAFKA_TOPIC: 'metrics/prod' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_TOPIC="metrics/prod" is not valid; allowed: a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not "." or ".."'],
     [{ AGENTMETER_KAFKA_TOPIC: '..' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_TOPIC=".." is not valid; allowed: a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not "." or ".."'],
     [{ AGENTMETER_KAFKA_ACKS: 'most' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_ACKS="most" is not valid; allowed: one of all, 1, 0'],
+    [{ AGENTMETER_KAFKA_COMPRESSION: 'lz4' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_COMPRESSION="lz4" is not valid; allowed: one of zstd, gzip, none'],
     [{ AGENTMETER_KAFKA_MAX_MESSAGE_BYTES: '10' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_MAX_MESSAGE_BYTES="10" is not valid; allowed: an integer from 1024 to 104857600'],
     [{ AGENTMETER_KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' }, 'AGM_ERR_CONFIG: AGENTMETER_KAFKA_TLS_CA_FILE="/nonexistent/ca.pem" is not valid; allowed: a readable PEM file'],
   ])('rejects %j', (env, message) => {
