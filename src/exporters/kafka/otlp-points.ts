@@ -26,6 +26,11 @@ const BUCKET_COUNTS = 0x32; // HistogramDataPoint.bucket_counts = 6, packed fixe
 const MIN = 0x59; // HistogramDataPoint.min = 11, double
 const MAX = 0x61; // HistogramDataPoint.max = 12, double
 const EMPTY = new Uint8Array(0);
+// Bytes of the fixed-size fields, each a one-byte tag and 8 bytes: start and end time, count and
+// sum of a histogram; start and end time and the value of a number point; min and max.
+const HISTOGRAM_NUMBERS = 36;
+const NUMBER_NUMBERS = 27;
+const MIN_MAX = 18;
 const TWO_32 = 4294967296;
 
 /** What is encoded once per series. */
@@ -39,8 +44,8 @@ interface SeriesBytes {
    * scattered over memory, made their copying 40 % of the encoding time.)
    */
   bounds: Uint8Array;
-  /** attributes.length + bounds.length. */
-  fixedLength: number;
+  /** The data point's length without exemplars and min/max: everything but those is the same size every export. */
+  bodyLength: number;
   start: Nanos;
 }
 
@@ -73,20 +78,17 @@ export class PointEncoder {
    */
   histogramSize(p: HistogramPoint, cache: SeriesCache, index: number, delta: boolean): number {
     let s = cache[index];
-    if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 9, this.boundsField(p.bounds));
-    let exemplarBytes = 0;
+    if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 9, this.boundsField(p.bounds), HISTOGRAM_NUMBERS + countsFieldSize(p.counts.length));
+    let length = s.bodyLength + (!delta && p.count > 0 ? MIN_MAX : 0);
     const exemplars = p.exemplars;
-    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
-    const countsLength = p.counts.length * 8;
-    const length = s.fixedLength + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (!delta && p.count > 0 ? 18 : 0);
+    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) length += this.exemplarField(e).length;
     return 1 + varintSize(length) + length;
   }
 
   numberSize(p: ValuePoint, cache: SeriesCache, index: number): number {
     let s = cache[index];
-    if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 7, EMPTY);
-    const length = s.fixedLength + 27;
-    return 1 + varintSize(length) + length;
+    if (s === undefined || s.point !== p) s = cacheSeries(cache, index, p, 7, EMPTY, NUMBER_NUMBERS);
+    return 1 + varintSize(s.bodyLength) + s.bodyLength;
   }
 
   /** Writes a histogram series sized by histogramSize() (which cached its fixed bytes). */
@@ -104,12 +106,10 @@ export class PointEncoder {
       // A delta has no min/max: the interval's own extremes are not kept (as the producer).
       minMax = false;
     }
-    let exemplarBytes = 0;
+    let length = s.bodyLength + (minMax ? MIN_MAX : 0);
     const exemplars = p.exemplars;
-    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) exemplarBytes += this.exemplarField(e).length;
+    if (exemplars !== undefined) for (const e of exemplars) if (e !== undefined && e.timeMs >= this.exemplarsSinceMs) length += this.exemplarField(e).length;
     const countsLength = counts.length * 8;
-    const length =
-      s.fixedLength + 36 + (countsLength > 0 ? 1 + varintSize(countsLength) + countsLength : 0) + exemplarBytes + (minMax ? 18 : 0);
     w.byte(DATA_POINT);
     w.varint(length);
     // Everything constant first (field order is free in protobuf).
@@ -156,9 +156,8 @@ export class PointEncoder {
       value = d.value;
       start = this.time(d.startTime);
     }
-    const length = s.fixedLength + 27;
     w.byte(DATA_POINT);
-    w.varint(length);
+    w.varint(s.bodyLength);
     w.raw(s.attributes);
     w.byte(START_TIME);
     w.fixed64(start.lo, start.hi);
@@ -214,10 +213,16 @@ export class PointEncoder {
   }
 }
 
-/** Attributes: HistogramDataPoint.attributes = 9, NumberDataPoint.attributes = 7. */
-function cacheSeries(cache: SeriesCache, index: number, p: HistogramPoint | ValuePoint, attributesField: number, bounds: Uint8Array): SeriesBytes {
+/** Bytes of the packed bucket_counts field (tag, length, 8 per count); none when there are no counts. */
+const countsFieldSize = (n: number): number => (n === 0 ? 0 : 1 + varintSize(n * 8) + n * 8);
+
+/**
+ * Attributes: HistogramDataPoint.attributes = 9, NumberDataPoint.attributes = 7. `numbers`: the
+ * bytes of the fields written per export (times, values, bucket counts).
+ */
+function cacheSeries(cache: SeriesCache, index: number, p: HistogramPoint | ValuePoint, attributesField: number, bounds: Uint8Array, numbers: number): SeriesBytes {
   const attributes = encodeAttributes(p.attributes, attributesField);
-  const s = { point: p, attributes, bounds, fixedLength: attributes.length + bounds.length, start: hrTimeNanos(p.startTime) };
+  const s = { point: p, attributes, bounds, bodyLength: attributes.length + bounds.length + numbers, start: hrTimeNanos(p.startTime) };
   cache[index] = s;
   return s;
 }
