@@ -9,7 +9,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { MetricDefinition } from '../catalog';
 import type { CardinalityGuard } from '../attributes';
-import { HistogramPoint, ValuePoint, type Point } from './points';
+import { CountsSlab, HistogramPoint, ValuePoint, type Point } from './points';
 
 class Level<P> extends Map<string, P | Level<P>> {
   /** The child for the absent value "". */
@@ -145,7 +145,8 @@ export class Instrument<P extends Point> {
 
 export function histogramInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<HistogramPoint> {
   const bounds = definition.buckets ?? [];
-  return new Instrument(definition, guard, (attributes) => new HistogramPoint(attributes, bounds, hrTime()));
+  const slab = new CountsSlab(bounds.length + 1);
+  return new Instrument(definition, guard, (attributes) => new HistogramPoint(attributes, bounds, hrTime(), slab));
 }
 
 export function valueInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<ValuePoint> {

@@ -14,7 +14,7 @@ import type { HistogramPoint, ValuePoint } from '../../store/points';
 import { storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
 import { encodeMetrics, type EncodedExport } from './encode';
 import { field, varintSize, WireBuffer } from './otlp-wire';
-import { PointEncoder, type SeriesCache } from './otlp-points';
+import { PointEncoder, SeriesCache } from './otlp-points';
 import { OtlpFraming, resourceMetricsBody } from './otlp-framing';
 
 /**
@@ -214,7 +214,7 @@ export class OtlpMetricsEncoder {
     const { kind } = instrument.definition;
     const delta = snapshot.delta !== undefined && kind !== 'gauge' && kind !== 'updowncounter';
     let cache = this.seriesCaches.get(instrument.definition);
-    if (cache === undefined) this.seriesCaches.set(instrument.definition, (cache = []));
+    if (cache === undefined) this.seriesCaches.set(instrument.definition, (cache = new SeriesCache()));
     const run: MetricRun = { header: this.framing.metricHeader(instrument.definition), dataTag: 0, trailer: TRAILERS.none, instrument, cache, delta, histogram: kind === 'histogram' };
     if (kind === 'histogram') {
       run.dataTag = (9 << 3) | 2;
