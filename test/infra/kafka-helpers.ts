@@ -6,9 +6,12 @@ import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerZstdCodec } from '../../src/exporters/kafka/compression';
+import { fixKafkaRequestQueue } from '../../src/exporters/kafka/request-queue-fix';
 
-// The exporter compresses with zstd by default: this process's kafkajs must read it.
+// The exporter compresses with zstd by default: this process's kafkajs must read it. Its idle
+// connections get agentmeter's request-queue fix (no TimeoutNegativeWarning on stderr).
 registerZstdCodec();
+fixKafkaRequestQueue();
 
 const execFileAsync = promisify(execFile);
 
