@@ -26,7 +26,7 @@ export class CountsSlab {
     const bytes = this.length * 8;
     if (bytes > SLAB_BYTES / 4) return new Float64Array(this.length);
     if (this.buffer === undefined || this.used + bytes > this.buffer.byteLength) {
-      // Small at first, so an instrument with a few series holds a few hundred bytes.
+      // Small at first: an instrument with a few series holds 1 kB of counts, not 32.
       const size = this.buffer === undefined ? FIRST_SLAB_BYTES : Math.min(SLAB_BYTES, this.buffer.byteLength * 2);
       this.buffer = new ArrayBuffer(Math.max(size, bytes));
       this.used = 0;

@@ -12,7 +12,7 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 
 export type KafkaCompression = 'zstd' | 'gzip' | 'none';
 
-/** zstd's own default level: the speed/size point the broker and the Collector expect. */
+/** zstd's own default level: a tenth of gzip's CPU time at a better ratio on OTLP. */
 const ZSTD_LEVEL = 3;
 
 /** True when this Node's zlib has zstd (Node >= 22.15). */

@@ -46,7 +46,8 @@ interface SeriesBytes {
   start: Nanos;
 }
 
-/** A series' fixed bytes are packed into chunks of this size, in series order. */
+/** A series' fixed bytes are packed into chunks, in series order: 1 kB, then doubling up to 64 kB. */
+const FIRST_CHUNK_BYTES = 1024;
 const CHUNK_BYTES = 65536;
 
 /**
@@ -58,15 +59,15 @@ const CHUNK_BYTES = 65536;
  */
 export class SeriesCache {
   readonly series: (SeriesBytes | undefined)[] = [];
-  private chunk = new Uint8Array(CHUNK_BYTES);
+  private chunk = EMPTY;
   private used = 0;
 
   /** `parts` copied into the current chunk, as one view (a piece over a quarter chunk gets its own array). */
   place(parts: readonly Uint8Array[]): Uint8Array {
     const length = parts.reduce((n, p) => n + p.length, 0);
     if (length > CHUNK_BYTES / 4) return concat(parts);
-    if (this.used + length > CHUNK_BYTES) {
-      this.chunk = new Uint8Array(CHUNK_BYTES);
+    if (this.used + length > this.chunk.length) {
+      this.chunk = new Uint8Array(Math.max(length, Math.min(CHUNK_BYTES, this.chunk.length === 0 ? FIRST_CHUNK_BYTES : this.chunk.length * 2)));
       this.used = 0;
     }
     const view = this.chunk.subarray(this.used, this.used + length);

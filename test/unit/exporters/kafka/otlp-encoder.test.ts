@@ -6,6 +6,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { HistogramPoint, ValuePoint } from '../../../../src/store/points';
 import { DeltaState, lazyScopeMetrics, type SnapshotInstrument, type StoreSnapshot } from '../../../../src/store/producer';
 import { OtlpMetricsEncoder } from '../../../../src/exporters/kafka/otlp-encoder';
+import { SeriesCache } from '../../../../src/exporters/kafka/otlp-points';
 import { decodeRequest, flatten } from './otlp-decode';
 import type { HistogramDataPointWithExemplars } from '../../../../src/store/exemplars';
 
@@ -242,3 +243,22 @@ describe('OtlpMetricsEncoder exemplars', () => {
     expect(data.exemplars!.map((e) => e.spanId)).toEqual(['0000000000000001']);
   });
 });
+
+describe('SeriesCache', () => {
+  it('packs series\' fixed bytes side by side in chunks of 1 kB doubling to 64 kB; a piece over 16 kB keeps its own array', () => {
+    const cache = new SeriesCache();
+    const piece = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+    const views = Array.from({ length: 20 }, (_, i) => cache.place([piece(60, i), piece(40, 100 + i)]));
+    // 100 bytes each: ten fill the first 1 kB chunk, the next ten go to a 2 kB one.
+    expect(views[0]!.buffer).toBe(views[9]!.buffer);
+    expect(views[0]!.buffer.byteLength).toBe(1024);
+    expect(views[9]!.byteOffset).toBe(900);
+    expect(views[10]!.buffer.byteLength).toBe(2048);
+    expect(views[10]!.byteOffset).toBe(0);
+    views.forEach((v, i) => expect([...v]).toEqual([...piece(60, i), ...piece(40, 100 + i)]));
+    const big = cache.place([piece(20000, 7)]);
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(20000);
+  });
+});
+
