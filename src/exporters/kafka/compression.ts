@@ -50,11 +50,8 @@ export function registerZstdCodec(): void {
   CompressionCodecs[CompressionTypes.ZSTD] = () => codec;
 }
 
-/** The kafkajs compression type to send with; call once per client (it registers the zstd codec). */
+/** The kafkajs compression type to send with (createKafkaClient has put the zstd codec in place). */
 export function kafkaCompressionType(compression: KafkaCompression): CompressionTypes {
-  if (compression === 'zstd') {
-    registerZstdCodec();
-    return CompressionTypes.ZSTD;
-  }
+  if (compression === 'zstd') return CompressionTypes.ZSTD;
   return compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 }

@@ -37,7 +37,7 @@ describe('Kafka compression', () => {
   it('keeps a zstd codec the application registered', () => {
     const own = { compress: async () => Buffer.alloc(0), decompress: async () => Buffer.alloc(0) };
     codecs[CompressionTypes.ZSTD] = () => own;
-    expect(kafkaCompressionType('zstd')).toBe(CompressionTypes.ZSTD);
+    registerZstdCodec();
     expect(codecs[CompressionTypes.ZSTD]!()).toBe(own);
   });
 
