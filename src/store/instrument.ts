@@ -9,7 +9,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { MetricDefinition } from '../catalog';
 import type { CardinalityGuard } from '../attributes';
-import { CountsSlab, HistogramPoint, ValuePoint, type Point } from './points';
+import { Chunks } from './chunks';
+import { HistogramPoint, ValuePoint, type Point } from './points';
 
 class Level<P> extends Map<string, P | Level<P>> {
   /** The child for the absent value "". */
@@ -145,8 +146,9 @@ export class Instrument<P extends Point> {
 
 export function histogramInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<HistogramPoint> {
   const bounds = definition.buckets ?? [];
-  const slab = new CountsSlab(bounds.length + 1);
-  return new Instrument(definition, guard, (attributes) => new HistogramPoint(attributes, bounds, hrTime(), slab));
+  // Bucket counts in shared buffers of up to 32 kB (about 200 series of the 17-bound tool durations).
+  const counts = new Chunks(32768);
+  return new Instrument(definition, guard, (attributes) => new HistogramPoint(attributes, bounds, hrTime(), counts));
 }
 
 export function valueInstrument(definition: MetricDefinition, guard: CardinalityGuard): Instrument<ValuePoint> {

@@ -12,6 +12,7 @@ import type { HrTime } from '@opentelemetry/api';
 import type { HistogramPoint, ValuePoint } from '../../store/points';
 import type { Exemplar } from '../../store/exemplars';
 import type { StoreSnapshot } from '../../store/producer';
+import { Chunks } from '../../store/chunks';
 import { concat, encodeAttributes, field, hrTimeNanos, msNanos, varintSize, WireBuffer, type Nanos } from './otlp-wire';
 
 // Tags (field number << 3 | wire type) of the fields written per export.
@@ -46,10 +47,6 @@ interface SeriesBytes {
   start: Nanos;
 }
 
-/** A series' fixed bytes are packed into chunks, in series order: 1 kB, then doubling up to 64 kB. */
-const FIRST_CHUNK_BYTES = 1024;
-const CHUNK_BYTES = 65536;
-
 /**
  * Per instrument, the series' bytes by position in its points array: series are only ever
  * appended (or all cleared), so a position check replaces a WeakMap lookup per data point,
@@ -59,24 +56,19 @@ const CHUNK_BYTES = 65536;
  */
 export class SeriesCache {
   readonly series: (SeriesBytes | undefined)[] = [];
-  private chunk = EMPTY;
-  private used = 0;
+  /** Shared buffers of up to 64 kB for the series' fixed bytes. */
+  private readonly chunks = new Chunks(65536);
 
-  /** `parts` copied into the current chunk, as one view (a piece over a quarter chunk gets its own array). */
+  /** `parts` copied, one after the other, into the next range of the chunks. */
   place(parts: readonly Uint8Array[]): Uint8Array {
     const length = parts.reduce((n, p) => n + p.length, 0);
-    if (length > CHUNK_BYTES / 4) return concat(parts);
-    if (this.used + length > this.chunk.length) {
-      this.chunk = new Uint8Array(Math.max(length, Math.min(CHUNK_BYTES, this.chunk.length === 0 ? FIRST_CHUNK_BYTES : this.chunk.length * 2)));
-      this.used = 0;
-    }
-    const view = this.chunk.subarray(this.used, this.used + length);
+    const { buffer, offset } = this.chunks.take(length);
+    const view = new Uint8Array(buffer, offset, length);
     let at = 0;
     for (const part of parts) {
       view.set(part, at);
       at += part.length;
     }
-    this.used += length;
     return view;
   }
 }

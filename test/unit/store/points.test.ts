@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CountsSlab, HistogramPoint } from '../../../src/store/points';
+import { Chunks } from '../../../src/store/chunks';
+import { HistogramPoint } from '../../../src/store/points';
 
 const BOUNDS = [0.1, 1, 10];
 
-describe('CountsSlab', () => {
+describe('HistogramPoint counts from shared chunks', () => {
   it('puts consecutive series\' bucket counts next to each other, each independent of its neighbours', () => {
-    const slab = new CountsSlab(BOUNDS.length + 1);
-    const points = Array.from({ length: 100 }, (_, i) => new HistogramPoint({ i }, BOUNDS, [0, 0], slab));
+    const chunks = new Chunks(32768);
+    const points = Array.from({ length: 100 }, (_, i) => new HistogramPoint({ i }, BOUNDS, [0, 0], chunks));
     // 32 bytes per series: a 1 kB buffer holds 32, the next 2 kB one 64, then a 4 kB one.
     expect(points[0]!.counts.buffer).toBe(points[31]!.counts.buffer);
     expect(points[31]!.counts.byteOffset).toBe(31 * 32);
@@ -20,9 +21,9 @@ describe('CountsSlab', () => {
 
   it('gives a histogram with very many buckets an array of its own', () => {
     const many = Array.from({ length: 1100 }, (_, i) => i);
-    const slab = new CountsSlab(many.length + 1);
-    const a = new HistogramPoint({}, many, [0, 0], slab);
-    const b = new HistogramPoint({}, many, [0, 0], slab);
+    const chunks = new Chunks(32768);
+    const a = new HistogramPoint({}, many, [0, 0], chunks);
+    const b = new HistogramPoint({}, many, [0, 0], chunks);
     expect(a.counts.length).toBe(1101);
     expect(a.counts.byteOffset).toBe(0);
     expect(a.counts.buffer).not.toBe(b.counts.buffer);
