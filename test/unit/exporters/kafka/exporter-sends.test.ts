@@ -49,6 +49,16 @@ function exporterWith(producer: unknown, options: KafkaMetricExporterOptions = {
   return exporter;
 }
 
+/** One export through a stand-in producer, flushed: what it sent, and the exporter to shut down. */
+async function exportOnce(failures: Record<number, Error>, options: KafkaMetricExporterOptions = {}) {
+  const { sends, producer } = standIn(failures);
+  const exporter = exporterWith(producer, options);
+  const metrics = await collection();
+  await new Promise((resolve) => exporter.export(metrics, resolve));
+  await exporter.forceFlush();
+  return { sends, exporter };
+}
+
 const retriable = () => Object.assign(new Error('leader not available'), { name: 'KafkaJSProtocolError', type: 'LEADER_NOT_AVAILABLE', retriable: true });
 const tooLarge = () => Object.assign(new Error('too large'), { name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', retriable: false });
 
@@ -66,11 +76,7 @@ describe('KafkaMetricExporter sends', () => {
   });
 
   it('retries only the message that failed, once per failure, while the others are acknowledged once', async () => {
-    const { sends, producer } = standIn({ 0: retriable() });
-    const exporter = exporterWith(producer);
-    const metrics = await collection();
-    await new Promise((resolve) => exporter.export(metrics, resolve));
-    await exporter.forceFlush();
+    const { sends, exporter } = await exportOnce({ 0: retriable() });
     const messages = sends.length;
     expect(messages).toBeGreaterThanOrEqual(3);
     // Every message once: the failed first one arrives last, after its retry.
@@ -82,11 +88,7 @@ describe('KafkaMetricExporter sends', () => {
   });
 
   it('drops a message the broker rejects for good, counts it, and sends the rest', async () => {
-    const { sends, producer } = standIn({ 1: tooLarge() });
-    const exporter = exporterWith(producer);
-    const metrics = await collection();
-    await new Promise((resolve) => exporter.export(metrics, resolve));
-    await exporter.forceFlush();
+    const { sends, exporter } = await exportOnce({ 1: tooLarge() });
     expect(sends.length).toBeGreaterThanOrEqual(2);
     expect(valueOf('agentmeter.exporter.kafka.dropped', { 'agentmeter.kafka.drop_reason': 'rejected' })).toBe(1);
     expect(valueOf('agentmeter.exporter.kafka.sent.messages')).toBe(sends.length);
@@ -98,11 +100,7 @@ describe('KafkaMetricExporter sends', () => {
     [{ compression: 'gzip' }, CompressionTypes.GZIP],
     [{ compression: 'none' }, CompressionTypes.None],
   ] as const)('sends record batches compressed as configured (%j)', async (options, expected) => {
-    const { sends, producer } = standIn({});
-    const exporter = exporterWith(producer, options);
-    const metrics = await collection();
-    await new Promise((resolve) => exporter.export(metrics, resolve));
-    await exporter.forceFlush();
+    const { sends, exporter } = await exportOnce({}, options);
     expect(sends.length).toBeGreaterThanOrEqual(3);
     expect(new Set(sends.map((s) => s.compression))).toEqual(new Set([expected]));
     await exporter.shutdown(100);
