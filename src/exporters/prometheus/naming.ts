@@ -28,14 +28,19 @@ function words(text: string): string[] {
   return text.split(INVALID_NAME_CHARS).filter((w) => w !== '');
 }
 
+// Units come from any instrumentation's descriptors: read own entries only (`constructor` is a unit name too).
+function unitWord(table: Readonly<Record<string, string>>, unit: string): string {
+  return Object.hasOwn(table, unit) ? table[unit]! : unit;
+}
+
 /** The unit's name suffix words: `s` → [seconds], `By/s` → [bytes, per, second], `{token}` → []. */
 export function unitWords(unit: string, type: PrometheusType): string[] {
   const stripped = unit.replace(/\{[^}]*\}/g, '').trim();
   if (stripped === '1') return type === 'gauge' ? ['ratio'] : [];
   if (stripped === '') return [];
   const [main = '', per = ''] = stripped.split('/', 2);
-  const result = main !== '' ? words(UNIT_WORDS[main] ?? main) : [];
-  if (per !== '') result.push('per', ...words(PER_UNIT_WORDS[per] ?? per));
+  const result = main !== '' ? words(unitWord(UNIT_WORDS, main)) : [];
+  if (per !== '') result.push('per', ...words(unitWord(PER_UNIT_WORDS, per)));
   return result;
 }
 

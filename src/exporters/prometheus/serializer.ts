@@ -73,7 +73,8 @@ function prometheusType(metric: MetricData): PrometheusType {
 
 export function labelsOf(attributes: Attributes): string {
   let out = '';
-  for (const key in attributes) {
+  // Own keys only: an inherited enumerable property (a polluted Object.prototype) is not a label.
+  for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (value === undefined) continue;
     out += `${out === '' ? '' : ','}${prometheusLabelName(key)}="${escapeLabelValue(value)}"`;

@@ -94,6 +94,15 @@ export interface SummaryPart {
   system: { activeSessions: number; concurrentRequests: number; totalRequests: number; startSeconds: number; uptimeSeconds: number };
 }
 
+/**
+ * A dictionary keyed by names that come from peers (tool and cache names, error types): no
+ * prototype, so `__proto__`, `constructor` or `toString` are ordinary keys and can never reach
+ * Object.prototype. JSON.stringify writes such an object like any other.
+ */
+function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 const ms = (seconds: number): number => Math.round(seconds * 1e6) / 1e3;
 
 function points(metrics: Map<string, MetricData>, name: string): DataPoint<unknown>[] {
@@ -108,10 +117,10 @@ const lower = (a: number | null, b: number | null): number | null => (a === null
 const higher = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
 function toolParts(metrics: Map<string, MetricData>): Record<string, ToolPart> {
-  const out: Record<string, ToolPart> = {};
+  const out = dictionary<ToolPart>();
   for (const p of points(metrics, METRICS.toolDuration.name) as DataPoint<Histogram>[]) {
     const name = String(p.attributes[ATTR_TOOL_NAME]);
-    const t = (out[name] ??= { total: 0, failed: 0, sum: 0, min: null, max: null, errors: {}, window: Array.from(toolWindows.get(name)?.sorted() ?? []) });
+    const t = (out[name] ??= { total: 0, failed: 0, sum: 0, min: null, max: null, errors: dictionary(), window: Array.from(toolWindows.get(name)?.sorted() ?? []) });
     t.total += p.value.count;
     t.sum += p.value.sum ?? 0;
     if (p.value.count > 0) {
@@ -129,7 +138,7 @@ function toolParts(metrics: Map<string, MetricData>): Record<string, ToolPart> {
 
 function cacheParts(metrics: Map<string, MetricData>): Record<string, CachePart> {
   const names = new Set(points(metrics, METRICS.cacheRequests.name).map((p) => String(p.attributes[ATTR_CACHE_NAME])));
-  const out: Record<string, CachePart> = {};
+  const out = dictionary<CachePart>();
   for (const name of names) {
     const of = (a: Attributes) => a[ATTR_CACHE_NAME] === name;
     out[name] = {
@@ -164,7 +173,7 @@ function mergeTools(parts: readonly SummaryPart[]): Map<string, ToolPart> {
     for (const [name, t] of Object.entries(part.tools)) {
       const into = tools.get(name);
       if (into === undefined) {
-        tools.set(name, { ...t, errors: { ...t.errors }, window: [...t.window] });
+        tools.set(name, { ...t, errors: Object.assign(dictionary<number>(), t.errors), window: [...t.window] });
         continue;
       }
       into.total += t.total;
@@ -205,7 +214,7 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
       caches.set(name, { hits: into.hits + c.hits, total: into.total + c.total, evictions: into.evictions + c.evictions, sizeRejections: into.sizeRejections + c.sizeRejections });
     }
   }
-  const out: Record<string, CacheSummary> = {};
+  const out = dictionary<CacheSummary>();
   for (const [name, c] of [...caches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     out[name] = {
       hits: c.hits,
@@ -224,7 +233,7 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
  * start time and uptime are the first part's (a cluster's primary, which started first).
  */
 export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterSummary): MetricsSummary {
-  const tool_metrics: Record<string, ToolSummary> = {};
+  const tool_metrics = dictionary<ToolSummary>();
   for (const [name, t] of [...mergeTools(parts)].sort(([a], [b]) => a.localeCompare(b))) tool_metrics[name] = toolSummary(t);
   const sum = (pick: (s: SummaryPart['system']) => number): number => parts.reduce((n, p) => n + pick(p.system), 0);
   const first = parts[0]?.system;

@@ -44,11 +44,12 @@ export class StreamUsage {
     const { type } = event as { type?: unknown };
     if (type === 'message_start') {
       const usage = (event as { message?: { usage?: unknown } }).message?.usage;
-      if (typeof usage === 'object' && usage !== null) this.usage = { ...(usage as Record<string, unknown>) };
+      // Keys come from the API's response: kept in a prototype-less object.
+      if (typeof usage === 'object' && usage !== null) this.usage = Object.assign(Object.create(null) as Record<string, unknown>, usage);
     } else if (type === 'message_delta') {
       const usage = (event as { usage?: unknown }).usage;
       if (typeof usage !== 'object' || usage === null) return;
-      this.usage ??= {};
+      this.usage ??= Object.create(null) as Record<string, unknown>;
       for (const [key, value] of Object.entries(usage as Record<string, unknown>)) {
         if (value !== null && value !== undefined) this.usage[key] = value;
       }
