@@ -1,18 +1,28 @@
 /**
- * `node --require agentmeter/register app.js`: starts agentmeter from the environment and
- * flushes on exit. A configuration error, or another OpenTelemetry SDK in the process, gets one
- * line on stderr (never stdout: MCP stdio servers speak on it), and the app runs on.
+ * `node --require agentmeter/register app.js` and `node --import agentmeter/register app.mjs`:
+ * installs the ESM loader hooks, starts agentmeter from the environment and flushes on exit. A
+ * configuration error, or another OpenTelemetry SDK in the process, gets one line on stderr
+ * (never stdout: MCP stdio servers speak on it), and the app runs on. Inside a package manager's
+ * own process (`npx`, `npm exec`, an install script) it does nothing at all (launcher.ts).
  */
+import { pathToFileURL } from 'node:url';
+import { installEsmHooks } from './esm-hooks';
+import { launcherProcess } from './launcher';
 import { startReporting } from './start';
 import { withStderrDiagnostics } from './stderr-logger';
 
 // The register hook has no caller to throw to or return to: stderr is its only voice.
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
-// OTEL_LOG_LEVEL diagnostics go to stderr too, never to stdout (see stderr-logger.ts).
-withStderrDiagnostics(() => {
-  try {
-    startReporting({ flushOnExit: true }, say);
-  } catch (err) {
-    say(`agentmeter: metrics disabled: ${err instanceof Error ? err.message : String(err)}`);
-  }
-});
+
+if (launcherProcess() === undefined) {
+  const notice = installEsmHooks(pathToFileURL(__filename).href);
+  if (notice !== undefined) say(notice);
+  // OTEL_LOG_LEVEL diagnostics go to stderr too, never to stdout (see stderr-logger.ts).
+  withStderrDiagnostics(() => {
+    try {
+      startReporting({ flushOnExit: true }, say);
+    } catch (err) {
+      say(`agentmeter: metrics disabled: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}
