@@ -14,12 +14,14 @@ function prometheusType(m: MetricDefinition): PrometheusType {
 
 function attributeCell(m: MetricDefinition): string {
   if (m.attributes.length === 0) return '—';
-  return m.attributes
-    .map((a) => {
-      const values = a.values ? ` (${a.values.join(' \\| ')})` : '';
-      return `\`${prometheusLabelName(a.key)}\`${values}${a.optional ? ` ${a.when ?? 'on failure'}` : ''}`;
-    })
-    .join(', ');
+  const own = m.attributes.map((a) => {
+    const values = a.values ? ` (${a.values.join(' \\| ')})` : '';
+    return `\`${prometheusLabelName(a.key)}\`${values}${a.optional ? ` ${a.when ?? 'on failure'}` : ''}`;
+  });
+  const derived = (m.derived ?? []).map(
+    (d) => `\`${prometheusLabelName(d.key)}\` ${Object.entries(d.values).map(([from, to]) => `\`${to}\` when \`${prometheusLabelName(d.from)}\` is \`${from}\``).join(', ')}`,
+  );
+  return [...own, ...derived].join(', ');
 }
 
 export function renderMetricTable(): string {

@@ -44,6 +44,9 @@ export const ATTR_DEAD_LETTER_REASON = 'agentmeter.db_writer.dead_letter_reason'
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
 export const ATTR_NETWORK_TRANSPORT = 'network.transport';
+export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name';
+export const ATTR_PROMPT_NAME = 'gen_ai.prompt.name';
+export const ATTR_RPC_STATUS_CODE = 'rpc.response.status_code';
 
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
 export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
@@ -58,6 +61,8 @@ export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
 export const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_creation'] as const;
 /** The conventions' well-known `network.transport` values: `pipe` for stdio, `tcp` for HTTP. */
 export const NETWORK_TRANSPORTS = ['pipe', 'tcp', 'quic', 'udp', 'unix'] as const;
+/** `network.protocol.name` of the MCP transports that have one (streamable HTTP and SSE; WebSocket). */
+export const NETWORK_PROTOCOLS = ['http', 'websocket'] as const;
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
 export const CONNECTION_STATES = ['idle', 'used'] as const;
 export const BOOLEAN_VALUES = ['true', 'false'] as const;

@@ -20,6 +20,18 @@ export interface AttributeRule {
   readonly when?: string;
 }
 
+/**
+ * A key whose value follows from another key's (no lookup level of its own): set on a series
+ * when `from` has one of the listed values, e.g. `gen_ai.operation.name=execute_tool` on the
+ * series of `mcp.method.name=tools/call`.
+ */
+export interface DerivedAttribute {
+  readonly key: string;
+  readonly from: string;
+  /** The derived value by the value of `from`; other values of `from` leave the key unset. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
 /** One instrument. */
 export interface MetricDefinition {
   readonly name: string;
@@ -30,6 +42,8 @@ export interface MetricDefinition {
   /** Explicit bucket boundaries for histograms (upper bounds, inclusive). */
   readonly buckets?: readonly number[];
   readonly attributes: readonly AttributeRule[];
+  /** Keys set from the value of another key (listed after `attributes` in the reference). */
+  readonly derived?: readonly DerivedAttribute[];
   /** Which helper family records it: used to group the README table. */
   readonly domain: MetricDomain;
 }
@@ -60,7 +74,7 @@ import {
   TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
   ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
   ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
-  MCP_DURATION_BUCKETS,
+  MCP_DURATION_BUCKETS, ATTR_NETWORK_PROTOCOL_NAME, ATTR_PROMPT_NAME, ATTR_RPC_STATUS_CODE, NETWORK_PROTOCOLS,
 } from './catalog-vocabulary';
 export {
   OVERFLOW_VALUE, ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME,
@@ -78,7 +92,7 @@ export {
   EXPORT_DURATION_BUCKETS, MESSAGE_SIZE_BUCKETS, ATTR_EVENTS_DROP_REASON, ATTR_DB_WRITER_RESULT,
   ATTR_DEAD_LETTER_REASON, EVENTS_DROP_REASONS, DB_WRITER_RESULTS, DEAD_LETTER_REASONS,
   ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
-  MCP_DURATION_BUCKETS,
+  MCP_DURATION_BUCKETS, ATTR_NETWORK_PROTOCOL_NAME, ATTR_PROMPT_NAME, ATTR_RPC_STATUS_CODE, NETWORK_PROTOCOLS,
 } from './catalog-vocabulary';
 export type { DropReason, KafkaDropReason, EventsDropReason, DeadLetterReason } from './catalog-vocabulary';
 
@@ -95,16 +109,22 @@ const publish = [
   { key: ATTR_MESSAGING_OPERATION },
 ];
 const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }];
-const mcpSession = [
+const mcpConnection = [
   { key: ATTR_NETWORK_TRANSPORT, values: NETWORK_TRANSPORTS, optional: true, when: 'when known' },
+  { key: ATTR_NETWORK_PROTOCOL_NAME, values: NETWORK_PROTOCOLS, optional: true, when: 'over HTTP or WebSocket' },
   { key: ATTR_MCP_PROTOCOL_VERSION, optional: true, when: 'when known' },
 ];
+const mcpSession = [...mcpConnection, { key: ATTR_ERROR_TYPE, optional: true, when: 'when the session ended with an error' }];
+// The key order is the lookup order of recordMcpOperation (src/record/mcp.ts).
 const mcpOperation = [
   { key: ATTR_MCP_METHOD_NAME },
-  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call' },
+  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call (`_unknown` for a tool the server does not have)' },
+  { key: ATTR_PROMPT_NAME, optional: true, when: 'on prompts/get (`_unknown` for a prompt the server does not have)' },
   error,
-  ...mcpSession,
+  { key: ATTR_RPC_STATUS_CODE, optional: true, when: 'when the response is a JSON-RPC error' },
+  ...mcpConnection,
 ];
+const executeToolOnToolsCall = [{ key: ATTR_OPERATION_NAME, from: ATTR_MCP_METHOD_NAME, values: { 'tools/call': 'execute_tool' } }];
 
 /** Every instrument, keyed by a short id the helpers use. */
 export const METRICS = {
@@ -121,18 +141,20 @@ export const METRICS = {
     name: 'mcp.server.operation.duration',
     kind: 'histogram',
     unit: 's',
-    description: 'MCP requests and notifications this process handled; error.type is the JSON-RPC error code, the thrown error\'s type, or tool_error.',
+    description: 'MCP requests and notifications this process handled; error.type is the JSON-RPC error code (not for the codes of a request the caller got wrong: -32700, -32600, -32601, -32602, -32002), the thrown error\'s type, or tool_error.',
     buckets: MCP_DURATION_BUCKETS,
     attributes: mcpOperation,
+    derived: executeToolOnToolsCall,
     domain: 'mcp',
   },
   mcpClientDuration: {
     name: 'mcp.client.operation.duration',
     kind: 'histogram',
     unit: 's',
-    description: 'MCP requests and notifications this process sent, until the response (or the send, for a notification).',
+    description: 'MCP requests and notifications this process sent, until the response (or the send, for a notification); every JSON-RPC error code is an error.type.',
     buckets: MCP_DURATION_BUCKETS,
     attributes: mcpOperation,
+    derived: executeToolOnToolsCall,
     domain: 'mcp',
   },
   mcpServerSessionDuration: {
@@ -140,6 +162,15 @@ export const METRICS = {
     kind: 'histogram',
     unit: 's',
     description: 'MCP server sessions, from initialize to the transport closing; open ones count in agent.sessions.active.',
+    buckets: MCP_DURATION_BUCKETS,
+    attributes: mcpSession,
+    domain: 'mcp',
+  },
+  mcpClientSessionDuration: {
+    name: 'mcp.client.session.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'MCP client sessions, from connect (initialize) to the transport closing.',
     buckets: MCP_DURATION_BUCKETS,
     attributes: mcpSession,
     domain: 'mcp',

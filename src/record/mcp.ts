@@ -16,20 +16,32 @@ export interface McpOperation {
   seconds: number;
   /** Tool name of a `tools/call` (`gen_ai.tool.name`); bounded by the attribute cap. */
   tool?: string;
-  /** Set on failure: a type string (`-32602`, `tool_error`) or an Error (its `code` or class name). */
+  /** Prompt name of a `prompts/get` (`gen_ai.prompt.name`); bounded by the attribute cap. */
+  prompt?: string;
+  /** Set on failure: a type string (`-32603`, `tool_error`) or an Error (its `code` or class name). */
   error?: unknown;
+  /** The JSON-RPC error code of an error response (`rpc.response.status_code`), e.g. `-32602`. */
+  statusCode?: string;
   /** `pipe` for stdio, `tcp` for HTTP (`network.transport`), when known. */
   transport?: string;
+  /** `http` for streamable HTTP and SSE, `websocket` (`network.protocol.name`), when known. */
+  protocolName?: string;
   /** The negotiated protocol version (`mcp.protocol.version`), when known. */
   protocolVersion?: string;
 }
 
 /** One MCP session that ended. */
 export interface McpSession {
+  /** `server`: a session this process served; `client`: one it opened to a server. */
+  side: 'server' | 'client';
   /** From initialize to the transport closing, in seconds. */
   seconds: number;
+  /** Set when the session ended with an error: a type string or an Error. */
+  error?: unknown;
   /** `pipe` or `tcp`, when known. */
   transport?: string;
+  /** `http` or `websocket`, when known. */
+  protocolName?: string;
   /** The negotiated protocol version, when known. */
   protocolVersion?: string;
 }
@@ -41,12 +53,15 @@ export const recordMcpOperation: (operation: McpOperation) => void = guarded('re
   const method = guard.name(op.method, 'mcp method');
   if (method === undefined) return;
   const instrument = op.side === 'client' ? instruments.mcpClientDuration : instruments.mcpServerDuration;
-  instrument.get5(method, op.tool ?? '', failureType(op.error), op.transport ?? '', op.protocolVersion ?? '').record(seconds);
+  instrument
+    .getN([method, op.tool ?? '', op.prompt ?? '', failureType(op.error), op.statusCode ?? '', op.transport ?? '', op.protocolName ?? '', op.protocolVersion ?? ''])
+    .record(seconds);
 });
 
-/** Records one ended MCP server session. Never throws. */
+/** Records one ended MCP session. Never throws. */
 export const recordMcpSession: (session: McpSession) => void = guarded('recordMcpSession', (session) => {
   const seconds = guard.measurement(session.seconds, 'mcp session seconds');
   if (seconds < 0) return;
-  instruments.mcpServerSessionDuration.get2(session.transport ?? '', session.protocolVersion ?? '').record(seconds);
+  const instrument = session.side === 'client' ? instruments.mcpClientSessionDuration : instruments.mcpServerSessionDuration;
+  instrument.get4(session.transport ?? '', session.protocolName ?? '', session.protocolVersion ?? '', failureType(session.error)).record(seconds);
 });

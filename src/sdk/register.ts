@@ -14,8 +14,14 @@ import { withStderrDiagnostics } from './stderr-logger';
 // The register hook has no caller to throw to or return to: stderr is its only voice.
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** Set by register.mjs: this process preloads agentmeter with --import. */
+const viaImport = (globalThis as Record<symbol, unknown>)[Symbol.for('agentmeter.register.import')] === true;
+/** `node -e` / `-p`: import-in-the-middle's in-thread hooks, installed from --require, fail the eval'd script. */
+const evaluating = process.execArgv.some((arg) => /^(-e|--eval|-p|--print)(=|$)/.test(arg) || /^-[a-z]*[ep]$/.test(arg));
+
 if (launcherProcess() === undefined) {
-  const notice = installEsmHooks(pathToFileURL(__filename).href);
+  // A script given to --require -e is CommonJS (measured through require hooks); its import()s are not.
+  const notice = viaImport || !evaluating ? installEsmHooks(pathToFileURL(__filename).href) : undefined;
   if (notice !== undefined) say(notice);
   // OTEL_LOG_LEVEL diagnostics go to stderr too, never to stdout (see stderr-logger.ts).
   withStderrDiagnostics(() => {

@@ -104,6 +104,13 @@ export class Instrument<P extends Point> {
     return this.slow([a, b, c, d, e]);
   }
 
+  /** Any number of values, in the catalog's key order: for instruments off the hot path (MCP operations). */
+  getN(values: readonly string[]): P {
+    let node: P | Level<P> | undefined = this.root;
+    for (let i = 0; i < values.length && node !== undefined; i++) node = child(node as Level<P>, values[i]!);
+    return node !== undefined ? (node as P) : this.slow([...values]);
+  }
+
   /** Drops every series (used by tests and `resetMetrics`); admitted values stay admitted. */
   clear(): void {
     this.points.length = 0;
@@ -138,6 +145,10 @@ export class Instrument<P extends Point> {
       // An absent optional key ("") is left out of the series' attributes.
       if (value !== '') attributes[this.definition.attributes[i]!.key] = value;
     });
+    for (const derived of this.definition.derived ?? []) {
+      const from = attributes[derived.from];
+      if (typeof from === 'string' && Object.hasOwn(derived.values, from)) attributes[derived.key] = derived.values[from];
+    }
     const point = this.create(Object.freeze(attributes));
     this.points.push(point);
     return point;

@@ -170,13 +170,16 @@ describe.each([
 });
 
 describe('node --require agentmeter/register, a low-level Server with its own tools/call handler', () => {
-  it('counts its tool calls: a result, an McpError by its JSON-RPC code, an Error by its class', async () => {
+  it('counts its tool calls: a result, an McpError by its JSON-RPC code, an Error by its class; an unlisted name as _unknown', async () => {
     const { report, server, client } = await overStdio('--require', 'mcp-client.cjs', 'mcp-lowlevel.cjs', 'add:2,strict:1,nope:1');
     expect(report.results).toEqual([{ tool: 'add', isError: false }, { tool: 'add', isError: false }, { tool: 'strict', error: -32602 }, { tool: 'nope', error: -32603 }]);
-    expect(tally(server, 'gen_ai_execute_tool_duration_seconds_count', ['gen_ai_tool_name', 'error_type'])).toEqual({ add: 2, 'strict -32602': 1, 'nope Error': 1 });
-    expect(serverOps(server, 'pipe')).toMatchObject({ 'tools/call add': 2, 'tools/call strict -32602': 1, 'tools/call nope Error': 1 });
+    // `nope` is not in the server's tools/list answer: its name is the client's, not the server's.
+    expect(tally(server, 'gen_ai_execute_tool_duration_seconds_count', ['gen_ai_tool_name', 'error_type'])).toEqual({ add: 2, 'strict -32602': 1, '_unknown Error': 1 });
+    // -32602 (invalid params) is the caller's fault: a status code, not a server failure.
+    const codes = ['mcp_method_name', 'gen_ai_tool_name', 'rpc_response_status_code', 'error_type'];
+    expect(tally(server, 'mcp_server_operation_duration_seconds_count', codes, { network_transport: 'pipe' })).toMatchObject({ 'tools/call add': 2, 'tools/call strict -32602': 1, 'tools/call _unknown  Error': 1 });
     // The client sees what was sent: -32603 (internal error) for the plain Error.
-    expect(clientOps(samples(client), 'pipe')).toMatchObject({ 'tools/call add': 2, 'tools/call strict -32602': 1, 'tools/call nope -32603': 1 });
+    expect(tally(samples(client), 'mcp_client_operation_duration_seconds_count', codes, { network_transport: 'pipe' })).toMatchObject({ 'tools/call add': 2, 'tools/call strict -32602 -32602': 1, 'tools/call _unknown -32603 -32603': 1 });
     expect(jsonRpcLines(report.serverStdout).map((m) => m.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(typeLines(report.serverMetrics)['mcp_server_operation_duration_seconds']).toBe(1);
   });

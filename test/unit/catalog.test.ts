@@ -63,10 +63,12 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordActionLog({ agent: 'a', action: 'send', seconds: 0.2, error: boom });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, inputTokens: 10, outputTokens: 20 });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, error: boom });
-    const mcp = { method: 'tools/call', seconds: 0.01, tool: 't', error: 'tool_error', transport: 'pipe', protocolVersion: '2025-11-25' };
+    const mcp = { method: 'tools/call', seconds: 0.01, tool: 't', error: '-32603', statusCode: '-32603', transport: 'tcp', protocolName: 'http', protocolVersion: '2025-11-25' };
     recordMcpOperation({ side: 'server', ...mcp });
     recordMcpOperation({ side: 'client', ...mcp });
-    recordMcpSession({ seconds: 3, transport: 'tcp', protocolVersion: '2025-11-25' });
+    recordMcpOperation({ side: 'server', method: 'prompts/get', prompt: 'p', seconds: 0.01 });
+    recordMcpOperation({ side: 'client', method: 'prompts/get', prompt: 'p', seconds: 0.01 });
+    for (const side of ['server', 'client'] as const) recordMcpSession({ side, seconds: 3, error: 'connection_closed', transport: 'tcp', protocolName: 'http', protocolVersion: '2025-11-25' });
     recordPublish({ topic: 'events', seconds: 0.005, bytes: 100 });
     recordPublish({ topic: 'events', seconds: 0.005, error: boom });
     recordDbOperation({ operation: 'SELECT', table: 'routes', seconds: 0.002 });
@@ -99,6 +101,6 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     expect(data!.descriptor.unit).toBe(m.unit);
     const seen = new Set<string>();
     for (const p of data!.dataPoints) for (const k of Object.keys(p.attributes)) seen.add(k);
-    expect([...seen].sort()).toEqual(m.attributes.map((a) => a.key).sort());
+    expect([...seen].sort()).toEqual([...m.attributes, ...(m.derived ?? [])].map((a) => a.key).sort());
   });
 });

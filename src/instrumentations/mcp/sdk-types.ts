@@ -1,5 +1,5 @@
 /**
- * The few shapes of `@modelcontextprotocol/sdk` 1.x the instrumentation touches, declared here
+ * The few shapes of `@modelcontextprotocol/sdk` 1.x (and the 2.x packages) the instrumentation touches, declared here
  * so the SDK stays out of agentmeter's dependencies. Everything read from them is checked at
  * run time: a shape that changed makes the instrumentation record less, never throw.
  */
@@ -12,8 +12,8 @@ export interface McpMessage {
 }
 
 /** What `Protocol` stores per method: the SDK's closure around the app's handler. */
-export type StoredRequestHandler = (request: McpMessage, extra: unknown) => unknown;
-export type StoredNotificationHandler = (notification: McpMessage) => unknown;
+export type StoredRequestHandler = (this: unknown, request: McpMessage, extra: unknown, ...rest: unknown[]) => unknown;
+export type StoredNotificationHandler = (this: unknown, notification: McpMessage, ...rest: unknown[]) => unknown;
 
 /** A `Protocol` (the base of `Server` and `Client`) as seen from the outside. */
 export interface McpProtocol {

@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, ATTR_OPERATION_NAME, ATTR_TOOL_NAME } from '../../catalog';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
+import { noteRegistered, type NameKind } from './names';
 import type { McpMessage, McpRequestExtra } from './sdk-types';
 
 const thrown = new WeakMap<object, unknown>();
@@ -19,8 +20,24 @@ export function thrownByTool(extra: unknown): { error: unknown } | undefined {
   return typeof extra === 'object' && extra !== null && thrown.has(extra) ? { error: thrown.get(extra) } : undefined;
 }
 
-/** Wraps `McpServer.prototype.executeToolHandler` (SDK 1.20+); false on SDKs without it. */
+/** McpServer's registration methods (v1 and v2), by the kind of name their first argument is. */
+export const REGISTRATION_METHODS: Readonly<Record<string, NameKind>> = { registerTool: 'tool', tool: 'tool', registerPrompt: 'prompt', prompt: 'prompt' };
+
+/**
+ * Wraps McpServer's registration methods, so the names its tools and prompts have are known on
+ * its `server` (see names.ts), and `executeToolHandler` (SDK 1.20+, and 2.x), for the error a
+ * tool threw; false on SDKs without `executeToolHandler`.
+ */
 export function patchMcpServer(prototype: object, enabled: () => boolean): boolean {
+  for (const [method, kind] of Object.entries(REGISTRATION_METHODS)) {
+    wrapMethod(prototype, method, (original) =>
+      function register(this: { server?: unknown }, ...args: unknown[]): unknown {
+        const result = original.apply(this, args);
+        if (typeof this.server === 'object' && this.server !== null) noteRegistered(this.server, this, kind, args[0]);
+        return result;
+      } as AnyFunction,
+    );
+  }
   return wrapMethod(prototype, 'executeToolHandler', (original) =>
     function executeToolHandler(this: unknown, ...args: unknown[]): unknown {
       const result = original.apply(this, args);

@@ -14,6 +14,9 @@ type Handler = (request: unknown, extra: unknown) => unknown;
 
 class StdioServerTransport {}
 class StreamableHTTPServerTransport {}
+/** SDK 2.x's names. */
+class WebStandardStreamableHTTPServerTransport {}
+class WebSocketClientTransport {}
 class InMemoryTransport {}
 
 /** Stores each handler in a closure keyed by method and calls it with the raw request, as Protocol does. */
@@ -38,6 +41,9 @@ class Protocol {
   _onclose(): void {
     this._transport = undefined;
   }
+  async close(): Promise<void> {
+    this._onclose();
+  }
   dispatch(method: string, params?: object, extra: object = {}): Promise<unknown> {
     return this._requestHandlers.get(method)!({ jsonrpc: '2.0', id: 7, method, params }, extra) as Promise<unknown>;
   }
@@ -46,9 +52,13 @@ class Protocol {
 /** The part of McpServer that runs a tool, and its tools/call handler turning throws into isError. */
 class McpServer {
   constructor(readonly server: Protocol, tools: Record<string, () => unknown>) {
+    for (const name of Object.keys(tools)) this.registerTool(name);
     server.setRequestHandler('tools/call', async (request, extra) => {
+      const tool = tools[(request as { params: { name: string } }).params.name];
+      // As the SDK: an unknown name is answered before any tool runs.
+      if (tool === undefined) return { content: [{ type: 'text', text: 'Tool not found' }], isError: true };
       try {
-        return await this.executeToolHandler(tools[(request as { params: { name: string } }).params.name]!, undefined, extra);
+        return await this.executeToolHandler(tool, undefined, extra);
       } catch (err) {
         return { content: [{ type: 'text', text: String(err) }], isError: true };
       }
@@ -57,6 +67,7 @@ class McpServer {
   async executeToolHandler(tool: () => unknown, _args: unknown, _extra: unknown): Promise<unknown> {
     return tool();
   }
+  registerTool(_name: string): void {}
 }
 
 let enabled = true;
@@ -89,26 +100,36 @@ const CLIENT = 'mcp.client.operation.duration';
 const TOOL = 'gen_ai.execute_tool.duration';
 const count = (name: string, attributes: Record<string, string>): number | undefined => histogramOf(name, attributes)?.count;
 const pipe = { 'network.transport': 'pipe' };
+/** A tools/call series also carries gen_ai.operation.name (derived from the method). */
+const call = { 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool' };
+/** A low-level server whose tools/list answer names `tools`: those names are its own (names.ts). */
+async function listing(protocol: Protocol, tools: string[]): Promise<void> {
+  protocol.setRequestHandler('tools/list', () => ({ tools: tools.map((name) => ({ name })) }));
+  await protocol.dispatch('tools/list');
+}
 
 describe('requests a server handles', () => {
-  const toolCases: Array<[string, () => unknown, string | undefined]> = [
-    ['a result', () => ({ content: [] }), undefined],
-    ['isError: true', () => ({ content: [], isError: true }), 'tool_error'],
-    ['an McpError (JSON-RPC code)', () => Promise.reject(Object.assign(new Error('bad'), { code: -32602 })), '-32602'],
+  // [case, tool, error.type and rpc.response.status_code of the MCP series, error.type of the tool series]
+  const toolCases: Array<[string, () => unknown, Record<string, string>, string | undefined]> = [
+    ['a result', () => ({ content: [] }), {}, undefined],
+    ['isError: true', () => ({ content: [], isError: true }), { 'error.type': 'tool_error' }, 'tool_error'],
+    // A code of a request the caller got wrong is a status code, not a server failure (MCP conventions).
+    ['a JSON-RPC invalid-params error', () => Promise.reject(Object.assign(new Error('bad'), { code: -32602 })), { 'rpc.response.status_code': '-32602' }, '-32602'],
+    ['a JSON-RPC internal error', () => Promise.reject(Object.assign(new Error('bad'), { code: -32603 })), { 'error.type': '-32603', 'rpc.response.status_code': '-32603' }, '-32603'],
     ['a thrown TypeError', () => {
       throw new TypeError('x');
-    }, 'TypeError'],
-    ['an error with a string code', () => Promise.reject(Object.assign(new Error('t'), { code: 'ETIMEDOUT' })), 'ETIMEDOUT'],
+    }, { 'error.type': 'TypeError' }, 'TypeError'],
+    ['an error with a string code', () => Promise.reject(Object.assign(new Error('t'), { code: 'ETIMEDOUT' })), { 'error.type': 'ETIMEDOUT' }, 'ETIMEDOUT'],
   ];
-  it.each(toolCases)('tools/call ending in %s: both metrics carry error.type %s', async (_case, tool, type) => {
+  it.each(toolCases)('tools/call ending in %s', async (_case, tool, outcome, toolError) => {
     const protocol = new Protocol();
+    await listing(protocol, ['search']);
     protocol.setRequestHandler('tools/call', tool);
     // A handler may throw synchronously; the SDK dispatches inside a promise chain.
     await Promise.resolve().then(() => protocol.dispatch('tools/call', { name: 'search' })).catch(() => undefined);
-    const error = type === undefined ? {} : { 'error.type': type };
-    expect(count(SERVER, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'search', ...error, ...pipe })).toBe(1);
-    expect(count(TOOL, { 'gen_ai.tool.name': 'search', ...error })).toBe(1);
-    expect(metric(SERVER)!.dataPoints).toHaveLength(1);
+    expect(count(SERVER, { ...call, 'gen_ai.tool.name': 'search', ...outcome, ...pipe })).toBe(1);
+    expect(count(TOOL, { 'gen_ai.tool.name': 'search', ...(toolError === undefined ? {} : { 'error.type': toolError }) })).toBe(1);
+    expect(metric(SERVER)!.dataPoints).toHaveLength(2);
   });
 
   it('returns the handler’s result and rethrows its error unchanged', async () => {
@@ -135,7 +156,7 @@ describe('requests a server handles', () => {
     expect(count(TOOL, { 'gen_ai.tool.name': 'explode', 'error.type': 'SyntaxError' })).toBe(2);
     expect(count(TOOL, { 'gen_ai.tool.name': 'refuse', 'error.type': 'tool_error' })).toBe(1);
     expect(count(TOOL, { 'gen_ai.tool.name': 'lookup' })).toBe(1);
-    expect(count(SERVER, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'explode', 'error.type': 'SyntaxError', ...pipe })).toBe(2);
+    expect(count(SERVER, { ...call, 'gen_ai.tool.name': 'explode', 'error.type': 'SyntaxError', ...pipe })).toBe(2);
   });
 
   it('other methods carry no tool name and are not tool calls', async () => {
@@ -145,7 +166,7 @@ describe('requests a server handles', () => {
     await protocol.dispatch('tools/list');
     await protocol.dispatch('resources/read', { uri: 'file:///x' }).catch(() => undefined);
     expect(count(SERVER, { 'mcp.method.name': 'tools/list', ...pipe })).toBe(1);
-    expect(count(SERVER, { 'mcp.method.name': 'resources/read', 'error.type': '-32002', ...pipe })).toBe(1);
+    expect(count(SERVER, { 'mcp.method.name': 'resources/read', 'rpc.response.status_code': '-32002', ...pipe })).toBe(1);
     expect(metric(TOOL)).toBeUndefined();
   });
 
@@ -153,7 +174,7 @@ describe('requests a server handles', () => {
     const protocol = new Protocol();
     protocol.setRequestHandler('tools/call', () => new Promise((resolve) => setTimeout(() => resolve({ content: [] }), 60)));
     await protocol.dispatch('tools/call', { name: 'slow' });
-    const h = histogramOf(SERVER, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'slow', ...pipe })!;
+    const h = histogramOf(SERVER, { ...call, 'gen_ai.tool.name': 'slow', ...pipe })!;
     expect(h.sum).toBeGreaterThanOrEqual(0.055);
     expect(h.sum).toBeLessThan(1);
     // MCP conventions' buckets: the call lands in (0.05, 0.1].
@@ -173,15 +194,17 @@ describe('requests a server handles', () => {
   });
 
   it.each([
-    [new StdioServerTransport(), 'pipe'],
-    [new StreamableHTTPServerTransport(), 'tcp'],
-    [new InMemoryTransport(), undefined],
-  ])('network.transport from the transport’s class (%o → %s)', async (transport, kind) => {
+    [new StdioServerTransport(), { 'network.transport': 'pipe' }],
+    [new StreamableHTTPServerTransport(), { 'network.transport': 'tcp', 'network.protocol.name': 'http' }],
+    [new WebStandardStreamableHTTPServerTransport(), { 'network.transport': 'tcp', 'network.protocol.name': 'http' }],
+    [new WebSocketClientTransport(), { 'network.transport': 'tcp', 'network.protocol.name': 'websocket' }],
+    [new InMemoryTransport(), {}],
+  ])('network.transport and network.protocol.name from the transport’s class (%o)', async (transport, connection) => {
     const protocol = new Protocol();
     protocol._transport = transport;
     protocol.setRequestHandler('ping', () => ({}));
     await protocol.dispatch('ping');
-    expect(count(SERVER, { 'mcp.method.name': 'ping', ...(kind === undefined ? {} : { 'network.transport': kind }) })).toBe(1);
+    expect(count(SERVER, { 'mcp.method.name': 'ping', ...connection })).toBe(1);
   });
 
   it('bounds tool names by the attribute cap, in both metrics', async () => {
@@ -196,7 +219,7 @@ describe('requests a server handles', () => {
       expect(names(SERVER)).toEqual(['_other']);
       expect(names(TOOL)).toEqual(['_other']);
       expect(count(TOOL, { 'gen_ai.tool.name': '_other' })).toBe(5);
-      expect(count(SERVER, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': '_other', ...pipe })).toBe(5);
+      expect(count(SERVER, { ...call, 'gen_ai.tool.name': '_other', ...pipe })).toBe(5);
     } finally {
       guard.cap = cap;
     }
@@ -237,7 +260,7 @@ describe('sessions and the protocol version', () => {
     protocol._transport = new StreamableHTTPServerTransport();
     protocol.setRequestHandler('tools/list', () => ({ tools: [] }));
     await protocol.dispatch('tools/list', undefined, { requestInfo: { headers: { 'mcp-protocol-version': '2025-06-18' } } });
-    expect(count(SERVER, { 'mcp.method.name': 'tools/list', 'network.transport': 'tcp', 'mcp.protocol.version': '2025-06-18' })).toBe(1);
+    expect(count(SERVER, { 'mcp.method.name': 'tools/list', 'network.transport': 'tcp', 'network.protocol.name': 'http', 'mcp.protocol.version': '2025-06-18' })).toBe(1);
   });
 });
 
@@ -247,19 +270,22 @@ describe('requests and notifications a peer sends', () => {
     protocol.reply = (message) => {
       const name = (message as { params?: { name?: string } }).params?.name;
       if (message.method === 'initialize') return { protocolVersion: '2025-11-25' };
+      if (message.method === 'tools/list') return { tools: [{ name: 'lookup' }, { name: 'refuse' }] };
       if (name === 'refuse') return { content: [], isError: true };
       if (name === 'missing') throw Object.assign(new Error('no'), { code: -32602 });
       return { content: [] };
     };
     await protocol.request({ method: 'initialize', params: {} } as { method: string });
     await protocol.notification({ method: 'notifications/initialized' });
+    await protocol.request({ method: 'tools/list' });
     for (const name of ['lookup', 'refuse', 'missing']) await protocol.request({ method: 'tools/call', params: { name } } as { method: string }).catch(() => undefined);
     const version = { 'mcp.protocol.version': '2025-11-25', ...pipe };
     expect(count(CLIENT, { 'mcp.method.name': 'initialize', ...version })).toBe(1);
     expect(count(CLIENT, { 'mcp.method.name': 'notifications/initialized', ...version })).toBe(1);
-    expect(count(CLIENT, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'lookup', ...version })).toBe(1);
-    expect(count(CLIENT, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'refuse', 'error.type': 'tool_error', ...version })).toBe(1);
-    expect(count(CLIENT, { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'missing', 'error.type': '-32602', ...version })).toBe(1);
+    expect(count(CLIENT, { ...call, 'gen_ai.tool.name': 'lookup', ...version })).toBe(1);
+    expect(count(CLIENT, { ...call, 'gen_ai.tool.name': 'refuse', 'error.type': 'tool_error', ...version })).toBe(1);
+    // Not in the server's list: `_unknown`; on the client every JSON-RPC code is an error.
+    expect(count(CLIENT, { ...call, 'gen_ai.tool.name': '_unknown', 'error.type': '-32602', 'rpc.response.status_code': '-32602', ...version })).toBe(1);
     // The tool runs on the server: the client records no gen_ai.execute_tool.duration.
     expect(metric(TOOL)).toBeUndefined();
   });
@@ -319,5 +345,82 @@ describe('the execute_tool span', () => {
       trace.setGlobalTracerProvider(provider);
       expect(tracingOn(performance.now() + 4000)).toBe(true);
     }
+  });
+});
+
+describe('names come from the server, not from the peer', () => {
+  it('100 calls to tools an McpServer does not have leave its real tools’ series intact', async () => {
+    const protocol = new Protocol();
+    new McpServer(protocol, { lookup: () => ({ content: [] }) });
+    for (let i = 0; i < 100; i++) await protocol.dispatch('tools/call', { name: `bogus-${i}` }, {}).catch(() => undefined);
+    await protocol.dispatch('tools/call', { name: 'lookup' }, {});
+    // The stand-in McpServer answers an unknown name as the SDK does: with an isError result.
+    expect(count(TOOL, { 'gen_ai.tool.name': '_unknown', 'error.type': 'tool_error' })).toBe(100);
+    expect(count(TOOL, { 'gen_ai.tool.name': 'lookup' })).toBe(1);
+    expect(count(SERVER, { ...call, 'gen_ai.tool.name': 'lookup', ...pipe })).toBe(1);
+    expect(metric(TOOL)!.dataPoints.map((p) => p.attributes['gen_ai.tool.name'])).toEqual(['_unknown', 'lookup']);
+  });
+
+  it('an McpServer’s registry is read at call time (a tool renamed after registration keeps its name)', async () => {
+    const protocol = new Protocol();
+    const server = new McpServer(protocol, { lookup: () => ({ content: [] }) }) as McpServer & { _registeredTools: Record<string, unknown> };
+    server._registeredTools = Object.assign(Object.create(null) as Record<string, unknown>, { renamed: {} });
+    server.registerTool('lookup');
+    await protocol.dispatch('tools/call', { name: 'renamed' }, {}).catch(() => undefined);
+    expect(metric(TOOL)!.dataPoints.map((p) => p.attributes['gen_ai.tool.name'])).toEqual(['renamed']);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString'])('a low-level server: %s is its own name only once it listed it or a call to it succeeded', async (name) => {
+    const protocol = new Protocol();
+    protocol.setRequestHandler('tools/call', (request) =>
+      (request as { params: { name: string } }).params.name === name ? { content: [] } : Promise.reject(Object.assign(new Error('no such tool'), { code: -32602 })),
+    );
+    await protocol.dispatch('tools/call', { name: 'bogus' }).catch(() => undefined);
+    await protocol.dispatch('tools/call', { name });
+    expect(count(SERVER, { ...call, 'gen_ai.tool.name': '_unknown', 'rpc.response.status_code': '-32602', ...pipe })).toBe(1);
+    expect(count(TOOL, { 'gen_ai.tool.name': '_unknown', 'error.type': '-32602' })).toBe(1);
+    expect(count(TOOL, { 'gen_ai.tool.name': name })).toBe(1);
+  });
+
+  it('prompts/get carries gen_ai.prompt.name for prompts the server listed, `_unknown` for others', async () => {
+    const protocol = new Protocol();
+    protocol.setRequestHandler('prompts/list', () => ({ prompts: [{ name: 'summarise' }] }));
+    protocol.setRequestHandler('prompts/get', (request) =>
+      (request as { params: { name: string } }).params.name === 'summarise' ? { messages: [] } : Promise.reject(Object.assign(new Error('no'), { code: -32602 })),
+    );
+    await protocol.dispatch('prompts/list');
+    await protocol.dispatch('prompts/get', { name: 'summarise' });
+    await protocol.dispatch('prompts/get', { name: 'guess' }).catch(() => undefined);
+    expect(count(SERVER, { 'mcp.method.name': 'prompts/get', 'gen_ai.prompt.name': 'summarise', ...pipe })).toBe(1);
+    expect(count(SERVER, { 'mcp.method.name': 'prompts/get', 'gen_ai.prompt.name': '_unknown', 'rpc.response.status_code': '-32602', ...pipe })).toBe(1);
+    expect(metric(TOOL)).toBeUndefined();
+  });
+
+  it('a client labels only the tools the server listed to it', async () => {
+    const protocol = new Protocol();
+    protocol.reply = (m) => (m.method === 'tools/list' ? { tools: [{ name: 'lookup' }] } : { content: [] });
+    await protocol.request({ method: 'tools/call', params: { name: 'lookup' } } as { method: string });
+    await protocol.request({ method: 'tools/list' });
+    await protocol.request({ method: 'tools/call', params: { name: 'lookup' } } as { method: string });
+    await protocol.request({ method: 'tools/call', params: { name: 'unlisted' } } as { method: string });
+    expect(count(CLIENT, { ...call, 'gen_ai.tool.name': '_unknown', ...pipe })).toBe(2);
+    expect(count(CLIENT, { ...call, 'gen_ai.tool.name': 'lookup', ...pipe })).toBe(1);
+  });
+});
+
+describe('client sessions', () => {
+  it('open when initialize is answered and end with the transport; an end nobody asked for is connection_closed', async () => {
+    for (const asked of [true, false]) {
+      const protocol = new Protocol();
+      protocol.reply = () => ({ protocolVersion: '2025-11-25' });
+      await protocol.request({ method: 'initialize', params: {} } as { method: string });
+      if (asked) await protocol.close();
+      else protocol._onclose();
+    }
+    const version = { 'mcp.protocol.version': '2025-11-25', ...pipe };
+    expect(count('mcp.client.session.duration', version)).toBe(1);
+    expect(count('mcp.client.session.duration', { ...version, 'error.type': 'connection_closed' })).toBe(1);
+    // A client's session is not one this process serves.
+    expect(valueOf('agent.sessions.active')).toBeUndefined();
   });
 });
