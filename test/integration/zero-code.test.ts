@@ -13,6 +13,7 @@ import { freePort } from '../infra/process.mjs';
 import { prometheus } from '../infra/prom';
 import { samples, sum, tally, typeLines, type Sample } from '../infra/prom-text';
 import { zeroCodeApp } from '../infra/zero-code-app';
+import { jsonRpcLines } from '../infra/mcp-host';
 
 let appDir: string;
 let latestVersion: string;
@@ -72,20 +73,6 @@ const SERVER_SEES = {
 const CLIENT_SEES = { ...SERVER_SEES, 'tools/call explode tool_error': 2 } as Record<string, number>;
 delete CLIENT_SEES['tools/call explode TypeError'];
 const TOOL_CALLS = { lookup: 3, 'explode TypeError': 2, 'refuse tool_error': 1 };
-
-/** Every line the client read from the server's stdout, parsed; throws on anything but JSON-RPC. */
-function jsonRpcLines(base64: string): Array<{ jsonrpc: string; id?: unknown; method?: string }> {
-  const text = Buffer.from(base64, 'base64').toString('utf8');
-  expect(text.endsWith('\n')).toBe(true);
-  return text
-    .slice(0, -1)
-    .split('\n')
-    .map((line) => {
-      const message = JSON.parse(line) as { jsonrpc: string };
-      expect(message.jsonrpc, line).toBe('2.0');
-      return message;
-    });
-}
 
 interface StdioReport {
   results: Array<{ tool: string; isError?: boolean; error?: unknown }>;
