@@ -12,7 +12,7 @@
 // (here the app's node_modules/agentmeter/register.mjs or .js), and npx downloads the server into
 // its cache. Both are tested. The server's version is pinned (as careful host configs do) to the
 // one the app installs, so its tools do not change under the test.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -137,4 +137,34 @@ describe('the host configurations docs/zero-code.md shows, as written', () => {
     expect(targetInfo(page)['process_pid']).not.toBe(String(report.launcherPid));
     expect(toolCalls(page)).toEqual(SEES);
   }, 600000);
+});
+
+describe('npm --silent start, a project whose start script runs the server (NODE_OPTIONS from the host)', () => {
+  it.each([
+    ['--import', 'register.mjs'],
+    ['--require', 'register.js'],
+  ])('NODE_OPTIONS=%s: the script’s node process is measured, npm’s stays passive', async (flag, file) => {
+    const project = mkdtempSync(join(tmpdir(), 'agentmeter-npm-start-'));
+    const entry = join(appDir, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
+    // --silent: without it npm prints the script's command line on stdout, the protocol channel.
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'host-project', private: true, scripts: { start: `node ${entry}` } }));
+    const { report, server, driver } = await overStdio(children, {
+      cwd: project,
+      driver: [join(appDir, 'ref-driver.cjs')],
+      command: ['npm', '--silent', 'start'],
+      env: {
+        NODE_OPTIONS: `${flag} ${join(appDir, 'node_modules/agentmeter', file)}`,
+        MEMORY_FILE_PATH: join(project, 'memory.jsonl'),
+      },
+      calls: CALLS,
+    });
+    expect(responseIds(report)).toEqual(requestIds(CALLS));
+    expect(report.serverExit).toEqual({ code: 0, signal: null });
+    const info = targetInfo(server);
+    expect(info['process_pid']).not.toBe(String(report.launcherPid));
+    expect(info['process_command']).toBe(entry);
+    expect(driver.stderr()).not.toMatch(/EADDRINUSE|^agentmeter/m);
+    expect(toolCalls(server)).toEqual(SEES);
+    rmSync(project, { recursive: true, force: true });
+  }, 120000);
 });
