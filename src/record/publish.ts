@@ -47,10 +47,7 @@ function publish(event: PublishEvent): void {
   instruments.publishMessages.get4(system, topic, operation, type).add(messages);
   if (event.bytes !== undefined && messages > 0) {
     const bytes = guard.measurement(event.bytes, 'publish bytes');
-    // One sample per message, so the histogram counts messages, not batches.
-    if (bytes >= 0) {
-      const point = instruments.publishMessageSize.get2(system, topic);
-      for (let i = 0; i < messages; i++) point.record(bytes / messages);
-    }
+    // One sample per message, so the histogram counts messages, not batches; O(1) in `messages`.
+    if (bytes >= 0) instruments.publishMessageSize.get2(system, topic).recordTimes(bytes / messages, Math.ceil(messages));
   }
 }

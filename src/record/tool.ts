@@ -55,20 +55,25 @@ export function timeToolCall<T>(tool: string, fn: () => T): T {
   try {
     result = fn();
   } catch (err) {
-    recordSafely(tool, start, err);
+    // Whatever was thrown, `throw undefined` included, the call failed.
+    recordSafely(tool, start, thrownValue(err));
     throw err;
   }
-  if (isPromiseLike(result)) {
-    return result.then(
-      (value) => {
-        recordSafely(tool, start, undefined);
-        return value;
-      },
-      (err: unknown) => {
-        recordSafely(tool, start, err ?? '_OTHER');
-        throw err;
-      },
-    ) as T;
+  if (thenable(result)) {
+    try {
+      return result.then(
+        (value) => {
+          recordSafely(tool, start, undefined);
+          return value;
+        },
+        (err: unknown) => {
+          recordSafely(tool, start, thrownValue(err));
+          throw err;
+        },
+      ) as T;
+    } catch {
+      // A thenable whose then() throws (or whose getter does, the second time): handed back as is.
+    }
   }
   recordSafely(tool, start, undefined);
   return result;
@@ -79,6 +84,20 @@ function recordSafely(tool: string, start: number, error: unknown): void {
     record(tool, (performance.now() - start) / 1000, error);
   } catch (err) {
     diag.error('agentmeter: timeToolCall failed to record', err);
+  }
+}
+
+/** A thrown or rejected value as a failure: one that failureType() would read as "no failure" becomes `_OTHER`. */
+function thrownValue(err: unknown): unknown {
+  return err === undefined || err === null || err === false ? '_OTHER' : err;
+}
+
+/** isPromiseLike() that never throws: a result whose `then` getter throws is a plain value here. */
+function thenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return isPromiseLike(value);
+  } catch {
+    return false;
   }
 }
 

@@ -34,16 +34,7 @@ export class HistogramPoint implements ExemplarSlots {
   }
 
   record(value: number): void {
-    const bounds = this.bounds;
-    // Binary search for the first bound >= value: measured 2x faster than a linear scan
-    // over the 17 tool-duration bounds for second-scale latencies.
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (value > bounds[mid]!) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = bucketIndex(this.bounds, value);
     this.counts[lo]!++;
     this.sum += value;
     this.count++;
@@ -55,6 +46,31 @@ export class HistogramPoint implements ExemplarSlots {
       else offerExemplar(this, this.counts.length, lo, value);
     }
   }
+
+  /** `times` samples of one value at once (a batch of equal-size messages): O(1) in `times`. */
+  recordTimes(value: number, times: number): void {
+    if (times <= 0) return;
+    this.record(value);
+    const extra = times - 1;
+    this.counts[bucketIndex(this.bounds, value)]! += extra;
+    this.sum += value * extra;
+    this.count += extra;
+  }
+}
+
+/**
+ * The bucket of `value`: the first bound >= value, or the +Inf slot. Binary search: measured 2x
+ * faster than a linear scan over the 17 tool-duration bounds for second-scale latencies.
+ */
+function bucketIndex(bounds: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (value > bounds[mid]!) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A counter, up-down counter or gauge value. */

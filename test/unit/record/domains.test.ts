@@ -90,6 +90,15 @@ describe('publishing', () => {
     const size = histogramOf('agent.publish.message.size', { 'messaging.system': 'kafka', 'messaging.destination.name': 'events' })!;
     expect([size.count, size.sum]).toEqual([4, 4000]);
   });
+
+  it.each([1e9, 1e15])('records a batch of %d messages in one step (exact count, sum and bucket)', (messages) => {
+    recordPublish({ topic: 'bulk', seconds: 0.004, messages, bytes: messages * 2048 });
+    const size = histogramOf('agent.publish.message.size', { 'messaging.system': 'kafka', 'messaging.destination.name': 'bulk' })!;
+    expect([size.count, size.sum, size.min, size.max]).toEqual([messages, messages * 2048, 2048, 2048]);
+    const bucket = size.buckets.boundaries.findIndex((b) => b >= 2048);
+    expect(size.buckets.counts[bucket]).toBe(messages);
+    expect(size.buckets.counts.reduce((a, b) => a + b, 0)).toBe(messages);
+  });
 });
 
 describe('database', () => {

@@ -43,6 +43,35 @@ describe('recordToolCall', () => {
 describe('timeToolCall', () => {
   beforeEach(resetStore);
 
+  it.each([undefined, null, false, 0, ''])('counts a synchronous throw of %o as a failure with error.type _OTHER', (thrown) => {
+    expect(() =>
+      timeToolCall('throws_nothing', () => {
+        throw thrown;
+      }),
+    ).toThrow();
+    expect(histogramOf(NAME, { 'gen_ai.tool.name': 'throws_nothing', 'error.type': '_OTHER' })!.count).toBe(1);
+    expect(histogramOf(NAME, { 'gen_ai.tool.name': 'throws_nothing' })).toBeUndefined();
+  });
+
+  it('never throws itself for a result whose then getter throws: the value is handed back, a success', () => {
+    const hostile = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(timeToolCall('hostile_then', () => hostile)).toBe(hostile);
+    let calls = 0;
+    const flaky = Object.defineProperty({}, 'then', {
+      get() {
+        if (calls++ > 0) throw new Error('second read');
+        return () => undefined;
+      },
+    });
+    expect(timeToolCall('flaky_then', () => flaky)).toBe(flaky);
+    expect(histogramOf(NAME, { 'gen_ai.tool.name': 'hostile_then' })!.count).toBe(1);
+    expect(histogramOf(NAME, { 'gen_ai.tool.name': 'flaky_then' })!.count).toBe(1);
+  });
+
   it('returns the sync result and records a success', () => {
     expect(timeToolCall('sync_ok', () => 42)).toBe(42);
     expect(histogramOf(NAME, { 'gen_ai.tool.name': 'sync_ok' })!.count).toBe(1);
