@@ -42,6 +42,11 @@ export class CardinalityGuard {
    * key, a shortened name, or "_other".
    */
   admit(rule: AttributeRule, value: string): string {
+    // Helpers declare strings, but a caller's value (or a peer's, through an instrumentation) may be anything.
+    if (typeof value !== 'string') {
+      this.drop('not_a_string', `${rule.key} is a ${typeof value}`);
+      return OVERFLOW_VALUE;
+    }
     if (value === '') {
       if (rule.optional) return '';
       this.drop('missing_name', rule.key);
@@ -49,7 +54,8 @@ export class CardinalityGuard {
     }
     if (rule.values !== undefined) {
       if (rule.values.includes(value)) return value;
-      this.drop('invalid_enum', `${rule.key}=${JSON.stringify(value.slice(0, 40))} (allowed: ${rule.values.join(', ')})`);
+      // The field and the rule, never the value: it may be user text.
+      this.drop('invalid_enum', `${rule.key} is not one of ${rule.values.join(', ')}`);
       return OVERFLOW_VALUE;
     }
     if (value.length > MAX_VALUE_LENGTH) {
@@ -74,7 +80,8 @@ export class CardinalityGuard {
   /** Counts a dropped or normalised sample; the first one per reason is reported through diag. */
   drop(reason: DropReason, detail: string): void {
     this.dropped[reason]++;
-    this.warnOnce(reason, `sample ${reason === 'name_too_long' || reason === 'invalid_enum' ? 'normalised' : 'dropped'} (${reason}): ${detail}; counted in agentmeter.dropped, further ones are not reported`);
+    const normalised = reason === 'name_too_long' || reason === 'invalid_enum' || reason === 'not_a_string';
+    this.warnOnce(reason, `sample ${normalised ? 'normalised' : 'dropped'} (${reason}): ${detail}; counted in agentmeter.dropped, further ones are not reported`);
   }
 
   /**
@@ -96,14 +103,15 @@ export class CardinalityGuard {
   /** A finite number (any sign) for up-down counters and gauges, or NaN after counting the drop. */
   signedMeasurement(value: unknown, what: string): number {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    this.drop(typeof value !== 'number' || Number.isNaN(value) ? 'not_a_number' : 'non_finite', `${what}=${String(value)}`);
+    this.drop(typeof value !== 'number' || Number.isNaN(value) ? 'not_a_number' : 'non_finite', `${what}=${typeof value === 'number' ? String(value) : typeof value}`);
     return Number.NaN;
   }
 
   /** A usable name, or undefined after counting a `missing_name` drop. */
   name(value: unknown, what: string): string | undefined {
     if (typeof value === 'string' && value !== '') return value;
-    this.drop('missing_name', `${what} is ${value === '' ? 'empty' : typeof value}`);
+    if (value === '' || value === undefined || value === null) this.drop('missing_name', `${what} is ${value === '' ? 'empty' : String(value)}`);
+    else this.drop('not_a_string', `${what} is a ${typeof value}`);
     return undefined;
   }
 

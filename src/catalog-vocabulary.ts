@@ -75,6 +75,8 @@ export const DROP_REASONS = [
   'name_too_long',
   'invalid_enum',
   'disabled_attribute',
+  'not_a_string',
+  'unreadable_input',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 /** Why the Kafka exporter gave up on messages. */

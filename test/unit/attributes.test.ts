@@ -62,7 +62,7 @@ describe('bad input is counted, never thrown', () => {
     ['negative seconds', { tool: 't', seconds: -0.1 }, 'negative'],
     ['missing tool', { seconds: 0.1 }, 'missing_name'],
     ['empty tool', { tool: '', seconds: 0.1 }, 'missing_name'],
-    ['numeric tool', { tool: 7, seconds: 0.1 }, 'missing_name'],
+    ['numeric tool', { tool: 7, seconds: 0.1 }, 'not_a_string'],
   ])('%s is dropped with reason %s', (_label, input, reason) => {
     const before = guard.dropped[reason as keyof typeof guard.dropped];
     expect(() => recordToolCall(input as never)).not.toThrow();
@@ -101,6 +101,42 @@ describe('bad input is counted, never thrown', () => {
     expect(() => recordCacheLookup(null as never)).not.toThrow();
     expect(() => recordLlmCall(undefined as never)).not.toThrow();
     expect(() => recordRouting({ strategy: 's', agent: 'a', seconds: 0.1, candidates: -1 })).not.toThrow();
+  });
+
+  const throwingGetter = Object.defineProperty({ seconds: 1 }, 'tool', {
+    get() {
+      throw new Error('secret-user-text');
+    },
+  });
+  const proxy = new Proxy({}, {
+    get() {
+      throw new Error('secret-user-text');
+    },
+  });
+  // [what, a call with that input, the drop reason it is counted under]
+  const hostileCases: Array<[string, () => void, string]> = [
+    ['a number for a name', () => recordToolCall({ tool: 42 as never, seconds: 0.1 }), 'not_a_string'],
+    ['a symbol for a name', () => recordCacheLookup({ cache: Symbol('c') as never, hit: true }), 'not_a_string'],
+    ['a BigInt for a name', () => recordRouting({ strategy: 10n as never, agent: 'a', seconds: 0.1 }), 'not_a_string'],
+    ['a number for an enum', () => recordCacheEviction({ cache: 'c', reason: 42 as never }), 'not_a_string'],
+    ['a BigInt for seconds', () => recordToolCall({ tool: 't', seconds: 1n as never }), 'not_a_number'],
+    ['a symbol for seconds', () => recordLlmCall({ provider: 'p', model: 'm', seconds: Symbol('s') as never }), 'not_a_number'],
+    ['a throwing getter', () => recordToolCall(throwingGetter as never), 'unreadable_input'],
+    ['a Proxy that throws on every read', () => recordCacheLookup(proxy as never), 'unreadable_input'],
+  ];
+  it.each(hostileCases)('%s: never throws, counted under its reason, one warning per reason, no value in it', (_what, call, reason) => {
+    const before = guard.dropped[reason as keyof typeof guard.dropped];
+    expect(call).not.toThrow();
+    expect(call).not.toThrow();
+    expect(guard.dropped[reason as keyof typeof guard.dropped]).toBe(before + 2);
+    expect(warnings.filter((w) => w.includes(`(${reason})`)).length).toBeLessThanOrEqual(1);
+    for (const w of warnings) expect(w).not.toContain('secret-user-text');
+  });
+
+  it('names the field and the rule of an invalid enum value, never the value', () => {
+    const fresh = new CardinalityGuard();
+    fresh.admit({ key: 'agent.cache.eviction.reason', values: ['size', 'ttl'] }, 'Jane Doe 123-45-6789');
+    expect(warnings).toEqual(['agentmeter: sample normalised (invalid_enum): agent.cache.eviction.reason is not one of size, ttl; counted in agentmeter.dropped, further ones are not reported']);
   });
 
   it('warns once per reason through diag', () => {
