@@ -6,6 +6,7 @@
  * own process (`npx`, `npm exec`, an install script) it does nothing at all (launcher.ts).
  */
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { installEsmHooks } from './esm-hooks';
 import { launcherProcess } from './launcher';
 import { startReporting } from './start';
@@ -19,7 +20,9 @@ const viaImport = (globalThis as Record<symbol, unknown>)[Symbol.for('agentmeter
 /** `node -e` / `-p`: import-in-the-middle's in-thread hooks, installed from --require, fail the eval'd script. */
 const evaluating = process.execArgv.some((arg) => /^(-e|--eval|-p|--print)(=|$)/.test(arg) || /^-[a-z]*[ep]$/.test(arg));
 
-if (launcherProcess() === undefined) {
+// The main thread only: preloads also run in worker threads, among them the thread of the
+// off-thread ESM loader that module.register starts (Node < 22.22), which must not start a second agentmeter.
+if (isMainThread && launcherProcess() === undefined) {
   // A script given to --require -e is CommonJS (measured through require hooks); its import()s are not.
   const notice = viaImport || !evaluating ? installEsmHooks(pathToFileURL(__filename).href) : undefined;
   if (notice !== undefined) say(notice);
