@@ -118,8 +118,8 @@ const mcpSession = [...mcpConnection, { key: ATTR_ERROR_TYPE, optional: true, wh
 // The key order is the lookup order of recordMcpOperation (src/record/mcp.ts).
 const mcpOperation = [
   { key: ATTR_MCP_METHOD_NAME },
-  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call (`_unknown` for a tool the server does not have)' },
-  { key: ATTR_PROMPT_NAME, optional: true, when: 'on prompts/get (`_unknown` for a prompt the server does not have)' },
+  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call (`_unknown` for a tool the server did not register or list)' },
+  { key: ATTR_PROMPT_NAME, optional: true, when: 'on prompts/get (`_unknown` for a prompt the server did not register or list)' },
   error,
   { key: ATTR_RPC_STATUS_CODE, optional: true, when: 'when the response is a JSON-RPC error' },
   ...mcpConnection,

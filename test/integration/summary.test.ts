@@ -80,11 +80,16 @@ describe('HTTP behaviour', () => {
     expect(new URL(summaryUrl).hostname).toBe('127.0.0.1');
   });
 
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'])('refuses %s with 405 and Allow: GET', async (method) => {
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('refuses %s with 405 and Allow: GET, HEAD', async (method) => {
     const res = await raw(method, '/metrics.json');
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('GET');
-    if (method !== 'HEAD') expect(res.body).toBe('{"error":"method not allowed"}');
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body).toBe('{"error":"method not allowed"}');
+  });
+
+  it.each(['/metrics.json', '/health', '/'])('answers HEAD %s with GET’s status and content type and no body', async (path) => {
+    const [head, get] = [await raw('HEAD', path), await raw('GET', path)];
+    expect([head.status, head.headers['content-type'], head.body]).toEqual([200, get.headers['content-type'], '']);
   });
 
   it('ignores unknown query strings and never echoes request data', async () => {

@@ -148,7 +148,15 @@ export class PrometheusEndpoint extends PrometheusExporter {
 
   private respond(response: ServerResponse): void {
     // ServerResponse.req: the stock exporter hands over the response alone.
-    const headers = (response as Partial<Pick<ServerResponse, 'req'>>).req?.headers ?? {};
+    const request = (response as Partial<Pick<ServerResponse, 'req'>>).req;
+    // A scrape is a GET (HEAD for a probe, answered without a body by node:http); any other
+    // method costs no collection.
+    if (request !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      response.end('method not allowed\n');
+      return;
+    }
+    const headers = request?.headers ?? {};
     const openMetrics = negotiateFormat(headers.accept) === 'openmetrics';
     const gzip = acceptsGzip(headers['accept-encoding']);
     const serializer = openMetrics ? this.openMetricsSerializer : this.serializer;

@@ -74,8 +74,9 @@ function handler(corsOrigins: readonly string[], summary: SummarySource) {
       cors['access-control-allow-origin'] = origin;
       cors.vary = 'Origin';
     }
-    if (req.method !== 'GET') {
-      send(res, 405, 'application/json', '{"error":"method not allowed"}', { allow: 'GET', ...cors });
+    // HEAD gets GET's headers; node:http leaves the body out of a HEAD response.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'application/json', '{"error":"method not allowed"}', { allow: 'GET, HEAD', ...cors });
       return;
     }
     // Only the path matters; a query string is ignored, and nothing of the request is echoed.

@@ -101,6 +101,11 @@ describe('the metrics page on the wire', () => {
     expect(r.body.length).toBe(0);
   });
 
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('refuses %s with 405 and Allow: GET, HEAD', async (method) => {
+    const r = await get(endpoint.url, {}, method);
+    expect([r.status, r.headers.allow, r.body.toString('utf8')]).toEqual([405, 'GET, HEAD', 'method not allowed\n']);
+  });
+
   it('still answers 404 off the metrics path', async () => {
     expect((await get(endpoint.url.replace('/metrics', '/other'), { 'accept-encoding': 'gzip' })).status).toBe(404);
   });
