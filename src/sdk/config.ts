@@ -2,6 +2,7 @@
  * Configuration from options and environment variables, validated in one place. Each bad value
  * becomes a ConfigError naming the variable, the value and what is allowed.
  */
+import { diag } from '@opentelemetry/api';
 import { ConfigError } from '../errors';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
@@ -116,8 +117,24 @@ function parseInteger(name: string, raw: string | number, min: number, max: numb
   return value;
 }
 
+/**
+ * An OTel boolean variable (OTEL_SDK_DISABLED): `true` in any case is true, `false` or empty is
+ * false, anything else is false with one warning, as the OTel configuration spec says.
+ */
+function otelBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  const value = raw.toLowerCase();
+  if (value === 'true') return true;
+  // The variable and the rule, not the value.
+  if (value !== 'false') diag.warn(`agentmeter: ${name} is not true or false; read as false (OpenTelemetry boolean)`);
+  return false;
+}
+
 function parseList<T extends string>(name: string, raw: string | readonly string[], allowed: readonly T[]): T[] {
-  const items = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((s) => s.trim()).filter((s) => s !== '');
+  // Enum values are case-insensitive and trimmed (OTel configuration spec).
+  const items = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  // An option array may be empty on purpose; a variable that trims to nothing is a mistake.
+  if (items.length === 0 && typeof raw === 'string') throw new ConfigError(name, raw, `a comma-separated list of ${allowed.join(', ')} (none is given)`);
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item)) {
       throw new ConfigError(name, typeof raw === 'string' ? raw : raw.join(','), `a comma-separated list of ${allowed.join(', ')}`);
@@ -145,7 +162,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
   const enabledRaw = nonEmpty(env, 'AGENTMETER_ENABLED');
   const enabled =
     options.enabled ??
-    ((sdkDisabled === undefined || !parseBoolean('OTEL_SDK_DISABLED', sdkDisabled)) &&
+    (!otelBoolean('OTEL_SDK_DISABLED', sdkDisabled) &&
       (enabledRaw === undefined || parseBoolean('AGENTMETER_ENABLED', enabledRaw)));
 
   const exportersRaw = options.metricsExporters ?? nonEmpty(env, 'OTEL_METRICS_EXPORTER') ?? 'prometheus';
@@ -157,7 +174,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
   const capRaw = options.attributeCap ?? nonEmpty(env, 'AGENTMETER_ATTRIBUTE_CAP') ?? DEFAULT_ATTRIBUTE_CAP;
   const instrumentationsRaw = options.instrumentations ?? nonEmpty(env, 'AGENTMETER_INSTRUMENTATIONS') ?? [...INSTRUMENTATIONS];
   const instrumentations =
-    instrumentationsRaw === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
+    typeof instrumentationsRaw === 'string' && instrumentationsRaw.toLowerCase() === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
 
   const summaryRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_ENABLED');
   const exemplarsRaw = nonEmpty(env, 'AGENTMETER_EXEMPLARS');

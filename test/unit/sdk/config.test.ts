@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { diag } from '@opentelemetry/api';
 import { thrownBy } from '../helpers';
 import { resolveConfig } from '../../../src/sdk/config';
 import { ConfigError } from '../../../src/errors';
@@ -113,11 +114,45 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic'],
     [{ AGENTMETER_CLUSTER: 'primary' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER="primary" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_CLUSTER_TIMEOUT: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER_TIMEOUT="0" is not valid; allowed: an integer from 1 to 60000'],
+    // Nothing left after trimming is not "no exporter": it is a mistake, named.
+    [{ OTEL_METRICS_EXPORTER: ' , ' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="," is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none (none is given)'],
+    [{ AGENTMETER_INSTRUMENTATIONS: ',,' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS=",," is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic (none is given)'],
   ])('rejects %j with one clear message', (env, message) => {
     const error = thrownBy(() => resolveConfig({}, env));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(message);
     expect((error as ConfigError).code).toBe('AGM_ERR_CONFIG');
     expect((error as ConfigError).option).toBe(Object.keys(env)[0]);
+  });
+});
+
+describe('values users type', () => {
+  it.each([
+    ['Prometheus', ['prometheus']],
+    [' PROMETHEUS , Kafka ', ['prometheus', 'kafka']],
+    ['None', []],
+  ])('OTEL_METRICS_EXPORTER=%j is case-insensitive and trimmed', (raw, exporters) => {
+    expect(resolveConfig({}, { OTEL_METRICS_EXPORTER: raw }).metricsExporters).toEqual(exporters);
+  });
+
+  it('AGENTMETER_INSTRUMENTATIONS=NONE or Http,MCP', () => {
+    expect(resolveConfig({}, { AGENTMETER_INSTRUMENTATIONS: 'NONE' }).instrumentations).toEqual([]);
+    expect(resolveConfig({}, { AGENTMETER_INSTRUMENTATIONS: 'Http, MCP' }).instrumentations).toEqual(['http', 'mcp']);
+  });
+
+  it.each([
+    ['TRUE', false, 0],
+    ['true', false, 0],
+    ['False', true, 0],
+    ['yes', true, 1],
+    ['1', true, 1],
+  ])('OTEL_SDK_DISABLED=%j: enabled is %s, as the OTel boolean rule reads it, with %d warning(s)', (raw, enabled, warnings) => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    try {
+      expect(resolveConfig({}, { OTEL_SDK_DISABLED: raw }).enabled).toBe(enabled);
+      expect(warn.mock.calls).toEqual(warnings === 0 ? [] : [['agentmeter: OTEL_SDK_DISABLED is not true or false; read as false (OpenTelemetry boolean)']]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
