@@ -6,12 +6,14 @@ import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { isOwnRequest } from '../exporters/own-servers';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
 import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
-  http: () => new HttpInstrumentation(),
+  // agentmeter's own endpoints are not the app's traffic (a scrape is not one of its requests).
+  http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: isOwnRequest }),
   undici: () => new UndiciInstrumentation(),
   pg: () => new PgInstrumentation(),
   kafkajs: () => new KafkaJsInstrumentation(),

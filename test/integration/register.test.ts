@@ -22,8 +22,12 @@ describe.each([
     const port = await freePort();
     app = runNode(args, { OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_SERVICE_NAME: 'register-test' });
     await app.ready;
+    // Scraped three times: agentmeter's own endpoint is not the app's traffic, so the count stays 3.
+    await scrape(port);
+    await scrape(port);
     const text = await scrape(port);
     const count = text.split('\n').find((l) => l.startsWith('http_server_request_duration_seconds_count{'));
+    expect(text.split('\n').filter((l) => l.startsWith('http_server_request_duration_seconds_count{'))).toHaveLength(1);
     expect(count).toMatch(/http_request_method="GET"/);
     expect(count).toMatch(/http_response_status_code="200"/);
     expect(count!.endsWith(' 3')).toBe(true);

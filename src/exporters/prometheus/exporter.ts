@@ -5,6 +5,7 @@
  * The format (0.0.4 text, or OpenMetrics with exemplars) and gzip follow the scraper's
  * Accept and Accept-Encoding; gzip runs in node:zlib's stream, on the libuv threadpool.
  */
+import { markOwnServer } from '../own-servers';
 import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -112,6 +113,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     // The stock server is unref'd, but a scraper's keep-alive socket is not: an app that is
     // done (an MCP stdio server whose stdin closed) would wait for it to time out.
     self._server.on('connection', (socket) => socket.unref());
+    markOwnServer(self._server);
     if (port === 0) {
       self._server.once('error', (err) => settle(err));
       self._server.listen({ host, port: 0 }, () => settle());

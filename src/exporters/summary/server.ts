@@ -3,6 +3,7 @@
  * JSON summary), `GET /health`, `GET /` (the status page). Only GET; unknown query strings are
  * ignored; responses never echo request data; CORS only for configured origins.
  */
+import { markOwnServer } from '../own-servers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import { buildSummary, summaryOfParts, summaryPart, type ClusterSummary, type MetricsSummary, type SummaryPart } from './summary';
@@ -116,6 +117,7 @@ export function startSummaryServer(options: SummaryServerOptions = {}): Promise<
   // Never keeps the host process alive on its own, nor do a browser's keep-alive sockets.
   server.unref();
   server.on('connection', (socket) => socket.unref());
+  markOwnServer(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: options.port ?? 9109 }, () => {
