@@ -162,8 +162,7 @@ function keyValue(key: string, value: unknown): Uint8Array {
 /** Repeated KeyValue under `fieldNumber`, in the object's key order (as otlp-transformer writes them). */
 export function encodeAttributes(attributes: Attributes, fieldNumber: number): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+  for (const key of Object.keys(attributes)) {
     parts.push(field(fieldNumber, keyValue(key, attributes[key] as AttributeValue | undefined)));
   }
   return concat(parts);
