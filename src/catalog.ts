@@ -60,6 +60,7 @@ export type MetricDomain =
   | 'service'
   | 'self';
 
+import { MCP_METRICS } from './catalog-mcp';
 import { SELF_METRICS } from './catalog-self';
 import {
   ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME,
@@ -73,8 +74,6 @@ import {
   CONNECTION_STATES, BOOLEAN_VALUES, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
   TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
   ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
-  ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
-  MCP_DURATION_BUCKETS, ATTR_NETWORK_PROTOCOL_NAME, ATTR_PROMPT_NAME, ATTR_RPC_STATUS_CODE, NETWORK_PROTOCOLS,
 } from './catalog-vocabulary';
 export {
   OVERFLOW_VALUE, ATTR_TOOL_NAME, ATTR_ERROR_TYPE, ATTR_AGENT_NAME, ATTR_OPERATION_NAME,
@@ -109,23 +108,6 @@ const publish = [
   { key: ATTR_MESSAGING_OPERATION },
 ];
 const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }];
-const mcpConnection = [
-  { key: ATTR_NETWORK_TRANSPORT, values: NETWORK_TRANSPORTS, optional: true, when: 'when known' },
-  { key: ATTR_NETWORK_PROTOCOL_NAME, values: NETWORK_PROTOCOLS, optional: true, when: 'over HTTP or WebSocket' },
-  { key: ATTR_MCP_PROTOCOL_VERSION, optional: true, when: 'when known' },
-];
-const mcpSession = [...mcpConnection, { key: ATTR_ERROR_TYPE, optional: true, when: 'when the session ended with an error' }];
-// The key order is the lookup order of recordMcpOperation (src/record/mcp.ts).
-const mcpOperation = [
-  { key: ATTR_MCP_METHOD_NAME },
-  { key: ATTR_TOOL_NAME, optional: true, when: 'on tools/call (`_unknown` for a tool the server did not register or list)' },
-  { key: ATTR_PROMPT_NAME, optional: true, when: 'on prompts/get (`_unknown` for a prompt the server did not register or list)' },
-  error,
-  { key: ATTR_RPC_STATUS_CODE, optional: true, when: 'when the response is a JSON-RPC error' },
-  ...mcpConnection,
-];
-const executeToolOnToolsCall = [{ key: ATTR_OPERATION_NAME, from: ATTR_MCP_METHOD_NAME, values: { 'tools/call': 'execute_tool' } }];
-
 /** Every instrument, keyed by a short id the helpers use. */
 export const METRICS = {
   toolDuration: {
@@ -137,44 +119,7 @@ export const METRICS = {
     attributes: [tool, error],
     domain: 'tool',
   },
-  mcpServerDuration: {
-    name: 'mcp.server.operation.duration',
-    kind: 'histogram',
-    unit: 's',
-    description: 'MCP requests and notifications this process handled; error.type is the JSON-RPC error code (not for the codes of a request the caller got wrong: -32700, -32600, -32601, -32602, -32002), the thrown error\'s type, or tool_error.',
-    buckets: MCP_DURATION_BUCKETS,
-    attributes: mcpOperation,
-    derived: executeToolOnToolsCall,
-    domain: 'mcp',
-  },
-  mcpClientDuration: {
-    name: 'mcp.client.operation.duration',
-    kind: 'histogram',
-    unit: 's',
-    description: 'MCP requests and notifications this process sent, until the response (or the send, for a notification); every JSON-RPC error code is an error.type.',
-    buckets: MCP_DURATION_BUCKETS,
-    attributes: mcpOperation,
-    derived: executeToolOnToolsCall,
-    domain: 'mcp',
-  },
-  mcpServerSessionDuration: {
-    name: 'mcp.server.session.duration',
-    kind: 'histogram',
-    unit: 's',
-    description: 'MCP server sessions, from initialize to the transport closing; open ones count in agent.sessions.active.',
-    buckets: MCP_DURATION_BUCKETS,
-    attributes: mcpSession,
-    domain: 'mcp',
-  },
-  mcpClientSessionDuration: {
-    name: 'mcp.client.session.duration',
-    kind: 'histogram',
-    unit: 's',
-    description: 'MCP client sessions, from connect (initialize) to the transport closing.',
-    buckets: MCP_DURATION_BUCKETS,
-    attributes: mcpSession,
-    domain: 'mcp',
-  },
+  ...MCP_METRICS,
   cacheRequests: {
     name: 'agent.cache.requests',
     kind: 'counter',
