@@ -2,8 +2,10 @@
  * The cardinality guard: what attribute values may reach a series, and what bad input costs.
  *
  * Enum keys accept their declared values; bounded-name keys keep the first `cap` distinct values
- * per key and turn later ones into "_other". Nothing here throws: bad input is normalised or
- * dropped, counted by reason, and reported once per reason through `diag`.
+ * per instrument and key and turn later ones into "_other", so one instrument's flood of names
+ * never starves another's (agentmeter's own instruments, whose values are fixed by the code,
+ * are not capped). Nothing here throws: bad input is normalised or dropped, counted by reason,
+ * and reported once per reason through `diag`.
  */
 import { diag } from '@opentelemetry/api';
 import { DROP_REASONS, OVERFLOW_VALUE, type AttributeRule, type DropReason } from './catalog';
@@ -14,10 +16,10 @@ export const DEFAULT_ATTRIBUTE_CAP = 100;
 export const MAX_VALUE_LENGTH = 128;
 
 export class CardinalityGuard {
-  /** Distinct values kept per bounded-name key. */
-  private readonly admitted = new Map<string, Set<string>>();
-  /** Samples whose value became "_other", per key. */
-  readonly overflowByKey = new Map<string, number>();
+  /** Distinct values kept, per instrument name and bounded-name key. */
+  private readonly admitted = new Map<string, Map<string, Set<string>>>();
+  /** Samples whose value became "_other", per instrument name and key. */
+  readonly overflow = new Map<string, Map<string, number>>();
   /** Samples dropped or normalised, per reason. */
   readonly dropped: Record<DropReason, number>;
   private readonly warned = new Set<string>();
@@ -28,7 +30,7 @@ export class CardinalityGuard {
     this.dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   }
 
-  /** Distinct values kept per bounded-name key; values already kept stay kept when it shrinks. */
+  /** Distinct values kept per instrument and bounded-name key; values already kept stay kept when it shrinks. */
   get cap(): number {
     return this.capValue;
   }
@@ -38,10 +40,11 @@ export class CardinalityGuard {
   }
 
   /**
-   * The value a series may carry for `rule.key`: the value itself, "" for an absent optional
-   * key, a shortened name, or "_other".
+   * The value a series of instrument `metric` may carry for `rule.key`: the value itself, ""
+   * for an absent optional key, a shortened name, or "_other". `capped: false` (agentmeter's
+   * own instruments) skips the cap.
    */
-  admit(rule: AttributeRule, value: string): string {
+  admit(rule: AttributeRule, value: string, metric = '', capped = true): string {
     // Helpers declare strings, but a caller's value (or a peer's, through an instrumentation) may be anything.
     if (typeof value !== 'string') {
       this.drop('not_a_string', `${rule.key} is a ${typeof value}`);
@@ -62,18 +65,19 @@ export class CardinalityGuard {
       this.drop('name_too_long', `${rule.key} longer than ${MAX_VALUE_LENGTH} characters`);
       value = value.slice(0, MAX_VALUE_LENGTH);
     }
-    let seen = this.admitted.get(rule.key);
-    if (seen === undefined) {
-      seen = new Set();
-      this.admitted.set(rule.key, seen);
-    }
+    if (!capped) return value;
+    const seen = nested(nested(this.admitted, metric, () => new Map<string, Set<string>>()), rule.key, () => new Set<string>());
     if (seen.has(value)) return value;
     if (seen.size < this.capValue) {
       seen.add(value);
       return value;
     }
-    this.overflowByKey.set(rule.key, (this.overflowByKey.get(rule.key) ?? 0) + 1);
-    this.warnOnce(`overflow:${rule.key}`, `attribute ${rule.key} reached its cap of ${this.capValue} distinct values; later values are recorded as "${OVERFLOW_VALUE}"`);
+    const counts = nested(this.overflow, metric, () => new Map<string, number>());
+    counts.set(rule.key, (counts.get(rule.key) ?? 0) + 1);
+    this.warnOnce(
+      `overflow:${metric}:${rule.key}`,
+      `attribute ${rule.key} of ${metric} reached its cap of ${this.capValue} distinct values; later values are recorded as "${OVERFLOW_VALUE}"`,
+    );
     return OVERFLOW_VALUE;
   }
 
@@ -120,6 +124,16 @@ export class CardinalityGuard {
     this.warned.add(key);
     diag.warn(`agentmeter: ${message}`);
   }
+}
+
+/** The entry of `map` at `key`, made by `make` the first time. */
+function nested<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /** `error.type` of an optional failure: "" (no failure) for undefined, null or false. */

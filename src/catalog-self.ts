@@ -6,7 +6,7 @@
 import type { MetricDefinition } from './catalog';
 import {
   ATTR_DB_WRITER_RESULT, ATTR_DEAD_LETTER_REASON, ATTR_DROP_REASON, ATTR_ERROR_TYPE, ATTR_EVENTS_DROP_REASON,
-  ATTR_KAFKA_DROP_REASON, ATTR_OVERFLOW_KEY, DB_WRITER_RESULTS, DEAD_LETTER_REASONS, DROP_REASONS,
+  ATTR_KAFKA_DROP_REASON, ATTR_OVERFLOW_KEY, ATTR_OVERFLOW_METRIC, DB_WRITER_RESULTS, DEAD_LETTER_REASONS, DROP_REASONS,
   EVENTS_DROP_REASONS, EXPORT_DURATION_BUCKETS, KAFKA_DROP_REASONS,
 } from './catalog-vocabulary';
 
@@ -23,8 +23,8 @@ export const SELF_METRICS = {
     name: 'agentmeter.attribute.overflow',
     kind: 'counter',
     unit: '{sample}',
-    description: 'Samples whose attribute value was replaced by "_other" after the cap was reached.',
-    attributes: [{ key: ATTR_OVERFLOW_KEY }],
+    description: 'Samples whose attribute value was replaced by "_other" after the instrument\'s cap for that key was reached.',
+    attributes: [{ key: ATTR_OVERFLOW_METRIC }, { key: ATTR_OVERFLOW_KEY }],
     domain: 'self',
   },
   jobWriteErrors: {

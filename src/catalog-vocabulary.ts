@@ -37,6 +37,7 @@ export const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_AGENTMETER_VERSION = 'agentmeter.version';
 export const ATTR_DROP_REASON = 'agentmeter.reason';
 export const ATTR_OVERFLOW_KEY = 'agentmeter.attribute.key';
+export const ATTR_OVERFLOW_METRIC = 'agentmeter.metric.name';
 export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
 export const ATTR_EVENTS_DROP_REASON = 'agentmeter.events.drop_reason';
 export const ATTR_DB_WRITER_RESULT = 'agentmeter.db_writer.result';

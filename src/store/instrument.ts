@@ -120,7 +120,8 @@ export class Instrument<P extends Point> {
 
   private slow(raw: string[]): P {
     const rules = this.definition.attributes;
-    const values = raw.map((value, i) => this.guard.admit(rules[i]!, value));
+    const { name, domain } = this.definition;
+    const values = raw.map((value, i) => this.guard.admit(rules[i]!, value, name, domain !== 'self'));
     let level = this.root;
     for (let i = 0; i < values.length - 1; i++) {
       let next = child(level, values[i]!) as Level<P> | undefined;

@@ -30,7 +30,9 @@ function refreshComputedValues(): void {
     const count = guard.dropped[reason];
     if (count > 0) instruments.dropped.get1(reason).set(count);
   }
-  for (const [key, count] of guard.overflowByKey) instruments.attributeOverflow.get1(key).set(count);
+  for (const [metric, byKey] of guard.overflow) {
+    for (const [key, count] of byKey) instruments.attributeOverflow.get2(metric, key).set(count);
+  }
   instruments.startTime.get0().set(processStartSeconds);
   instruments.uptime.get0().set(process.uptime());
   refreshExemplarSampling();

@@ -24,16 +24,41 @@ describe('cardinality cap', () => {
     expect(histogramOf(TOOL, { 'gen_ai.tool.name': 'tool_5' })!.count).toBe(2);
     expect(histogramOf(TOOL, { 'gen_ai.tool.name': 'tool_100' })).toBeUndefined();
     expect(histogramOf(TOOL, { 'gen_ai.tool.name': '_other' })!.count).toBe(2);
-    expect(valueOf('agentmeter.attribute.overflow', { 'agentmeter.attribute.key': 'gen_ai.tool.name' })).toBe(2);
+    expect(valueOf('agentmeter.attribute.overflow', { 'agentmeter.metric.name': TOOL, 'agentmeter.attribute.key': 'gen_ai.tool.name' })).toBe(2);
     expect(metric(TOOL)!.dataPoints).toHaveLength(101);
   });
 
-  it('applies a configured cap per key, not per instrument', () => {
+  it('applies a configured cap per instrument and key', () => {
     const g = new CardinalityGuard(2);
     const rule = { key: 'k' };
-    expect([g.admit(rule, 'a'), g.admit(rule, 'b'), g.admit(rule, 'c'), g.admit(rule, 'a')]).toEqual(['a', 'b', '_other', 'a']);
-    expect(g.admit({ key: 'other' }, 'c')).toBe('c');
-    expect(g.overflowByKey.get('k')).toBe(1);
+    expect([g.admit(rule, 'a', 'm1'), g.admit(rule, 'b', 'm1'), g.admit(rule, 'c', 'm1'), g.admit(rule, 'a', 'm1')]).toEqual(['a', 'b', '_other', 'a']);
+    expect(g.admit({ key: 'other' }, 'c', 'm1')).toBe('c');
+    expect(g.admit(rule, 'c', 'm2')).toBe('c');
+    expect(g.admit(rule, 'z', 'self', false)).toBe('z');
+    expect(g.overflow.get('m1')?.get('k')).toBe(1);
+    expect(g.overflow.has('m2')).toBe(false);
+  });
+
+  it('never starves another instrument: after 100 tool error codes, LLM errors keep their error.type', () => {
+    // The guard keeps what earlier tests admitted: 150 new codes overflow whatever it already holds.
+    for (let i = 0; i < 150; i++) recordToolCall({ tool: 'tool_0', seconds: 0.1, error: `E_TOOL_${i}` });
+    recordLlmCall({ provider: 'openai', model: 'gpt-x', seconds: 1, error: 'rate_limited' });
+    expect(histogramOf(TOOL, { 'gen_ai.tool.name': 'tool_0', 'error.type': '_other' })!.count).toBeGreaterThanOrEqual(50);
+    const llm = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-x', 'error.type': 'rate_limited' };
+    expect(histogramOf('gen_ai.client.operation.duration', llm)!.count).toBe(1);
+  });
+
+  it("never caps agentmeter's own instruments, whatever the configured cap", () => {
+    const saved = guard.cap;
+    guard.cap = 1;
+    try {
+      recordToolCall({ tool: 'a', seconds: Number.NaN });
+      recordToolCall({ tool: 'a', seconds: -1 });
+      expect(valueOf(DROPPED, { 'agentmeter.reason': 'not_a_number' })).toBe(1);
+      expect(valueOf(DROPPED, { 'agentmeter.reason': 'negative' })).toBe(1);
+    } finally {
+      guard.cap = saved;
+    }
   });
 });
 

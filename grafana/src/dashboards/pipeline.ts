@@ -39,8 +39,8 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
     },
     {
       key: 'attributeOverflow', title: 'Attribute overflow by key', kind: 'timeseries', width: 8, unit: 'ops',
-      description: 'Samples per second whose attribute value became "_other" because the key reached its cap of distinct values, by key. Bad: any rate (alert AgentmeterAttributeOverflow): usually ids or user input passed as names.',
-      queries: [{ expr: sumBy([L.job, L.overflowKey], rate(counter('attributeOverflow'), J)), legend: `{{job}} {{${L.overflowKey}}}` }],
+      description: 'Samples per second whose attribute value became "_other" because the key reached its cap of distinct values in that metric, by metric and key. Bad: any rate (alert AgentmeterAttributeOverflow): usually ids or user input passed as names.',
+      queries: [{ expr: sumBy([L.job, L.overflowMetric, L.overflowKey], rate(counter('attributeOverflow'), J)), legend: `{{job}} {{${L.overflowMetric}}} {{${L.overflowKey}}}` }],
     },
     {
       key: 'jobWriteErrors', title: 'Job write errors by type', kind: 'timeseries', width: 8, unit: 'ops',

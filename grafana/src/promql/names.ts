@@ -13,6 +13,7 @@ import {
   ATTR_OVERFLOW_KEY, ATTR_KAFKA_DROP_REASON, ATTR_SERVICE_VERSION,
   type MetricId, type InstrumentKind,
 } from '../../../src/catalog';
+import { ATTR_OVERFLOW_METRIC } from '../../../src/catalog-vocabulary';
 import { prometheusLabelName, prometheusMetricName, type PrometheusType } from '../../../src/exporters/prometheus/naming';
 import { INSTRUMENTATION_ATTRIBUTES, INSTRUMENTATION_METRICS, type InstrumentationMetricId } from './instrumentations';
 
@@ -110,6 +111,7 @@ export const L = {
   serviceVersion: prometheusLabelName(ATTR_SERVICE_VERSION),
   dropReason: prometheusLabelName(ATTR_DROP_REASON),
   overflowKey: prometheusLabelName(ATTR_OVERFLOW_KEY),
+  overflowMetric: prometheusLabelName(ATTR_OVERFLOW_METRIC),
   kafkaDropReason: prometheusLabelName(ATTR_KAFKA_DROP_REASON),
   httpStatus: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpStatusCode),
   httpMethod: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpMethod),
