@@ -48,15 +48,15 @@ export type InstanceIdSource = 'option' | 'environment' | 'generated';
 /**
  * The process's `service.instance.id`: the `serviceInstanceId` option, else the one in
  * `OTEL_RESOURCE_ATTRIBUTES`, else a random UUID. A `node:cluster` worker inherits its
- * primary's environment, so an id from there gets `-worker-<cluster worker id>` appended:
- * every worker stays its own instance, and a re-forked worker (a new worker id) a new one.
+ * primary's environment and runs its code, so a given id (from either) gets
+ * `-worker-<cluster worker id>` appended: every worker stays its own instance (the primary
+ * serves their series side by side), and a re-forked worker (a new worker id) a new one.
  */
 export function serviceInstanceId(option: string | undefined, clusterWorkerId: number | undefined): { id: string; source: InstanceIdSource } {
-  if (option !== undefined) return { id: option, source: 'option' };
+  const perWorker = (id: string): string => (clusterWorkerId === undefined ? id : `${id}-worker-${clusterWorkerId}`);
+  if (option !== undefined) return { id: perWorker(option), source: 'option' };
   const fromEnv = detectResources({ detectors: [envDetector] }).attributes[ATTR_SERVICE_INSTANCE_ID];
-  if (typeof fromEnv === 'string' && fromEnv !== '') {
-    return { id: clusterWorkerId === undefined ? fromEnv : `${fromEnv}-worker-${clusterWorkerId}`, source: 'environment' };
-  }
+  if (typeof fromEnv === 'string' && fromEnv !== '') return { id: perWorker(fromEnv), source: 'environment' };
   return { id: randomUUID(), source: 'generated' };
 }
 

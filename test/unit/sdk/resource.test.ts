@@ -13,7 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 describe('serviceInstanceId', () => {
   it.each<[string, string | undefined, string | undefined, number | undefined, string, string]>([
     ['the option', 'api-7', 'service.instance.id=from-env', undefined, 'api-7', 'option'],
-    ['the option, unchanged in a cluster worker', 'api-7-w2', 'service.instance.id=from-env', 2, 'api-7-w2', 'option'],
+    ['the option in cluster worker 2 (every worker runs the same code)', 'api-7', 'service.instance.id=from-env', 2, 'api-7-worker-2', 'option'],
     ['OTEL_RESOURCE_ATTRIBUTES', undefined, 'deployment.environment=prod,service.instance.id=pod-a', undefined, 'pod-a', 'environment'],
     ['OTEL_RESOURCE_ATTRIBUTES in cluster worker 3 (inherited from the primary)', undefined, 'service.instance.id=pod-a', 3, 'pod-a-worker-3', 'environment'],
   ])('comes from %s', (_case, option, attributes, worker, id, source) => {
