@@ -7,7 +7,8 @@
  * are not capped). Nothing here throws: bad input is normalised or dropped, counted by reason,
  * and reported once per reason through `diag`.
  */
-import { diag } from '@opentelemetry/api';
+import { diag, type HrTime } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
 import { DROP_REASONS, OVERFLOW_VALUE, type AttributeRule, type DropReason } from './catalog';
 
 /** Default number of distinct values kept per bounded-name key. */
@@ -24,6 +25,8 @@ export class CardinalityGuard {
   readonly dropped: Record<DropReason, number>;
   private readonly warned = new Set<string>();
   private capValue: number;
+  /** When this guard began counting: the start time of the counters copied from it. */
+  readonly since: HrTime = hrTime();
 
   constructor(cap: number = DEFAULT_ATTRIBUTE_CAP) {
     this.capValue = cap;

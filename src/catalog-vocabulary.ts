@@ -78,6 +78,7 @@ export const DROP_REASONS = [
   'disabled_attribute',
   'not_a_string',
   'unreadable_input',
+  'sum_overflow',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 /** Why the Kafka exporter gave up on messages. */

@@ -31,6 +31,8 @@ function setChild<P>(level: Level<P>, value: string, node: P | Level<P>): void {
 export class Instrument<P extends Point> {
   /** Every series, in creation order, for collection. */
   readonly points: P[] = [];
+  /** A counter that has held a fractional value; set by the producer, exported as doubles (producer.ts). */
+  fractional = false;
   private root: Level<P> = new Level();
   private single: P | undefined;
 
@@ -114,6 +116,7 @@ export class Instrument<P extends Point> {
   /** Drops every series (used by tests and `resetMetrics`); admitted values stay admitted. */
   clear(): void {
     this.points.length = 0;
+    this.fractional = false;
     this.root = new Level();
     this.single = undefined;
   }

@@ -6,6 +6,17 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Chunks } from './chunks';
 import { exemplarSampling, offerExemplar, type Exemplar, type ExemplarSlots } from './exemplars';
 
+/**
+ * Told of a sample refused because it would make a sum infinite (`seconds: 1e308` twice); the
+ * registry counts it as a drop. A sum is never allowed to reach ±Infinity: `_sum +Inf` would
+ * poison every rate and average over that series for good.
+ */
+let sumOverflowed: (detail: string) => void = () => {};
+
+export function onSumOverflow(report: (detail: string) => void): void {
+  sumOverflowed = report;
+}
+
 export class HistogramPoint implements ExemplarSlots {
   /** counts[i] holds values in (bounds[i-1], bounds[i]]; the last slot is (last bound, +Inf). */
   readonly counts: Float64Array;
@@ -34,9 +45,14 @@ export class HistogramPoint implements ExemplarSlots {
   }
 
   record(value: number): void {
+    const sum = this.sum + value;
+    if (sum === Infinity) {
+      sumOverflowed('histogram sum');
+      return;
+    }
     const lo = bucketIndex(this.bounds, value);
     this.counts[lo]!++;
-    this.sum += value;
+    this.sum = sum;
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
@@ -50,6 +66,10 @@ export class HistogramPoint implements ExemplarSlots {
   /** `times` samples of one value at once (a batch of equal-size messages): O(1) in `times`. */
   recordTimes(value: number, times: number): void {
     if (times <= 0) return;
+    if (this.sum + value * times === Infinity) {
+      sumOverflowed('histogram sum');
+      return;
+    }
     this.record(value);
     const extra = times - 1;
     this.counts[bucketIndex(this.bounds, value)]! += extra;
@@ -77,13 +97,19 @@ function bucketIndex(bounds: readonly number[], value: number): number {
 export class ValuePoint {
   value = 0;
 
+  /**
+   * `startTime`: when the series began counting; a counter copied from elsewhere at collection
+   * (the guard's drop counts) takes its source's start instead (producer.ts).
+   */
   constructor(
     readonly attributes: Attributes,
-    readonly startTime: HrTime,
+    public startTime: HrTime,
   ) {}
 
   add(delta: number): void {
-    this.value += delta;
+    const value = this.value + delta;
+    if (value === Infinity || value === -Infinity) sumOverflowed('counter value');
+    else this.value = value;
   }
 
   set(value: number): void {

@@ -24,24 +24,41 @@ import { exemplarList, refreshExemplarSampling, type HistogramDataPointWithExemp
 // process.uptime() counts from process start (performance.now() from this thread's start).
 const processStartSeconds = Date.now() / 1000 - process.uptime();
 
+/** A counter copied from the guard: its value, and the guard's start as its start (not this collection's instant). */
+function copyCount(point: ValuePoint, count: number): void {
+  point.startTime = guard.since;
+  point.set(count);
+}
+
 /** Copies guard counters and clock-derived values into their instruments before a read. */
 function refreshComputedValues(): void {
   for (const reason of DROP_REASONS) {
     const count = guard.dropped[reason];
-    if (count > 0) instruments.dropped.get1(reason).set(count);
+    if (count > 0) copyCount(instruments.dropped.get1(reason), count);
   }
   for (const [metric, byKey] of guard.overflow) {
-    for (const [key, count] of byKey) instruments.attributeOverflow.get2(metric, key).set(count);
+    for (const [key, count] of byKey) copyCount(instruments.attributeOverflow.get2(metric, key), count);
   }
   instruments.startTime.get0().set(processStartSeconds);
   instruments.uptime.get0().set(process.uptime());
   refreshExemplarSampling();
 }
 
-function descriptorOf(definition: SnapshotInstrument['definition']): MetricDescriptor {
-  const { name, description, unit, kind } = definition;
-  const valueType = kind === 'histogram' || kind === 'gauge' ? ValueType.DOUBLE : ValueType.INT;
-  return { name, description, unit, valueType };
+function descriptorOf(instrument: SnapshotInstrument): MetricDescriptor {
+  const { name, description, unit } = instrument.definition;
+  return { name, description, unit, valueType: integerValued(instrument) ? ValueType.INT : ValueType.DOUBLE };
+}
+
+/** Whether an instrument's values go out as integers (OTLP `as_int`): its counters, unless fractional. */
+export function integerValued(instrument: SnapshotInstrument): boolean {
+  const { kind } = instrument.definition;
+  return (kind === 'counter' || kind === 'updowncounter') && instrument.fractional !== true;
+}
+
+/** Whether any series of a counter holds a fraction (2.5 tokens): such an instrument is exported as doubles from then on. */
+function holdsFraction(points: readonly (HistogramPoint | ValuePoint)[]): boolean {
+  for (const p of points) if (!Number.isInteger((p as ValuePoint).value)) return true;
+  return false;
 }
 
 /**
@@ -120,6 +137,11 @@ export class DeltaState {
 export interface SnapshotInstrument {
   readonly definition: Pick<MetricDefinition, 'name' | 'description' | 'unit' | 'kind'>;
   readonly points: readonly (HistogramPoint | ValuePoint)[];
+  /**
+   * A counter or up-down counter some of whose values were fractional (at this or an earlier
+   * collection): its values go out as doubles on every path, never truncated to `as_int`.
+   */
+  readonly fractional?: boolean;
 }
 
 /**
@@ -194,7 +216,7 @@ function valueData(instrument: SnapshotInstrument, descriptor: MetricDescriptor,
 /** The snapshot as OTel MetricData (what every OTel exporter reads). */
 export function metricDataOf(snapshot: StoreSnapshot): MetricData[] {
   return snapshot.instruments.map((instrument) => {
-    const descriptor = descriptorOf(instrument.definition);
+    const descriptor = descriptorOf(instrument);
     return instrument.definition.kind === 'histogram' ? histogramData(instrument, descriptor, snapshot) : valueData(instrument, descriptor, snapshot);
   });
 }
@@ -207,7 +229,13 @@ export function snapshotStore(delta?: DeltaState): StoreSnapshot {
   const instruments: SnapshotInstrument[] = [];
   // A copy of each points array: clear() empties it in place, and series created while an
   // export is being encoded belong to the next collection.
-  for (const instrument of instrumentList) if (instrument.points.length > 0) instruments.push({ definition: instrument.definition, points: instrument.points.slice() });
+  for (const instrument of instrumentList) {
+    if (instrument.points.length === 0) continue;
+    const { kind } = instrument.definition;
+    // Sticky: a series' type does not flip back and forth between collections.
+    if (!instrument.fractional && (kind === 'counter' || kind === 'updowncounter')) instrument.fractional = holdsFraction(instrument.points);
+    instruments.push({ definition: instrument.definition, points: instrument.points.slice(), fractional: instrument.fractional });
+  }
   const endTime = hrTime();
   const exemplarsSinceMs = delta?.lastEndMs ?? -Infinity;
   if (delta !== undefined) delta.lastEndMs = hrTimeToMilliseconds(endTime);

@@ -5,7 +5,7 @@
 import { METRICS, type MetricDefinition } from '../catalog';
 import { CardinalityGuard } from '../attributes';
 import { histogramInstrument, valueInstrument, type Instrument } from './instrument';
-import type { HistogramPoint, ValuePoint } from './points';
+import { onSumOverflow, type HistogramPoint, type ValuePoint } from './points';
 
 type Instruments = {
   [K in keyof typeof METRICS]: (typeof METRICS)[K]['kind'] extends 'histogram'
@@ -22,6 +22,7 @@ function buildInstruments(guard: CardinalityGuard): Instruments {
 }
 
 export const guard = new CardinalityGuard();
+onSumOverflow((detail) => guard.drop('sum_overflow', `${detail} would exceed the largest finite number`));
 export const instruments: Instruments = buildInstruments(guard);
 /** Every instrument, in catalog order. */
 export const instrumentList: readonly Instrument<HistogramPoint | ValuePoint>[] = Object.values(instruments);

@@ -11,7 +11,7 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { HistogramPoint, ValuePoint } from '../../store/points';
-import { storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
+import { integerValued, storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
 import { encodeMetrics, type EncodedExport } from './encode';
 import { field, varintSize, WireBuffer } from './otlp-wire';
 import { PointEncoder, SeriesCache } from './otlp-points';
@@ -261,7 +261,7 @@ export class OtlpMetricsEncoder {
       w.byte(run.dataTag);
       w.varint(lengths[k * 2]!);
       const points = run.instrument.points;
-      const integer = run.dataTag === ((7 << 3) | 2);
+      const integer = run.dataTag === ((7 << 3) | 2) && integerValued(run.instrument);
       for (let i = from; i < to; i++) {
         if (run.histogram) enc.histogram(w, points[i] as HistogramPoint, run.cache, i, snapshot);
         else enc.number(w, points[i] as ValuePoint, run.cache, i, snapshot, integer, run.delta);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AggregationTemporality, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { createMetricProducer } from '../../../src/store/producer';
 import { recordToolCall } from '../../../src/record/tool';
-import { recordCacheLookup } from '../../../src/record/cache';
+import { recordCacheEviction, recordCacheLookup } from '../../../src/record/cache';
+import { recordPublish } from '../../../src/record/publish';
+import { guard } from '../../../src/store/registry';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { trackSession } from '../../../src/record/system';
 
 /** One collection, as name → metric. */
@@ -36,5 +39,41 @@ describe('delta producer', () => {
     expect((await collect(delta))['agent.cache.requests']!.dataPoints[0]!.value).toBe(0);
     // A cumulative producer is unaffected by the delta one's state.
     expect((await collect(cumulative))['agent.cache.requests']!.dataPoints[0]!.value).toBe(3);
+  });
+});
+
+describe('computed self counters', () => {
+  it("start when the guard began counting, not at the collection that first shows them", async () => {
+    const producer = createMetricProducer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    recordToolCall({ tool: 'start-time', seconds: Number.NaN });
+    const dropped = (await collect(producer))['agentmeter.dropped']!;
+    const point = dropped.dataPoints.find((p) => p.attributes['agentmeter.reason'] === 'not_a_number')!;
+    expect(point.startTime).toEqual(guard.since);
+    // The collection instant would give a rate of (count / ~0 s) on a backend that uses the interval.
+    expect(hrTimeToMilliseconds(point.endTime) - hrTimeToMilliseconds(point.startTime)).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('sums that would overflow', () => {
+  it('refuse the sample and count it as sum_overflow, keeping the sum finite', async () => {
+    const producer = createMetricProducer();
+    const before = guard.dropped.sum_overflow;
+    recordToolCall({ tool: 'overflow', seconds: 1e308 });
+    recordToolCall({ tool: 'overflow', seconds: 1e308 });
+    // Twice 10 messages of 1e307 bytes each: the second batch would take the size histogram's sum past the largest double.
+    recordPublish({ topic: 'overflow', seconds: 0.1, messages: 10, bytes: 1e308 });
+    recordPublish({ topic: 'overflow', seconds: 0.1, messages: 10, bytes: 1e308 });
+    recordCacheEviction({ cache: 'overflow', count: 1e308 });
+    recordCacheEviction({ cache: 'overflow', count: 1e308 });
+    const metrics = await collect(producer);
+    const tool = metrics['gen_ai.execute_tool.duration']!.dataPoints.find((p) => p.attributes['gen_ai.tool.name'] === 'overflow') as DataPoint<Histogram>;
+    expect(tool.value.count).toBe(1);
+    expect(tool.value.sum).toBe(1e308);
+    const evictions = metrics['agent.cache.evictions']!.dataPoints.find((p) => p.attributes['agent.cache.name'] === 'overflow')!;
+    expect(evictions.value).toBe(1e308);
+    const sizes = metrics['agent.publish.message.size']!.dataPoints.find((p) => p.attributes['messaging.destination.name'] === 'overflow') as DataPoint<Histogram>;
+    expect([sizes.value.count, sizes.value.sum]).toEqual([10, 1e308]);
+    expect(guard.dropped.sum_overflow - before).toBe(3);
   });
 });

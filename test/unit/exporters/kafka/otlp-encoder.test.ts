@@ -4,7 +4,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { HistogramPoint, ValuePoint } from '../../../../src/store/points';
-import { DeltaState, lazyScopeMetrics, type SnapshotInstrument, type StoreSnapshot } from '../../../../src/store/producer';
+import { recordCacheEviction, recordCacheLookup } from '../../../../src/record/cache';
+import { resetStore } from '../../helpers';
+import { DeltaState, lazyScopeMetrics, snapshotStore, type SnapshotInstrument, type StoreSnapshot } from '../../../../src/store/producer';
 import { OtlpMetricsEncoder } from '../../../../src/exporters/kafka/otlp-encoder';
 import { SeriesCache } from '../../../../src/exporters/kafka/otlp-points';
 import { decodeRequest, flatten } from './otlp-decode';
@@ -117,6 +119,24 @@ describe('OtlpMetricsEncoder decodes to what otlp-transformer writes', () => {
     const histogram = ours.find((f) => f.metric.name === 'gen_ai.execute_tool.duration' && (f.point.attributes as unknown[] | undefined)?.length === 2)!;
     expect(histogram.point).toMatchObject({ count: '1', sum: 0.05, bucketCounts: ['0', '0', '1', '0', '0', '0'], startTimeUnixNano: '1700000100000000005' });
     expect(ours.find((f) => f.metric.name === 'agent.cache.requests' && (f.point.attributes as unknown[] | undefined)?.length === 2)!.point.asInt).toBe('4');
+  });
+
+  it('writes a counter that holds a fraction as doubles, as the direct page shows it (as_int truncated 2.5 to 2)', async () => {
+    resetStore();
+    recordCacheEviction({ cache: 'c', count: 2.5 });
+    recordCacheEviction({ cache: 'c', reason: 'ttl', count: 1 });
+    const scope = lazyScopeMetrics(snapshotStore());
+    const evictions = scope.metrics.find((m) => m.descriptor.name === 'agent.cache.evictions')!;
+    expect(evictions.descriptor.valueType).toBe(ValueType.DOUBLE);
+    const ours = flatten((await new OtlpMetricsEncoder(900_000).encode(request([scope]))).messages);
+    expect(ours).toEqual(flatten(reference(request([scope]))));
+    const points = ours.filter((f) => f.metric.name === 'agent.cache.evictions').map((f) => [f.point.asDouble, f.point.asInt]);
+    expect(points).toEqual([[2.5, undefined], [1, undefined]]);
+    // Integer-valued counters stay as_int.
+    recordCacheLookup({ cache: 'c', hit: true });
+    const lookups = flatten((await new OtlpMetricsEncoder(900_000).encode(request([lazyScopeMetrics(snapshotStore())]))).messages);
+    expect(lookups.find((f) => f.metric.name === 'agent.cache.requests')!.point.asInt).toBe('1');
+    resetStore();
   });
 
   it('merges another producer\'s scope into the same message, first', async () => {
