@@ -60,9 +60,16 @@ function escapeHelp(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
-function escapeLabelValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
+function labelValueText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
+}
+
+function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeLabelValue(value: unknown): string {
+  return escapeText(labelValueText(value));
 }
 
 function prometheusType(metric: MetricData): PrometheusType {
@@ -71,15 +78,29 @@ function prometheusType(metric: MetricData): PrometheusType {
   return 'gauge';
 }
 
+/**
+ * The label pairs of an attribute set. Keys that map to one label name (`http.route` and
+ * `http_route`) give one label whose values are joined with `;` in the keys' lexicographic
+ * order, as the OpenTelemetry Prometheus compatibility spec says and the Collector does: two
+ * labels of one name are an invalid exposition.
+ */
 export function labelsOf(attributes: Attributes): string {
-  let out = '';
   // Own keys only: an inherited enumerable property (a polluted Object.prototype) is not a label.
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
-    if (value === undefined) continue;
-    out += `${out === '' ? '' : ','}${prometheusLabelName(key)}="${escapeLabelValue(value)}"`;
+  const keys = Object.keys(attributes).filter((key) => attributes[key] !== undefined);
+  const names = keys.map(prometheusLabelName);
+  if (new Set(names).size === names.length) return names.map((name, i) => `${name}="${escapeLabelValue(attributes[keys[i]!])}"`).join(',');
+  const merged = new Map<string, { key: string; value: string }[]>();
+  keys.forEach((key, i) => {
+    const values = merged.get(names[i]!) ?? [];
+    values.push({ key, value: labelValueText(attributes[key]) });
+    merged.set(names[i]!, values);
+  });
+  const pairs: string[] = [];
+  for (const [name, values] of merged) {
+    values.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    pairs.push(`${name}="${escapeText(values.map((v) => v.value).join(';'))}"`);
   }
-  return out;
+  return pairs.join(',');
 }
 
 export class PrometheusSerializer {

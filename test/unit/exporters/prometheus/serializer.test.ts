@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { formatNumber, PrometheusSerializer } from '../../../../src/exporters/prometheus/serializer';
+import { formatNumber, labelsOf, PrometheusSerializer } from '../../../../src/exporters/prometheus/serializer';
 
 const time: [number, number] = [0, 0];
 
@@ -136,5 +136,21 @@ describe('PrometheusSerializer with several resources (a cluster primary and its
 
   it('writes the same text for one resource alone as for a list of it', () => {
     expect(new PrometheusSerializer().serialize([sample()])).toBe(new PrometheusSerializer().serialize(sample()));
+  });
+});
+
+describe('labelsOf', () => {
+  it('merges keys that map to one label name into one label, values joined with ";" in key order', () => {
+    // Inserted out of order: the join follows the original keys' lexicographic order (http.route < http_route).
+    const attributes = { http_route: '/b', 'http.route': '/a', 'http.method': 'GET' };
+    expect(labelsOf(attributes)).toBe('http_route="/a;/b",http_method="GET"');
+  });
+
+  it('escapes the joined value once', () => {
+    expect(labelsOf({ 'a.b': 'x"y', a_b: 'back\\slash' })).toBe('a_b="x\\"y;back\\\\slash"');
+  });
+
+  it('leaves distinct names as they are, in attribute order', () => {
+    expect(labelsOf({ 'gen_ai.tool.name': 'search', 'error.type': 'timeout' })).toBe('gen_ai_tool_name="search",error_type="timeout"');
   });
 });
