@@ -6,7 +6,9 @@ import { diag } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { detectResources, envDetector } from '@opentelemetry/resources';
 import {
+  AggregationTemporality,
   ConsoleMetricExporter,
+  InstrumentType,
   PeriodicExportingMetricReader,
   type IMetricReader,
   type PushMetricExporter,
@@ -69,12 +71,21 @@ function serviceVersion(): string {
   return typeof value === 'string' ? value : 'unknown';
 }
 
-function pushReader(exporter: PushMetricExporter, config: ResolvedConfig, temporality: 'cumulative' | 'delta' = 'cumulative'): IMetricReader {
+/**
+ * What the exporter asks of counters: agentmeter's series follow it as the SDK's own do (the OTLP
+ * exporter reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE; `delta` and `lowmemory` both
+ * make counters and histograms deltas and keep up-down counters cumulative, as the producer does).
+ */
+function temporalityOf(exporter: PushMetricExporter): 'cumulative' | 'delta' {
+  return exporter.selectAggregationTemporality?.(InstrumentType.COUNTER) === AggregationTemporality.DELTA ? 'delta' : 'cumulative';
+}
+
+function pushReader(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportIntervalMillis,
     exportTimeoutMillis: Math.min(30000, config.exportIntervalMillis),
-    metricProducers: [createMetricProducer({ temporality })],
+    metricProducers: [createMetricProducer({ temporality: temporalityOf(exporter) })],
   });
 }
 
@@ -145,7 +156,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
       prometheus.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
       readers.push(prometheus);
     } else if (name === 'kafka') {
-      readers.push(pushReader(kafka!, config, kafka!.options.temporality));
+      readers.push(pushReader(kafka!, config));
     } else if (name === 'otlp') {
       readers.push(pushReader(new OTLPMetricExporter(), config));
     } else {

@@ -3,6 +3,7 @@
 import { context, diag, DiagLogLevel, logs, metrics, propagation, trace } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registeredGlobals } from '../../../src/sdk/coexist';
 import { start, type AgentmeterHandle } from '../../../src/sdk/start';
@@ -149,5 +150,49 @@ describe('start() with routing events', () => {
     });
     expect(events.options).toEqual([{ brokers: ['127.0.0.1:1'], clientId: 'app' }]);
     expect(events.topics).toEqual(['agent.routing.performance.v1']);
+  });
+});
+
+describe('start() with the OTLP exporter', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('honours OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta for agentmeter\'s series', async () => {
+    const bodies: { resourceMetrics: { scopeMetrics: { scope: { name: string }; metrics: Record<string, unknown>[] }[] }[] }[] = [];
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    Object.assign(process.env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+    });
+    try {
+      handle = start({ metricsExporters: ['otlp'], exportIntervalMillis: 600000, instrumentations: [] });
+      recordToolCall({ tool: 'delta', seconds: 0.1 });
+      recordToolCall({ tool: 'delta', seconds: 0.1 });
+      await handle.forceFlush();
+      recordToolCall({ tool: 'delta', seconds: 0.1 });
+      await handle.forceFlush();
+    } finally {
+      await handle?.shutdown();
+      handle = undefined;
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const tool = bodies.slice(0, 2).map((b) => {
+      const scope = b.resourceMetrics[0]!.scopeMetrics.find((s) => s.scope.name === 'agentmeter')!;
+      return scope.metrics.find((m) => m.name === 'gen_ai.execute_tool.duration')!.histogram as { aggregationTemporality: number; dataPoints: { count: number | string }[] };
+    });
+    // AGGREGATION_TEMPORALITY_DELTA = 1; each export carries the calls since the previous one.
+    expect(tool.map((h) => [h.aggregationTemporality, Number(h.dataPoints[0]!.count)])).toEqual([[1, 2], [1, 1]]);
   });
 });
