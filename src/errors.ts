@@ -63,30 +63,27 @@ export class ExportError extends AgentmeterError {
   }
 }
 
-/** `=<value as JSON>`, cut after 100 characters so a 10 KB query does not flood a terminal. */
-function shownValue(value: unknown): string {
-  const json = value === undefined ? undefined : JSON.stringify(value);
-  if (json === undefined) return '';
-  if (json.length <= 120) return `=${json}`;
-  return `=${json.slice(0, 100)}…${typeof value === 'string' ? ` (${value.length} characters)` : ''}`;
-}
-
-/** A routing event breaks a rule of its JSON Schema; `field`, `rule` and `allowed` say which. */
+/**
+ * A routing event breaks a rule of its JSON Schema; `field`, `rule` and `allowed` say which.
+ * The message names the field and the rule, never the value: it may be a user's query text or a
+ * correlation id, and such messages get logged. The value is on `value`, left out of
+ * `util.inspect` and `JSON.stringify`.
+ */
 export class EventValidationError extends AgentmeterError {
   override name = 'EventValidationError';
   /** The event field, dotted for nested values, e.g. `routing_duration_ms`, `confidence_components.semantic`. */
   readonly field: string;
-  /** The rejected value, as given (undefined when the field is missing). */
-  readonly value: unknown;
+  /** The rejected value, as given (undefined when the field is missing); not enumerable. */
+  declare readonly value: unknown;
   /** The rule it breaks, in the validator's words, e.g. `must be <= 999`. */
   readonly rule: string;
   /** What is allowed, from the schema's description of the field. */
   readonly allowed: string;
 
   constructor(field: string, value: unknown, rule: string, allowed: string) {
-    super(ERROR_CODES.eventInvalid, `${field}${shownValue(value)} is not valid: ${rule}${allowed ? `; allowed: ${allowed}` : ''}`);
+    super(ERROR_CODES.eventInvalid, `${field} is not valid: ${rule}${allowed ? `; allowed: ${allowed}` : ''}`);
     this.field = field;
-    this.value = value;
+    Object.defineProperty(this, 'value', { value, enumerable: false });
     this.rule = rule;
     this.allowed = allowed;
   }

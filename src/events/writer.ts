@@ -274,7 +274,9 @@ export class RoutingEventWriter {
         recordWriterFailure(type);
         if (!warned) {
           warned = true;
-          diag.warn(`agentmeter: DB writer ${what} failed (${type}: ${err instanceof Error ? err.message : String(err)}); retrying with backoff, offsets stay uncommitted`);
+          // PostgreSQL's messages can quote row values (`invalid input syntax for type uuid: "…"`): its SQLSTATE only.
+          const detail = what === 'insert' ? type : `${type}: ${err instanceof Error ? err.message : String(err)}`;
+          diag.warn(`agentmeter: DB writer ${what} failed (${detail}); retrying with backoff, offsets stay uncommitted`);
         }
         if (this.stopping) throw new Abandoned(what);
       }

@@ -1,6 +1,8 @@
 // The publisher with no broker (a closed port): it never blocks the caller, keeps a bounded
 // queue, counts what it drops, fails publish() fast, and shuts down within its bound.
+import { inspect } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { RoutingEventPublisher } from '../../../src/events/publisher';
 import { createRoutingEvent } from '../../../src/events/event';
 import { EventValidationError, ExportError } from '../../../src/errors';
@@ -56,9 +58,36 @@ describe('RoutingEventPublisher without a broker', () => {
     const error = await publisher.publish({ ...input, candidates: -1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventValidationError);
     const event = { ...createRoutingEvent(input), routing_duration_ms: 5000 };
-    expect(await publisher.publish(event).catch((e: unknown) => (e as Error).message)).toMatch(/^AGM_ERR_EVENT_INVALID: routing_duration_ms=5000/);
+    expect(await publisher.publish(event).catch((e: unknown) => (e as Error).message)).toMatch(/^AGM_ERR_EVENT_INVALID: routing_duration_ms is not valid: must be <= 999/);
     expect(publisher.queuedEvents).toBe(0);
     await publisher.shutdown(100);
+  });
+});
+
+describe('a refused routing event in logs', () => {
+  const QUERY = 'patient Jane Roe, SSN 078-05-1120';
+  const CORRELATION = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
+  it.each([
+    ['query too long', { query: `${QUERY} ${'x'.repeat(40000)}`, correlationId: CORRELATION }],
+    ['bad correlation id', { query: QUERY, correlationId: `${CORRELATION.toUpperCase()}-${QUERY}` }],
+    ['bad duration', { query: QUERY, correlationId: CORRELATION, durationMs: 5000 }],
+  ])('names the field and the rule, never the query text or correlation id (%s)', async (_case, fields) => {
+    const logged: string[] = [];
+    const log = (...args: unknown[]): void => void logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${inspect(a)}` : String(a))).join(' '));
+    diag.setLogger({ error: log, warn: log, info: log, debug: log, verbose: log }, DiagLogLevel.ALL);
+    const publisher = new RoutingEventPublisher({ brokers: [await closedBroker()] });
+    try {
+      expect(publisher.record({ ...input, ...fields })).toBe(false);
+      const error = (await publisher.publish({ ...input, ...fields }).catch((e: unknown) => e)) as EventValidationError;
+      expect(error).toBeInstanceOf(EventValidationError);
+      const everything = [...logged, error.message, inspect(error), JSON.stringify(error)].join('\n');
+      expect(logged.some((line) => line.includes('a routing event was dropped'))).toBe(true);
+      for (const secret of ['Jane Roe', '078-05-1120', CORRELATION, CORRELATION.toUpperCase()]) expect(everything).not.toContain(secret);
+    } finally {
+      diag.disable();
+      await publisher.shutdown(100);
+    }
   });
 });
 

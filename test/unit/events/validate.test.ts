@@ -45,27 +45,27 @@ describe('validateRoutingEvent', () => {
   });
 
   it.each([
-    [{ routing_duration_ms: 1000 }, 'routing_duration_ms=1000 is not valid: must be <= 999; allowed: an integer number of milliseconds from 0 to 999'],
-    [{ routing_duration_ms: -1 }, 'routing_duration_ms=-1 is not valid: must be >= 0; allowed: an integer number of milliseconds from 0 to 999'],
-    [{ routing_duration_ms: 4.5 }, 'routing_duration_ms=4.5 is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999'],
-    [{ routing_duration_ms: 'abc' }, 'routing_duration_ms="abc" is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999'],
-    [{ candidates_evaluated: -1 }, 'candidates_evaluated=-1 is not valid: must be >= 0; allowed: an integer from 0 to 2147483647'],
-    [{ candidates_evaluated: 2147483648 }, 'candidates_evaluated=2147483648 is not valid: must be <= 2147483647; allowed: an integer from 0 to 2147483647'],
-    [{ cache_hit: 'maybe' }, 'cache_hit="maybe" is not valid: must be boolean; allowed: true or false'],
-    [{ confidence_components: [0.5] }, 'confidence_components=[0.5] is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}'],
-    [{ confidence_components: { semantic: 1.5 } }, 'confidence_components.semantic=1.5 is not valid: must be <= 1; allowed: a number from 0 to 1'],
-    [{ confidence_components: { semantic: -0.1 } }, 'confidence_components.semantic=-0.1 is not valid: must be >= 0; allowed: a number from 0 to 1'],
-    [{ confidence_components: { semantic: '0.5' } }, 'confidence_components.semantic="0.5" is not valid: must be number; allowed: a number from 0 to 1'],
-    [{ confidence_components: { 'bad name': 0.5 } }, 'confidence_components="bad name" is not valid: has a score name that does not match the required form; allowed: a score name of 1 to 64 of a-z A-Z 0-9 _ . -'],
-    [{ correlation_id: 'not-a-uuid' }, 'correlation_id="not-a-uuid" is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000'],
-    [{ event_id: '123e4567-e89b-12d3-a456-42661417400' }, 'event_id="123e4567-e89b-12d3-a456-42661417400" is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000'],
-    [{ query_text: '' }, 'query_text="" is not valid: must NOT have fewer than 1 characters; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
-    [{ query_text: 'a\u0000b' }, 'query_text="a\\u0000b" is not valid: does not have the required form; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
-    [{ query_text: 'a\ud800b' }, 'query_text="a\\ud800b" is not valid: does not have the required form; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
+    [{ routing_duration_ms: 1000 }, 'routing_duration_ms is not valid: must be <= 999; allowed: an integer number of milliseconds from 0 to 999'],
+    [{ routing_duration_ms: -1 }, 'routing_duration_ms is not valid: must be >= 0; allowed: an integer number of milliseconds from 0 to 999'],
+    [{ routing_duration_ms: 4.5 }, 'routing_duration_ms is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999'],
+    [{ routing_duration_ms: 'abc' }, 'routing_duration_ms is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999'],
+    [{ candidates_evaluated: -1 }, 'candidates_evaluated is not valid: must be >= 0; allowed: an integer from 0 to 2147483647'],
+    [{ candidates_evaluated: 2147483648 }, 'candidates_evaluated is not valid: must be <= 2147483647; allowed: an integer from 0 to 2147483647'],
+    [{ cache_hit: 'maybe' }, 'cache_hit is not valid: must be boolean; allowed: true or false'],
+    [{ confidence_components: [0.5] }, 'confidence_components is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}'],
+    [{ confidence_components: { semantic: 1.5 } }, 'confidence_components.semantic is not valid: must be <= 1; allowed: a number from 0 to 1'],
+    [{ confidence_components: { semantic: -0.1 } }, 'confidence_components.semantic is not valid: must be >= 0; allowed: a number from 0 to 1'],
+    [{ confidence_components: { semantic: '0.5' } }, 'confidence_components.semantic is not valid: must be number; allowed: a number from 0 to 1'],
+    [{ confidence_components: { 'bad name': 0.5 } }, 'confidence_components is not valid: has a score name that does not match the required form; allowed: a score name of 1 to 64 of a-z A-Z 0-9 _ . -'],
+    [{ correlation_id: 'not-a-uuid' }, 'correlation_id is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000'],
+    [{ event_id: '123e4567-e89b-12d3-a456-42661417400' }, 'event_id is not valid: does not have the required form; allowed: a UUID in lowercase 8-4-4-4-12 hex form, e.g. 123e4567-e89b-12d3-a456-426614174000'],
+    [{ query_text: '' }, 'query_text is not valid: must NOT have fewer than 1 characters; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
+    [{ query_text: 'a\u0000b' }, 'query_text is not valid: does not have the required form; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
+    [{ query_text: 'a\ud800b' }, 'query_text is not valid: does not have the required form; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
     [{ query_text: undefined }, 'query_text is not valid: is required; allowed: text of 1 to 32768 characters, without NUL characters or unpaired surrogates'],
-    [{ schema_version: 2 }, 'schema_version=2 is not valid: must be equal to constant; allowed: the number 1'],
-    [{ timestamp: '2026-01-31' }, 'timestamp="2026-01-31" is not valid: must match format "date-time"; allowed: an RFC 3339 date-time with a time zone, e.g. 2026-01-31T12:00:00.000Z'],
-    [{ service_name: 's'.repeat(257) }, `service_name="${'s'.repeat(99)}… (257 characters) is not valid: must NOT have more than 256 characters; allowed: text of 1 to 256 characters, without NUL characters or unpaired surrogates`],
+    [{ schema_version: 2 }, 'schema_version is not valid: must be equal to constant; allowed: the number 1'],
+    [{ timestamp: '2026-01-31' }, 'timestamp is not valid: must match format "date-time"; allowed: an RFC 3339 date-time with a time zone, e.g. 2026-01-31T12:00:00.000Z'],
+    [{ service_name: 's'.repeat(257) }, `service_name is not valid: must NOT have more than 256 characters; allowed: text of 1 to 256 characters, without NUL characters or unpaired surrogates`],
     [{ extra: 1 }, 'extra is not valid: is not a field of a routing event; allowed: one of schema_version, event_id, correlation_id, query_text, routing_duration_ms, cache_hit, candidates_evaluated, match_strategy, confidence_components, selected_agent, timestamp, service_name'],
   ])('refuses %j: %s', (change, message) => {
     const event: Record<string, unknown> = { ...VALID, ...change };
@@ -78,7 +78,7 @@ describe('validateRoutingEvent', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(routingEventError('{}')?.message).toBe('AGM_ERR_EVENT_INVALID: event="{}" is not valid: must be object; allowed: a JSON object');
+    expect(routingEventError('{}')?.message).toBe('AGM_ERR_EVENT_INVALID: event is not valid: must be object; allowed: a JSON object');
     expect(routingEventError(null)?.field).toBe('event');
   });
 
