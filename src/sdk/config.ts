@@ -102,11 +102,20 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function parseBoolean(name: string, raw: string): boolean {
+/**
+ * An agentmeter boolean variable: `true`/`1` or `false`/`0` in any case; unset or empty is
+ * `fallback`; anything else is `fallback` with one warning naming the variable (as the OTel
+ * configuration spec treats its booleans: a typo never stops the host from starting).
+ */
+function envBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
   const value = raw.toLowerCase();
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
-  throw new ConfigError(name, raw, 'true, false, 1 or 0');
+  // The variable and the rule, not the value.
+  diag.warn(`agentmeter: ${name} is not true, false, 1 or 0; using its default (${fallback})`);
+  return fallback;
 }
 
 function parseInteger(name: string, raw: string | number, min: number, max: number): number {
@@ -143,11 +152,6 @@ function parseList<T extends string>(name: string, raw: string | readonly string
   return [...new Set(items)] as T[];
 }
 
-function routingEventsFromEnv(env: Env): boolean {
-  const raw = nonEmpty(env, 'AGENTMETER_ROUTING_EVENTS');
-  return raw === undefined ? false : parseBoolean('AGENTMETER_ROUTING_EVENTS', raw);
-}
-
 function instanceIdOption(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '' || value.length > 255) {
@@ -159,11 +163,7 @@ function instanceIdOption(value: string | undefined): string | undefined {
 /** Merges options over the environment and validates both; throws ConfigError on the first bad value. */
 export function resolveConfig(options: StartOptions = {}, env: Env = process.env): ResolvedConfig {
   const sdkDisabled = nonEmpty(env, 'OTEL_SDK_DISABLED');
-  const enabledRaw = nonEmpty(env, 'AGENTMETER_ENABLED');
-  const enabled =
-    options.enabled ??
-    (!otelBoolean('OTEL_SDK_DISABLED', sdkDisabled) &&
-      (enabledRaw === undefined || parseBoolean('AGENTMETER_ENABLED', enabledRaw)));
+  const enabled = options.enabled ?? (!otelBoolean('OTEL_SDK_DISABLED', sdkDisabled) && envBoolean(env, 'AGENTMETER_ENABLED', true));
 
   const exportersRaw = options.metricsExporters ?? nonEmpty(env, 'OTEL_METRICS_EXPORTER') ?? 'prometheus';
   let metricsExporters = parseList('OTEL_METRICS_EXPORTER', exportersRaw, METRICS_EXPORTERS);
@@ -176,9 +176,6 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
   const instrumentations =
     typeof instrumentationsRaw === 'string' && instrumentationsRaw.toLowerCase() === 'none' ? [] : parseList('AGENTMETER_INSTRUMENTATIONS', instrumentationsRaw, INSTRUMENTATIONS);
 
-  const summaryRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_ENABLED');
-  const exemplarsRaw = nonEmpty(env, 'AGENTMETER_EXEMPLARS');
-  const clusterRaw = nonEmpty(env, 'AGENTMETER_CLUSTER');
   const corsRaw = nonEmpty(env, 'AGENTMETER_SUMMARY_CORS_ORIGINS');
   const summaryCorsOrigins = options.summaryCorsOrigins ?? (corsRaw === undefined ? [] : corsRaw.split(',').map((o) => o.trim()).filter((o) => o !== ''));
   for (const origin of summaryCorsOrigins) {
@@ -187,7 +184,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     }
   }
   return {
-    summary: options.summary ?? (summaryRaw === undefined ? false : parseBoolean('AGENTMETER_SUMMARY_ENABLED', summaryRaw)),
+    summary: options.summary ?? envBoolean(env, 'AGENTMETER_SUMMARY_ENABLED', false),
     summaryHost: options.summaryHost ?? nonEmpty(env, 'AGENTMETER_SUMMARY_HOST') ?? '127.0.0.1',
     summaryPort: parseInteger('AGENTMETER_SUMMARY_PORT', options.summaryPort ?? nonEmpty(env, 'AGENTMETER_SUMMARY_PORT') ?? 9109, 0, 65535),
     summaryCorsOrigins,
@@ -195,7 +192,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
     serviceInstanceId: instanceIdOption(options.serviceInstanceId),
-    cluster: options.cluster ?? (clusterRaw === undefined ? true : parseBoolean('AGENTMETER_CLUSTER', clusterRaw)),
+    cluster: options.cluster ?? envBoolean(env, 'AGENTMETER_CLUSTER', true),
     clusterTimeoutMillis: parseInteger('AGENTMETER_CLUSTER_TIMEOUT', options.clusterTimeoutMillis ?? nonEmpty(env, 'AGENTMETER_CLUSTER_TIMEOUT') ?? 1000, 1, 60_000),
     metricsExporters,
     prometheusHost: options.prometheusHost ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
@@ -204,7 +201,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     attributeCap: parseInteger('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
     instrumentations,
     flushOnExit: options.flushOnExit ?? false,
-    routingEvents: options.routingEvents === undefined ? routingEventsFromEnv(env) : options.routingEvents !== false,
-    exemplars: options.exemplars ?? (exemplarsRaw === undefined ? true : parseBoolean('AGENTMETER_EXEMPLARS', exemplarsRaw)),
+    routingEvents: options.routingEvents === undefined ? envBoolean(env, 'AGENTMETER_ROUTING_EVENTS', false) : options.routingEvents !== false,
+    exemplars: options.exemplars ?? envBoolean(env, 'AGENTMETER_EXEMPLARS', true),
   };
 }

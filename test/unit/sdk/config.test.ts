@@ -32,9 +32,6 @@ describe('resolveConfig', () => {
   it('turns exemplars off from AGENTMETER_EXEMPLARS or the option, the option first', () => {
     expect(resolveConfig({}, { AGENTMETER_EXEMPLARS: 'false' }).exemplars).toBe(false);
     expect(resolveConfig({ exemplars: true }, { AGENTMETER_EXEMPLARS: '0' }).exemplars).toBe(true);
-    expect(thrownBy(() => resolveConfig({}, { AGENTMETER_EXEMPLARS: 'off' })).message).toBe(
-      'AGM_ERR_CONFIG: AGENTMETER_EXEMPLARS="off" is not valid; allowed: true, false, 1 or 0',
-    );
   });
 
   it('turns routing events on from AGENTMETER_ROUTING_EVENTS or the option, the option first', () => {
@@ -42,9 +39,6 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { AGENTMETER_ROUTING_EVENTS: '0' }).routingEvents).toBe(false);
     expect(resolveConfig({ routingEvents: { topic: 'routing' } }, { AGENTMETER_ROUTING_EVENTS: 'false' }).routingEvents).toBe(true);
     expect(resolveConfig({ routingEvents: false }, { AGENTMETER_ROUTING_EVENTS: 'true' }).routingEvents).toBe(false);
-    expect(thrownBy(() => resolveConfig({}, { AGENTMETER_ROUTING_EVENTS: 'yes' })).message).toBe(
-      'AGM_ERR_CONFIG: AGENTMETER_ROUTING_EVENTS="yes" is not valid; allowed: true, false, 1 or 0',
-    );
   });
 
   it('reads the standard OTel variables and AGENTMETER_* ones', () => {
@@ -107,12 +101,9 @@ describe('resolveConfig', () => {
     [{ OTEL_EXPORTER_PROMETHEUS_PORT: '94x' }, 'AGM_ERR_CONFIG: OTEL_EXPORTER_PROMETHEUS_PORT="94x" is not valid; allowed: an integer from 0 to 65535'],
     [{ OTEL_METRIC_EXPORT_INTERVAL: '0' }, 'AGM_ERR_CONFIG: OTEL_METRIC_EXPORT_INTERVAL="0" is not valid; allowed: an integer from 1 to 2147483647'],
     [{ AGENTMETER_ATTRIBUTE_CAP: '-5' }, 'AGM_ERR_CONFIG: AGENTMETER_ATTRIBUTE_CAP="-5" is not valid; allowed: an integer from 1 to 100000'],
-    [{ AGENTMETER_ENABLED: 'yes' }, 'AGM_ERR_CONFIG: AGENTMETER_ENABLED="yes" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_WINDOW_SIZE: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_WINDOW_SIZE="0" is not valid; allowed: an integer from 1 to 1000000'],
-    [{ AGENTMETER_SUMMARY_ENABLED: 'on' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_ENABLED="on" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic'],
-    [{ AGENTMETER_CLUSTER: 'primary' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER="primary" is not valid; allowed: true, false, 1 or 0'],
     [{ AGENTMETER_CLUSTER_TIMEOUT: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER_TIMEOUT="0" is not valid; allowed: an integer from 1 to 60000'],
     // Nothing left after trimming is not "no exporter": it is a mistake, named.
     [{ OTEL_METRICS_EXPORTER: ' , ' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="," is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none (none is given)'],
@@ -151,6 +142,37 @@ describe('values users type', () => {
     try {
       expect(resolveConfig({}, { OTEL_SDK_DISABLED: raw }).enabled).toBe(enabled);
       expect(warn.mock.calls).toEqual(warnings === 0 ? [] : [['agentmeter: OTEL_SDK_DISABLED is not true or false; read as false (OpenTelemetry boolean)']]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it.each([
+    ['AGENTMETER_ENABLED', 'yes', 'enabled', true],
+    ['AGENTMETER_SUMMARY_ENABLED', 'on', 'summary', false],
+    ['AGENTMETER_CLUSTER', 'primary', 'cluster', true],
+    ['AGENTMETER_EXEMPLARS', 'off', 'exemplars', true],
+    ['AGENTMETER_ROUTING_EVENTS', 'yes', 'routingEvents', false],
+  ])('%s=%j is its default (%s: %s) with one warning naming the variable, never the value', (name, raw, key, fallback) => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    try {
+      expect(resolveConfig({}, { [name]: raw })[key as 'enabled']).toBe(fallback);
+      expect(warn.mock.calls).toEqual([[`agentmeter: ${name} is not true, false, 1 or 0; using its default (${fallback})`]]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it.each([
+    ['TRUE', true],
+    [' 1 ', true],
+    ['False', false],
+    ['0', false],
+  ])('AGENTMETER_SUMMARY_ENABLED=%j is %s, case-insensitive and trimmed, without a warning', (raw, value) => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    try {
+      expect(resolveConfig({}, { AGENTMETER_SUMMARY_ENABLED: raw }).summary).toBe(value);
+      expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
     }
