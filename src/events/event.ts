@@ -4,6 +4,7 @@
  * validates; field names are the schema's and the table's (snake_case).
  */
 import { randomUUID } from 'node:crypto';
+import { EventValidationError } from '../errors';
 import { validateRoutingEvent } from './validate';
 
 /** The version this code writes (`schema_version`). */
@@ -66,6 +67,8 @@ function canonicalUuid(value: unknown): unknown {
  * Throws EventValidationError naming the field and the rule on bad input.
  */
 export function createRoutingEvent(input: RoutingEventInput): RoutingEvent {
+  // JavaScript callers may pass anything: not an object is a rule broken, not a TypeError.
+  if (typeof input !== 'object' || input === null) throw new EventValidationError('input', input, 'must be an object', 'a RoutingEventInput object');
   const event: Record<string, unknown> = {
     schema_version: ROUTING_EVENT_SCHEMA_VERSION,
     event_id: input.eventId === undefined ? randomUUID() : canonicalUuid(input.eventId),

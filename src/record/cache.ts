@@ -88,7 +88,7 @@ function cacheOperation(op: CacheOperation): void {
   if (seconds >= 0) instruments.cacheOperationDuration.get2(cache, op.operation).record(seconds);
 }
 
-/** The current size of a cache; either field may be omitted. */
+/** The current size of a cache; either field may be omitted, not both (that call is counted as dropped, not_a_number). */
 export interface CacheSize {
   /** Cache name. */
   cache: string;
@@ -101,6 +101,10 @@ export interface CacheSize {
 export const setCacheSize: (size: CacheSize) => void = guarded('setCacheSize', (size) => {
   const cache = guard.name(size.cache, 'cache');
   if (cache === undefined) return;
+  if (size.entries === undefined && size.bytes === undefined) {
+    guard.drop('not_a_number', 'setCacheSize got neither entries nor bytes');
+    return;
+  }
   if (size.entries !== undefined) {
     const entries = guard.measurement(size.entries, 'cache entries');
     if (entries >= 0) instruments.cacheEntries.get1(cache).set(entries);
