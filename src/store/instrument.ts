@@ -31,7 +31,7 @@ function setChild<P>(level: Level<P>, value: string, node: P | Level<P>): void {
 export class Instrument<P extends Point> {
   /** Every series, in creation order, for collection. */
   readonly points: P[] = [];
-  /** A counter that has held a fractional value; set by the producer, exported as doubles (producer.ts). */
+  /** A counter that has held a fractional value; set at each snapshot, exported as doubles (snapshot.ts). */
   fractional = false;
   private root: Level<P> = new Level();
   private single: P | undefined;

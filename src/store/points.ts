@@ -99,7 +99,7 @@ export class ValuePoint {
 
   /**
    * `startTime`: when the series began counting; a counter copied from elsewhere at collection
-   * (the guard's drop counts) takes its source's start instead (producer.ts).
+   * (the guard's drop counts) takes its source's start instead (snapshot.ts).
    */
   constructor(
     readonly attributes: Attributes,

@@ -2,7 +2,7 @@
  * The Kafka exporter's OTLP encoder: one collection → `ExportMetricsServiceRequest` messages of
  * at most `maxMessageBytes`, split while encoding.
  *
- * agentmeter's own scope (a ScopeMetrics carrying a store snapshot, see store/producer.ts) is
+ * agentmeter's own scope (a ScopeMetrics carrying a store snapshot, see store/snapshot.ts) is
  * encoded straight from the store by PointEncoder, in slices that yield to the event loop.
  * Other producers' scopes (the SDK's, official instrumentations) go through otlp-transformer
  * as before; their last message becomes the start of the first store message, so both share
@@ -11,7 +11,7 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { HistogramPoint, ValuePoint } from '../../store/points';
-import { integerValued, storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/producer';
+import { integerValued, storeSnapshotOf, type SnapshotInstrument, type StoreSnapshot } from '../../store/snapshot';
 import { encodeMetrics, type EncodedExport } from './encode';
 import { field, varintSize, WireBuffer } from './otlp-wire';
 import { PointEncoder, SeriesCache } from './otlp-points';

@@ -6,7 +6,7 @@
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
-import type { SnapshotInstrument } from '../../store/producer';
+import type { SnapshotInstrument } from '../../store/snapshot';
 import { concat, field, stringField } from './otlp-wire';
 
 /** The bytes inside a serialised request's one `resource_metrics` field. */

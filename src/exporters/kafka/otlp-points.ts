@@ -11,7 +11,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { HistogramPoint, ValuePoint } from '../../store/points';
 import type { Exemplar } from '../../store/exemplars';
-import type { StoreSnapshot } from '../../store/producer';
+import type { StoreSnapshot } from '../../store/snapshot';
 import { Chunks } from '../../store/chunks';
 import { concat, encodeAttributes, field, hrTimeNanos, msNanos, varintSize, WireBuffer, type Nanos } from './otlp-wire';
 
