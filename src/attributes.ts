@@ -9,7 +9,8 @@
  */
 import { diag, type HrTime } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
-import { DROP_REASONS, OVERFLOW_VALUE, type AttributeRule, type DropReason } from './catalog';
+import type { AttributeRule } from './catalog';
+import { DROP_REASONS, OVERFLOW_VALUE, type DropReason } from './catalog-vocabulary';
 
 /** Default number of distinct values kept per bounded-name key. */
 export const DEFAULT_ATTRIBUTE_CAP = 100;

@@ -48,7 +48,8 @@ export type { JobOptions, JobResult } from './jobs/scope';
 export { setJobLogger, consoleJobLogger } from './jobs/logger';
 export type { JobLogger } from './jobs/logger';
 
-export { METRICS, METRIC_LIST, OVERFLOW_VALUE } from './catalog';
+export { METRICS, METRIC_LIST } from './catalog';
+export { OVERFLOW_VALUE } from './catalog-vocabulary';
 export type { MetricDefinition, AttributeRule, InstrumentKind, MetricId } from './catalog';
 export { createMetricProducer } from './store/producer';
 export type { MetricProducerOptions } from './store/producer';

@@ -1,5 +1,5 @@
 /** Self-metrics of the routing-event publisher and the DB writer (catalog-self.ts declares them). */
-import type { DeadLetterReason, EventsDropReason } from '../catalog';
+import type { DeadLetterReason, EventsDropReason } from '../catalog-vocabulary';
 import { instruments } from '../store/registry';
 
 /** A batch of `events` acknowledged by the broker after `seconds`. */

@@ -12,7 +12,7 @@
 import { diag } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { DeadLetterReason } from '../catalog';
+import type { DeadLetterReason } from '../catalog-vocabulary';
 import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
 import type { RoutingEvent } from './event';
 import { recordDeadLetter, recordWriterBatch, recordWriterFailure, recordWriterLag } from './metrics';

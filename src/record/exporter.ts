@@ -1,5 +1,5 @@
 /** Self-metrics of agentmeter's exporters, recorded beside the application's own metrics. */
-import type { KafkaDropReason } from '../catalog';
+import type { KafkaDropReason } from '../catalog-vocabulary';
 import { instruments } from '../store/registry';
 
 /** One message acknowledged by the broker. */

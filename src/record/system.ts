@@ -1,5 +1,5 @@
 /** Service-level numbers: health, build info, sessions, requests. */
-import { HEALTH_STATUSES } from '../catalog';
+import { HEALTH_STATUSES } from '../catalog-vocabulary';
 import { guard, instruments, state } from '../store/registry';
 import { guarded } from './guarded';
 import { PACKAGE_VERSION } from '../version';

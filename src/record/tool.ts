@@ -4,7 +4,7 @@ import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { toolWindows } from '../store/windows';
-import { ATTR_TOOL_NAME } from '../catalog';
+import { ATTR_TOOL_NAME } from '../catalog-vocabulary';
 import { jobState, recordJobToolCall } from '../jobs/scope';
 
 /** One finished tool call. */

@@ -13,7 +13,8 @@ import {
   type MetricDescriptor,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { DROP_REASONS, type MetricDefinition } from '../catalog';
+import type { MetricDefinition } from '../catalog';
+import { DROP_REASONS } from '../catalog-vocabulary';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { guard, instrumentList, instruments } from './registry';
 import type { HistogramPoint, ValuePoint } from './points';

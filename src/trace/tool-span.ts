@@ -3,7 +3,7 @@
  * ids and query text go on the span only; the metric keeps its fixed, low-cardinality keys.
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_TOOL_NAME } from '../catalog';
+import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_TOOL_NAME } from '../catalog-vocabulary';
 import { errorType } from '../attributes';
 import { isPromiseLike, recordToolCall } from '../record/tool';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';

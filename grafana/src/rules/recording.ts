@@ -6,7 +6,7 @@
  * Ratios whose numerator may be absent (no errors yet) fill it with `0 * denominator`, so a
  * healthy tool shows 0 % errors instead of no data.
  */
-import { ROUTING_DURATION_BUCKETS } from '../../../src/catalog';
+import { ROUTING_DURATION_BUCKETS } from '../../../src/catalog-vocabulary';
 import { counter, gauge, histogram, instrumentationHistogram, L } from '../promql/names';
 import { Recorded, match, promql, selector, type Expr } from '../promql/expr';
 import type { MixinConfig } from '../config';

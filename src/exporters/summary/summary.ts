@@ -10,7 +10,8 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
-import { ATTR_CACHE_NAME, ATTR_CACHE_RESULT, ATTR_ERROR_TYPE, ATTR_TOOL_NAME, METRICS } from '../../catalog';
+import { METRICS } from '../../catalog';
+import { ATTR_CACHE_NAME, ATTR_CACHE_RESULT, ATTR_ERROR_TYPE, ATTR_TOOL_NAME } from '../../catalog-vocabulary';
 import { collectScopeMetrics } from '../../store/producer';
 import { percentile, toolWindows } from '../../store/windows';
 import { state } from '../../store/registry';

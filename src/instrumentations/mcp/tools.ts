@@ -8,7 +8,10 @@ import {
   context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace,
   type Attributes, type Context, type Span, type Tracer,
 } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, ATTR_OPERATION_NAME, ATTR_TOOL_NAME } from '../../catalog';
+import {
+  ATTR_ERROR_TYPE, ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT,
+  ATTR_OPERATION_NAME, ATTR_TOOL_NAME,
+} from '../../catalog-vocabulary';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
 import { noteRegistered, type NameKind } from './names';
 import type { McpMessage, McpRequestExtra } from './sdk-types';
