@@ -9,13 +9,13 @@ import {
   NETWORK_TRANSPORTS,
 } from './catalog-vocabulary';
 
-const error = { key: ATTR_ERROR_TYPE, optional: true };
+const error = { key: ATTR_ERROR_TYPE, optional: true } as const;
 const mcpConnection = [
   { key: ATTR_NETWORK_TRANSPORT, values: NETWORK_TRANSPORTS, optional: true, when: 'when known' },
   { key: ATTR_NETWORK_PROTOCOL_NAME, values: NETWORK_PROTOCOLS, optional: true, when: 'over HTTP or WebSocket' },
   { key: ATTR_MCP_PROTOCOL_VERSION, optional: true, when: 'when known' },
-];
-const mcpSession = [...mcpConnection, { key: ATTR_ERROR_TYPE, optional: true, when: 'when the session ended with an error' }];
+] as const;
+const mcpSession = [...mcpConnection, { key: ATTR_ERROR_TYPE, optional: true, when: 'when the session ended with an error' }] as const;
 // The key order is the lookup order of recordMcpOperation (src/record/mcp.ts).
 const mcpOperation = [
   { key: ATTR_MCP_METHOD_NAME },
@@ -24,8 +24,8 @@ const mcpOperation = [
   error,
   { key: ATTR_RPC_STATUS_CODE, optional: true, when: 'when the response is a JSON-RPC error' },
   ...mcpConnection,
-];
-const executeToolOnToolsCall = [{ key: ATTR_OPERATION_NAME, from: ATTR_MCP_METHOD_NAME, values: { 'tools/call': 'execute_tool' } }];
+] as const;
+const executeToolOnToolsCall = [{ key: ATTR_OPERATION_NAME, from: ATTR_MCP_METHOD_NAME, values: { 'tools/call': 'execute_tool' } }] as const;
 
 
 export const MCP_METRICS = {

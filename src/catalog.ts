@@ -76,19 +76,19 @@ import {
   ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
 } from './catalog-vocabulary';
 
-const tool = { key: ATTR_TOOL_NAME };
-const error = { key: ATTR_ERROR_TYPE, optional: true };
-const cacheName = { key: ATTR_CACHE_NAME };
-const strategy = { key: ATTR_ROUTING_STRATEGY };
-const agent = { key: ATTR_AGENT_NAME };
-const actionType = { key: ATTR_ACTION_TYPE };
-const llm = [{ key: ATTR_OPERATION_NAME }, { key: ATTR_PROVIDER_NAME }, { key: ATTR_REQUEST_MODEL }];
+const tool = { key: ATTR_TOOL_NAME } as const;
+const error = { key: ATTR_ERROR_TYPE, optional: true } as const;
+const cacheName = { key: ATTR_CACHE_NAME } as const;
+const strategy = { key: ATTR_ROUTING_STRATEGY } as const;
+const agent = { key: ATTR_AGENT_NAME } as const;
+const actionType = { key: ATTR_ACTION_TYPE } as const;
+const llm = [{ key: ATTR_OPERATION_NAME }, { key: ATTR_PROVIDER_NAME }, { key: ATTR_REQUEST_MODEL }] as const;
 const publish = [
   { key: ATTR_MESSAGING_SYSTEM },
   { key: ATTR_MESSAGING_DESTINATION },
   { key: ATTR_MESSAGING_OPERATION },
-];
-const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }];
+] as const;
+const dbOp = [{ key: ATTR_DB_SYSTEM }, { key: ATTR_DB_OPERATION }, { key: ATTR_DB_COLLECTION }] as const;
 /** Every instrument, keyed by a short id the helpers use. */
 export const METRICS = {
   toolDuration: {

@@ -1,6 +1,14 @@
 /** Self-metrics of the routing-event publisher and the DB writer (catalog-self.ts declares them). */
 import type { DeadLetterReason, EventsDropReason } from '../catalog-vocabulary';
 import { instruments } from '../store/registry';
+import { withKeys } from '../store/instrument';
+import { ATTR_DB_WRITER_RESULT, ATTR_DEAD_LETTER_REASON, ATTR_ERROR_TYPE, ATTR_EVENTS_DROP_REASON } from '../catalog-vocabulary';
+
+const dbWriterDeadLetters = withKeys(instruments.dbWriterDeadLetters, ATTR_DEAD_LETTER_REASON);
+const dbWriterFailures = withKeys(instruments.dbWriterFailures, ATTR_ERROR_TYPE);
+const dbWriterRows = withKeys(instruments.dbWriterRows, ATTR_DB_WRITER_RESULT);
+const eventsDropped = withKeys(instruments.eventsDropped, ATTR_EVENTS_DROP_REASON);
+const eventsFailures = withKeys(instruments.eventsFailures, ATTR_ERROR_TYPE);
 
 /** A batch of `events` acknowledged by the broker after `seconds`. */
 export function recordEventsPublished(events: number, seconds: number): void {
@@ -10,11 +18,11 @@ export function recordEventsPublished(events: number, seconds: number): void {
 
 /** A failed publish attempt; `type` is the Kafka error name or the error class. */
 export function recordEventsFailure(type: string): void {
-  instruments.eventsFailures.get1(type).add(1);
+  eventsFailures.get1(type).add(1);
 }
 
 export function recordEventsDropped(reason: EventsDropReason, events: number): void {
-  if (events > 0) instruments.eventsDropped.get1(reason).add(events);
+  if (events > 0) eventsDropped.get1(reason).add(events);
 }
 
 /** Events entering (+n) or leaving (-n) the publisher's queue. */
@@ -25,8 +33,8 @@ export function recordEventsQueued(delta: number): void {
 /** One committed batch: rows inserted, rows that were already stored, insert time. */
 export function recordWriterBatch(inserted: number, duplicates: number, seconds: number): void {
   instruments.dbWriterBatches.get0().add(1);
-  if (inserted > 0) instruments.dbWriterRows.get1('inserted').add(inserted);
-  if (duplicates > 0) instruments.dbWriterRows.get1('duplicate').add(duplicates);
+  if (inserted > 0) dbWriterRows.get1('inserted').add(inserted);
+  if (duplicates > 0) dbWriterRows.get1('duplicate').add(duplicates);
   instruments.dbWriterInsertDuration.get0().record(seconds);
 }
 
@@ -35,10 +43,10 @@ export function recordWriterLag(messages: number): void {
 }
 
 export function recordDeadLetter(reason: DeadLetterReason): void {
-  instruments.dbWriterDeadLetters.get1(reason).add(1);
+  dbWriterDeadLetters.get1(reason).add(1);
 }
 
 /** A failed insert or commit attempt (retried); `type` is the SQLSTATE, Kafka error or class name. */
 export function recordWriterFailure(type: string): void {
-  instruments.dbWriterFailures.get1(type).add(1);
+  dbWriterFailures.get1(type).add(1);
 }

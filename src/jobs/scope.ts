@@ -11,6 +11,10 @@ import { diag } from '@opentelemetry/api';
 import { errorType } from '../attributes';
 import { instruments } from '../store/registry';
 import { jobLogger, keyValueLine } from './logger';
+import { withKeys } from '../store/instrument';
+import { ATTR_ERROR_TYPE } from '../catalog-vocabulary';
+
+const jobWriteErrors = withKeys(instruments.jobWriteErrors, ATTR_ERROR_TYPE);
 
 /** What identifies a job and where its records go. */
 export interface JobOptions {
@@ -48,7 +52,7 @@ function flush(scope: Scope): Promise<void> {
       try {
         await appendFile(scope.file, lines.join(''));
       } catch (err) {
-        instruments.jobWriteErrors.get1(errorType(err)).add(lines.length);
+        jobWriteErrors.get1(errorType(err)).add(lines.length);
         if (!warned) {
           warned = true;
           diag.warn(`agentmeter: cannot write ${scope.file}; job lines are counted in agentmeter.job.write_errors`, err);

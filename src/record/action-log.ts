@@ -2,6 +2,12 @@
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
+import { withKeys } from '../store/instrument';
+import { ATTR_ACTION_STATUS, ATTR_ACTION_TYPE, ATTR_AGENT_NAME, ATTR_ERROR_TYPE } from '../catalog-vocabulary';
+
+const actionLogDuration = withKeys(instruments.actionLogDuration, ATTR_AGENT_NAME, ATTR_ACTION_TYPE);
+const actionLogErrors = withKeys(instruments.actionLogErrors, ATTR_AGENT_NAME, ATTR_ERROR_TYPE);
+const actionLogEvents = withKeys(instruments.actionLogEvents, ATTR_AGENT_NAME, ATTR_ACTION_TYPE, ATTR_ACTION_STATUS);
 
 /** One agent action written to the action log. */
 export interface ActionLogEvent {
@@ -39,10 +45,10 @@ function actionLog(event: ActionLogEvent): void {
   if (event.seconds !== undefined) {
     const seconds = guard.measurement(event.seconds, 'action seconds');
     if (seconds < 0) return;
-    instruments.actionLogDuration.get2(agent, action).record(seconds);
+    actionLogDuration.get2(agent, action).record(seconds);
   }
-  instruments.actionLogEvents.get3(agent, action, status).add(1);
+  actionLogEvents.get3(agent, action, status).add(1);
   if (failed || status === 'failure') {
-    instruments.actionLogErrors.get2(agent, failed ? type : '_OTHER').add(1);
+    actionLogErrors.get2(agent, failed ? type : '_OTHER').add(1);
   }
 }

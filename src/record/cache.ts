@@ -1,6 +1,15 @@
 /** Caches: lookups by result, evictions, size rejections, operation duration, entries and bytes. */
 import { guard, instruments, state } from '../store/registry';
 import { guarded, recordingFailed } from './guarded';
+import { withKeys } from '../store/instrument';
+import { ATTR_CACHE_EVICTION_REASON, ATTR_CACHE_NAME, ATTR_CACHE_OPERATION, ATTR_CACHE_RESULT } from '../catalog-vocabulary';
+
+const cacheEntries = withKeys(instruments.cacheEntries, ATTR_CACHE_NAME);
+const cacheEvictions = withKeys(instruments.cacheEvictions, ATTR_CACHE_NAME, ATTR_CACHE_EVICTION_REASON);
+const cacheOperationDuration = withKeys(instruments.cacheOperationDuration, ATTR_CACHE_NAME, ATTR_CACHE_OPERATION);
+const cacheRequests = withKeys(instruments.cacheRequests, ATTR_CACHE_NAME, ATTR_CACHE_RESULT);
+const cacheSize = withKeys(instruments.cacheSize, ATTR_CACHE_NAME);
+const cacheSizeRejections = withKeys(instruments.cacheSizeRejections, ATTR_CACHE_NAME);
 
 /** One cache lookup. */
 export interface CacheLookup {
@@ -26,10 +35,10 @@ export function recordCacheLookup(lookup: CacheLookup): void {
 function recordLookup(lookup: CacheLookup): void {
   const cache = guard.name(lookup.cache, 'cache');
   if (cache === undefined) return;
-  instruments.cacheRequests.get2(cache, lookup.hit === true ? 'hit' : 'miss').add(1);
+  cacheRequests.get2(cache, lookup.hit === true ? 'hit' : 'miss').add(1);
   if (lookup.seconds !== undefined) {
     const seconds = guard.measurement(lookup.seconds, 'cache lookup seconds');
-    if (seconds >= 0) instruments.cacheOperationDuration.get2(cache, 'get').record(seconds);
+    if (seconds >= 0) cacheOperationDuration.get2(cache, 'get').record(seconds);
   }
 }
 
@@ -48,7 +57,7 @@ export const recordCacheEviction: (eviction: CacheEviction) => void = guarded('r
   if (cache === undefined) return;
   const count = guard.measurement(eviction.count ?? 1, 'eviction count');
   if (count < 0) return;
-  instruments.cacheEvictions.get2(cache, eviction.reason ?? 'size').add(count);
+  cacheEvictions.get2(cache, eviction.reason ?? 'size').add(count);
 });
 
 /** An entry the cache refused because it exceeded the size limit. */
@@ -56,7 +65,7 @@ export const recordCacheSizeRejection: (rejection: { cache: string }) => void = 
   'recordCacheSizeRejection',
   (rejection) => {
     const cache = guard.name(rejection.cache, 'cache');
-    if (cache !== undefined) instruments.cacheSizeRejections.get1(cache).add(1);
+    if (cache !== undefined) cacheSizeRejections.get1(cache).add(1);
   },
 );
 
@@ -85,7 +94,7 @@ function cacheOperation(op: CacheOperation): void {
   const cache = guard.name(op.cache, 'cache');
   if (cache === undefined) return;
   const seconds = guard.measurement(op.seconds, 'cache operation seconds');
-  if (seconds >= 0) instruments.cacheOperationDuration.get2(cache, op.operation).record(seconds);
+  if (seconds >= 0) cacheOperationDuration.get2(cache, op.operation).record(seconds);
 }
 
 /** The current size of a cache; either field may be omitted, not both (that call is counted as dropped, not_a_number). */
@@ -107,10 +116,10 @@ export const setCacheSize: (size: CacheSize) => void = guarded('setCacheSize', (
   }
   if (size.entries !== undefined) {
     const entries = guard.measurement(size.entries, 'cache entries');
-    if (entries >= 0) instruments.cacheEntries.get1(cache).set(entries);
+    if (entries >= 0) cacheEntries.get1(cache).set(entries);
   }
   if (size.bytes !== undefined) {
     const bytes = guard.measurement(size.bytes, 'cache bytes');
-    if (bytes >= 0) instruments.cacheSize.get1(cache).set(bytes);
+    if (bytes >= 0) cacheSize.get1(cache).set(bytes);
   }
 });

@@ -2,6 +2,12 @@
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { guarded, recordingFailed } from './guarded';
+import { withKeys } from '../store/instrument';
+import { ATTR_DB_COLLECTION, ATTR_DB_CONNECTION_STATE, ATTR_DB_OPERATION, ATTR_DB_POOL_NAME, ATTR_DB_SYSTEM, ATTR_ERROR_TYPE } from '../catalog-vocabulary';
+
+const dbConnections = withKeys(instruments.dbConnections, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE);
+const dbConnectionsMax = withKeys(instruments.dbConnectionsMax, ATTR_DB_POOL_NAME);
+const dbDuration = withKeys(instruments.dbDuration, ATTR_DB_SYSTEM, ATTR_DB_OPERATION, ATTR_DB_COLLECTION, ATTR_ERROR_TYPE);
 
 /** One database operation. Never pass query text: the operation name and table only. */
 export interface DbOperation {
@@ -37,7 +43,7 @@ function dbOperation(op: DbOperation): void {
   const table = guard.name(op.table, 'db table');
   if (system === undefined || operation === undefined || table === undefined) return;
   const type = failureType(op.error);
-  instruments.dbDuration.get4(system, operation, table, type).record(seconds);
+  dbDuration.get4(system, operation, table, type).record(seconds);
 }
 
 /** The current state of a connection pool. */
@@ -57,10 +63,10 @@ export const setDbPoolState: (pool: DbPoolState) => void = guarded('setDbPoolSta
   if (pool === undefined) return;
   const idle = guard.measurement(state.idle, 'idle connections');
   const used = guard.measurement(state.used, 'used connections');
-  if (idle >= 0) instruments.dbConnections.get2(pool, 'idle').set(idle);
-  if (used >= 0) instruments.dbConnections.get2(pool, 'used').set(used);
+  if (idle >= 0) dbConnections.get2(pool, 'idle').set(idle);
+  if (used >= 0) dbConnections.get2(pool, 'used').set(used);
   if (state.max !== undefined) {
     const max = guard.measurement(state.max, 'max connections');
-    if (max >= 0) instruments.dbConnectionsMax.get1(pool).set(max);
+    if (max >= 0) dbConnectionsMax.get1(pool).set(max);
   }
 });

@@ -1,6 +1,11 @@
 /** Self-metrics of agentmeter's exporters, recorded beside the application's own metrics. */
 import type { KafkaDropReason } from '../catalog-vocabulary';
 import { instruments } from '../store/registry';
+import { withKeys } from '../store/instrument';
+import { ATTR_ERROR_TYPE, ATTR_KAFKA_DROP_REASON } from '../catalog-vocabulary';
+
+const kafkaDropped = withKeys(instruments.kafkaDropped, ATTR_KAFKA_DROP_REASON);
+const kafkaFailures = withKeys(instruments.kafkaFailures, ATTR_ERROR_TYPE);
 
 /** One message acknowledged by the broker. */
 export function recordKafkaSent(bytes: number, seconds: number): void {
@@ -11,11 +16,11 @@ export function recordKafkaSent(bytes: number, seconds: number): void {
 
 /** A failed attempt; `type` is the Kafka error name (e.g. `MESSAGE_TOO_LARGE`) or the error class. */
 export function recordKafkaFailure(type: string): void {
-  instruments.kafkaFailures.get1(type).add(1);
+  kafkaFailures.get1(type).add(1);
 }
 
 export function recordKafkaDropped(reason: KafkaDropReason, messages: number): void {
-  if (messages > 0) instruments.kafkaDropped.get1(reason).add(messages);
+  if (messages > 0) kafkaDropped.get1(reason).add(messages);
 }
 
 /** One collection of a cluster primary: `workers` asked, `missed` of them left out. */

@@ -3,6 +3,11 @@ import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { jobState, recordJobLlmCall } from '../jobs/scope';
+import { withKeys } from '../store/instrument';
+import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE } from '../catalog-vocabulary';
+
+const llmDuration = withKeys(instruments.llmDuration, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_ERROR_TYPE);
+const llmTokens = withKeys(instruments.llmTokens, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE);
 
 /** One finished GenAI operation. */
 export interface LlmCall {
@@ -48,22 +53,22 @@ function llmCall(call: LlmCall): void {
   const model = guard.name(call.model, 'model');
   if (operation === undefined || provider === undefined || model === undefined) return;
   const type = failureType(call.error);
-  instruments.llmDuration.get4(operation, provider, model, type).record(seconds);
+  llmDuration.get4(operation, provider, model, type).record(seconds);
   if (call.inputTokens !== undefined) {
     const tokens = guard.measurement(call.inputTokens, 'input tokens');
-    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'input').record(tokens);
+    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'input').record(tokens);
   }
   if (call.outputTokens !== undefined) {
     const tokens = guard.measurement(call.outputTokens, 'output tokens');
-    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'output').record(tokens);
+    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'output').record(tokens);
   }
   if (call.cacheReadTokens !== undefined) {
     const tokens = guard.measurement(call.cacheReadTokens, 'cache read tokens');
-    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'cache_read').record(tokens);
+    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'cache_read').record(tokens);
   }
   if (call.cacheCreationTokens !== undefined) {
     const tokens = guard.measurement(call.cacheCreationTokens, 'cache creation tokens');
-    if (tokens >= 0) instruments.llmTokens.get4(operation, provider, model, 'cache_creation').record(tokens);
+    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'cache_creation').record(tokens);
   }
   if (jobState.active !== 0) {
     recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });

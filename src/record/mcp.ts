@@ -5,6 +5,25 @@
 import { failureType } from '../attributes';
 import { guard, instruments } from '../store/registry';
 import { guarded } from './guarded';
+import {
+  ATTR_ERROR_TYPE, ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_PROTOCOL_NAME, ATTR_NETWORK_TRANSPORT,
+  ATTR_PROMPT_NAME, ATTR_RPC_STATUS_CODE, ATTR_TOOL_NAME,
+} from '../catalog-vocabulary';
+import { withKeys } from '../store/instrument';
+
+const OPERATION_KEYS = [
+  ATTR_MCP_METHOD_NAME, ATTR_TOOL_NAME, ATTR_PROMPT_NAME, ATTR_ERROR_TYPE, ATTR_RPC_STATUS_CODE, ATTR_NETWORK_TRANSPORT,
+  ATTR_NETWORK_PROTOCOL_NAME, ATTR_MCP_PROTOCOL_VERSION,
+] as const;
+const SESSION_KEYS = [ATTR_NETWORK_TRANSPORT, ATTR_NETWORK_PROTOCOL_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_ERROR_TYPE] as const;
+const operations = {
+  client: withKeys(instruments.mcpClientDuration, ...OPERATION_KEYS),
+  server: withKeys(instruments.mcpServerDuration, ...OPERATION_KEYS),
+};
+const sessions = {
+  client: withKeys(instruments.mcpClientSessionDuration, ...SESSION_KEYS),
+  server: withKeys(instruments.mcpServerSessionDuration, ...SESSION_KEYS),
+};
 
 /** One finished MCP request or notification. */
 export interface McpOperation {
@@ -52,7 +71,7 @@ export const recordMcpOperation: (operation: McpOperation) => void = guarded('re
   if (seconds < 0) return;
   const method = guard.name(op.method, 'mcp method');
   if (method === undefined) return;
-  const instrument = op.side === 'client' ? instruments.mcpClientDuration : instruments.mcpServerDuration;
+  const instrument = op.side === 'client' ? operations.client : operations.server;
   instrument
     .getN([method, op.tool ?? '', op.prompt ?? '', failureType(op.error), op.statusCode ?? '', op.transport ?? '', op.protocolName ?? '', op.protocolVersion ?? ''])
     .record(seconds);
@@ -62,6 +81,6 @@ export const recordMcpOperation: (operation: McpOperation) => void = guarded('re
 export const recordMcpSession: (session: McpSession) => void = guarded('recordMcpSession', (session) => {
   const seconds = guard.measurement(session.seconds, 'mcp session seconds');
   if (seconds < 0) return;
-  const instrument = session.side === 'client' ? instruments.mcpClientSessionDuration : instruments.mcpServerSessionDuration;
+  const instrument = session.side === 'client' ? sessions.client : sessions.server;
   instrument.get4(session.transport ?? '', session.protocolName ?? '', session.protocolVersion ?? '', failureType(session.error)).record(seconds);
 });

@@ -2,6 +2,12 @@
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
+import { withKeys } from '../store/instrument';
+import { ATTR_ERROR_TYPE, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_MESSAGING_SYSTEM } from '../catalog-vocabulary';
+
+const publishDuration = withKeys(instruments.publishDuration, ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_ERROR_TYPE);
+const publishMessageSize = withKeys(instruments.publishMessageSize, ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION);
+const publishMessages = withKeys(instruments.publishMessages, ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_ERROR_TYPE);
 
 /** One publish (send) operation, of one or more messages. */
 export interface PublishEvent {
@@ -43,11 +49,11 @@ function publish(event: PublishEvent): void {
   const operation = guard.name(event.operation ?? 'send', 'messaging operation');
   if (system === undefined || topic === undefined || operation === undefined) return;
   const type = failureType(event.error);
-  instruments.publishDuration.get4(system, topic, operation, type).record(seconds);
-  instruments.publishMessages.get4(system, topic, operation, type).add(messages);
+  publishDuration.get4(system, topic, operation, type).record(seconds);
+  publishMessages.get4(system, topic, operation, type).add(messages);
   if (event.bytes !== undefined && messages > 0) {
     const bytes = guard.measurement(event.bytes, 'publish bytes');
     // One sample per message, so the histogram counts messages, not batches; O(1) in `messages`.
-    if (bytes >= 0) instruments.publishMessageSize.get2(system, topic).recordTimes(bytes / messages, Math.ceil(messages));
+    if (bytes >= 0) publishMessageSize.get2(system, topic).recordTimes(bytes / messages, Math.ceil(messages));
   }
 }

@@ -1,6 +1,13 @@
 /** Routing decisions: duration, candidates, confidence, decisions by strategy/agent/cache/outcome. */
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
+import { withKeys } from '../store/instrument';
+import { ATTR_AGENT_NAME, ATTR_ROUTING_CACHE_HIT, ATTR_ROUTING_OUTCOME, ATTR_ROUTING_STRATEGY } from '../catalog-vocabulary';
+
+const routingCandidates = withKeys(instruments.routingCandidates, ATTR_ROUTING_STRATEGY);
+const routingConfidence = withKeys(instruments.routingConfidence, ATTR_ROUTING_STRATEGY);
+const routingDecisions = withKeys(instruments.routingDecisions, ATTR_ROUTING_STRATEGY, ATTR_AGENT_NAME, ATTR_ROUTING_CACHE_HIT, ATTR_ROUTING_OUTCOME);
+const routingDuration = withKeys(instruments.routingDuration, ATTR_ROUTING_STRATEGY, ATTR_ROUTING_OUTCOME);
 
 /** One routing decision. */
 export interface RoutingDecision {
@@ -53,15 +60,15 @@ function routing(d: RoutingDecision): void {
   const agent = guard.name(d.agent, 'agent');
   if (strategy === undefined || agent === undefined) return;
   const outcome = d.outcome ?? 'success';
-  instruments.routingDuration.get2(strategy, outcome).record(seconds);
-  instruments.routingDecisions.get4(strategy, agent, d.cacheHit === true ? 'true' : 'false', outcome).add(1);
+  routingDuration.get2(strategy, outcome).record(seconds);
+  routingDecisions.get4(strategy, agent, d.cacheHit === true ? 'true' : 'false', outcome).add(1);
   if (d.candidates !== undefined) {
     const candidates = guard.measurement(d.candidates, 'routing candidates');
-    if (candidates >= 0) instruments.routingCandidates.get1(strategy).record(candidates);
+    if (candidates >= 0) routingCandidates.get1(strategy).record(candidates);
   }
   if (d.confidence !== undefined) {
     const confidence = guard.measurement(d.confidence, 'routing confidence');
-    if (confidence >= 0) instruments.routingConfidence.get1(strategy).record(confidence);
+    if (confidence >= 0) routingConfidence.get1(strategy).record(confidence);
   }
   decisionListener?.(d);
 }

@@ -1,8 +1,12 @@
 /** Service-level numbers: health, build info, sessions, requests. */
-import { HEALTH_STATUSES } from '../catalog-vocabulary';
+import { HEALTH_STATUSES, ATTR_AGENTMETER_VERSION, ATTR_HEALTH_STATUS, ATTR_SERVICE_VERSION } from '../catalog-vocabulary';
 import { guard, instruments, state } from '../store/registry';
 import { guarded } from './guarded';
 import { PACKAGE_VERSION } from '../version';
+import { withKeys } from '../store/instrument';
+
+const buildInfo = withKeys(instruments.buildInfo, ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION);
+const health = withKeys(instruments.health, ATTR_HEALTH_STATUS);
 
 /** Ends what a tracker started; calling it again does nothing. */
 export interface Tracker {
@@ -42,11 +46,11 @@ export const setHealth: (status: 'healthy' | 'degraded' | 'unhealthy') => void =
     guard.drop('invalid_enum', `health status ${JSON.stringify(String(status))}`);
     return;
   }
-  for (const s of HEALTH_STATUSES) instruments.health.get1(s).set(s === status ? 1 : 0);
+  for (const s of HEALTH_STATUSES) health.get1(s).set(s === status ? 1 : 0);
 });
 
 /** Sets `agent.build.info` for this process (done by `start()` from `service.version`). */
 export function setBuildInfo(serviceVersion: string): void {
   instruments.buildInfo.clear();
-  instruments.buildInfo.get2(serviceVersion || 'unknown', PACKAGE_VERSION).set(1);
+  buildInfo.get2(serviceVersion || 'unknown', PACKAGE_VERSION).set(1);
 }

@@ -4,8 +4,9 @@ import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { toolWindows } from '../store/windows';
-import { ATTR_TOOL_NAME } from '../catalog-vocabulary';
+import { ATTR_ERROR_TYPE, ATTR_TOOL_NAME } from '../catalog-vocabulary';
 import { jobState, recordJobToolCall } from '../jobs/scope';
+import { withKeys } from '../store/instrument';
 
 /** One finished tool call. */
 export interface ToolCall {
@@ -30,7 +31,7 @@ export function recordToolCall(call: ToolCall): void {
 }
 
 // Resolved once: the hot path then reads a module constant instead of walking the registry.
-const toolDuration = instruments.toolDuration;
+const toolDuration = withKeys(instruments.toolDuration, ATTR_TOOL_NAME, ATTR_ERROR_TYPE);
 
 function record(toolName: unknown, seconds: unknown, error: unknown): void {
   const value = guard.measurement(seconds, 'tool call seconds');

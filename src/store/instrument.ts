@@ -28,7 +28,31 @@ function setChild<P>(level: Level<P>, value: string, node: P | Level<P>): void {
   else level.set(value, node);
 }
 
-export class Instrument<P extends Point> {
+/** The attribute keys of a catalog entry, as a tuple of literal types in catalog order. */
+export type AttributeKeys<D extends Pick<MetricDefinition, 'attributes'>> = KeysOf<D['attributes']>;
+type KeysOf<T> = T extends readonly [infer H, ...infer R] ? [H extends { key: infer K extends string } ? K : string, ...KeysOf<R>] : T extends readonly [] ? [] : string[];
+
+declare const KEYS_CHECKED: unique symbol;
+/** An instrument whose keys its caller has named (`withKeys`): only it takes positional values. */
+export type KeyedInstrument<P extends Point, K extends readonly string[] = readonly string[]> = Instrument<P, K> & { readonly [KEYS_CHECKED]: true };
+
+/**
+ * `instrument`, once its catalog attribute keys are checked to be `keys`, in this order. The
+ * positional getters (get1…get5, getN) take values in catalog order and only on a checked
+ * instrument, so a reordered or changed catalog fails to compile at every call site (and throws
+ * at load for a build that skipped the type check) instead of swapping two labels.
+ */
+export function withKeys<P extends Point, K extends readonly string[]>(instrument: Instrument<P, K>, ...keys: NoInfer<K>): KeyedInstrument<P, K> {
+  const actual = instrument.definition.attributes.map((a) => a.key);
+  if (actual.length !== keys.length || actual.some((key, i) => key !== keys[i])) {
+    throw new Error(`agentmeter: ${instrument.definition.name} has attributes ${actual.join(', ')}, not ${keys.join(', ')}`);
+  }
+  return instrument as KeyedInstrument<P, K>;
+}
+
+export class Instrument<P extends Point, K extends readonly string[] = readonly string[]> {
+  /** The catalog's keys, in order (registry.ts): a type only, for withKeys; never set. */
+  declare readonly keys?: K;
   /** Every series, in creation order, for collection. */
   readonly points: P[] = [];
   /** A counter that has held a fractional value; set at each snapshot, exported as doubles (snapshot.ts). */
@@ -47,12 +71,12 @@ export class Instrument<P extends Point> {
     return this.single ?? (this.single = this.insert([]));
   }
 
-  get1(a: string): P {
+  get1(this: KeyedInstrument<P>, a: string): P {
     const p = child(this.root, a) as P | undefined;
     return p !== undefined ? p : this.slow([a]);
   }
 
-  get2(a: string, b: string): P {
+  get2(this: KeyedInstrument<P>, a: string, b: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const p = child(l1, b) as P | undefined;
@@ -61,7 +85,7 @@ export class Instrument<P extends Point> {
     return this.slow([a, b]);
   }
 
-  get3(a: string, b: string, c: string): P {
+  get3(this: KeyedInstrument<P>, a: string, b: string, c: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;
@@ -73,7 +97,7 @@ export class Instrument<P extends Point> {
     return this.slow([a, b, c]);
   }
 
-  get4(a: string, b: string, c: string, d: string): P {
+  get4(this: KeyedInstrument<P>, a: string, b: string, c: string, d: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;
@@ -88,7 +112,7 @@ export class Instrument<P extends Point> {
     return this.slow([a, b, c, d]);
   }
 
-  get5(a: string, b: string, c: string, d: string, e: string): P {
+  get5(this: KeyedInstrument<P>, a: string, b: string, c: string, d: string, e: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;
@@ -107,7 +131,7 @@ export class Instrument<P extends Point> {
   }
 
   /** Any number of values, in the catalog's key order: for instruments off the hot path (MCP operations). */
-  getN(values: readonly string[]): P {
+  getN(this: KeyedInstrument<P>, values: readonly string[]): P {
     let node: P | Level<P> | undefined = this.root;
     for (let i = 0; i < values.length && node !== undefined; i++) node = child(node as Level<P>, values[i]!);
     return node !== undefined ? (node as P) : this.slow([...values]);

@@ -4,13 +4,13 @@
  */
 import { METRICS, type MetricDefinition } from '../catalog';
 import { CardinalityGuard } from '../attributes';
-import { histogramInstrument, valueInstrument, type Instrument } from './instrument';
+import { histogramInstrument, valueInstrument, type AttributeKeys, type Instrument } from './instrument';
 import { onSumOverflow, type HistogramPoint, type ValuePoint } from './points';
 
 type Instruments = {
   [K in keyof typeof METRICS]: (typeof METRICS)[K]['kind'] extends 'histogram'
-    ? Instrument<HistogramPoint>
-    : Instrument<ValuePoint>;
+    ? Instrument<HistogramPoint, AttributeKeys<(typeof METRICS)[K]>>
+    : Instrument<ValuePoint, AttributeKeys<(typeof METRICS)[K]>>;
 };
 
 function buildInstruments(guard: CardinalityGuard): Instruments {

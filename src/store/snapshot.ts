@@ -14,12 +14,16 @@ import {
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricDefinition } from '../catalog';
-import { DROP_REASONS } from '../catalog-vocabulary';
+import { DROP_REASONS, ATTR_DROP_REASON, ATTR_OVERFLOW_KEY, ATTR_OVERFLOW_METRIC } from '../catalog-vocabulary';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { guard, instrumentList, instruments } from './registry';
 import type { HistogramPoint, ValuePoint } from './points';
 import { countsOf, type DeltaState } from './delta';
 import { exemplarList, refreshExemplarSampling, type HistogramDataPointWithExemplars } from './exemplars';
+import { withKeys } from './instrument';
+
+const attributeOverflow = withKeys(instruments.attributeOverflow, ATTR_OVERFLOW_METRIC, ATTR_OVERFLOW_KEY);
+const dropped = withKeys(instruments.dropped, ATTR_DROP_REASON);
 
 // process.uptime() counts from process start (performance.now() from this thread's start).
 const processStartSeconds = Date.now() / 1000 - process.uptime();
@@ -34,10 +38,10 @@ function copyCount(point: ValuePoint, count: number): void {
 function refreshComputedValues(): void {
   for (const reason of DROP_REASONS) {
     const count = guard.dropped[reason];
-    if (count > 0) copyCount(instruments.dropped.get1(reason), count);
+    if (count > 0) copyCount(dropped.get1(reason), count);
   }
   for (const [metric, byKey] of guard.overflow) {
-    for (const [key, count] of byKey) copyCount(instruments.attributeOverflow.get2(metric, key), count);
+    for (const [key, count] of byKey) copyCount(attributeOverflow.get2(metric, key), count);
   }
   instruments.startTime.get0().set(processStartSeconds);
   instruments.uptime.get0().set(process.uptime());
