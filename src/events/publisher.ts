@@ -9,11 +9,13 @@
  * the first failed attempt instead of retrying, so a caller can fall back at once.
  */
 import type { Socket } from 'node:net';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import type { CompressionTypes, Producer } from 'kafkajs';
 import { ExportError } from '../errors';
 import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from '../exporters/kafka/client';
 import { kafkaCompressionType } from '../exporters/kafka/compression';
+import { inspectView } from '../exporters/kafka/credentials';
 import { createRoutingEvent, type RoutingEvent, type RoutingEventInput } from './event';
 import { validateRoutingEvent } from './validate';
 import { recordEventsDropped, recordEventsFailure, recordEventsPublished, recordEventsQueued } from './metrics';
@@ -67,6 +69,18 @@ export class RoutingEventPublisher {
   /** Events waiting, including those in flight. */
   get queuedEvents(): number {
     return this.queue.length;
+  }
+
+  /**
+   * What `JSON.stringify` and `util.inspect` show: the options (SASL password redacted) and the
+   * backlog size, never the queued events (their query text) or kafkajs's producer.
+   */
+  toJSON(): { options: ResolvedPublisherOptions; queuedEvents: number } {
+    return { options: this.options, queuedEvents: this.queuedEvents };
+  }
+
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized, inspectFn: typeof inspect): string {
+    return inspectView('RoutingEventPublisher', this.toJSON(), depth, options, inspectFn);
   }
 
   /**

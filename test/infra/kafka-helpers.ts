@@ -1,12 +1,15 @@
 // Helpers for tests of the Kafka → Collector → Prometheus path.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerZstdCodec } from '../../src/exporters/kafka/compression';
 import { fixKafkaRequestQueue } from '../../src/exporters/kafka/request-queue-fix';
+import { startCollector } from './collector.mjs';
+import { stopProcess } from './process.mjs';
+import { prometheus } from './prom';
 
 // The exporter compresses with zstd by default: this process's kafkajs must read it. Its idle
 // connections get agentmeter's request-queue fix (no TimeoutNegativeWarning on stderr).
@@ -15,9 +18,23 @@ fixKafkaRequestQueue();
 
 const execFileAsync = promisify(execFile);
 
+/** The broker's SASL/SCRAM over TLS listener (test/infra/kafka-auth.mjs). */
+export interface KafkaAuthService {
+  /** host:port of the SASL_SSL listener. */
+  brokers: string;
+  username: string;
+  /** Random per infra start. */
+  password: string;
+  /** `SCRAM-SHA-512`, `SCRAM-SHA-256`. */
+  mechanisms: string[];
+  /** PEM of the CA that signed the broker's certificate. */
+  caFile: string;
+}
+
 export interface KafkaService {
   pid: number;
   brokers: string;
+  auth: KafkaAuthService;
   /** The broker's directory (its log segments are under data/) and Kafka's jars. */
   dir: string;
   libs: string;
@@ -36,6 +53,45 @@ export function kafkaService(): KafkaService {
   const services = inject('services') as { kafka?: KafkaService };
   if (!services.kafka) throw new Error('Kafka was not started by test/infra/global-setup.mjs');
   return services.kafka;
+}
+
+/** `AGENTMETER_KAFKA_*` for the authenticated listener: SASL `mechanism` over TLS trusting the test CA. */
+export function authenticatedKafkaEnv(mechanism: 'scram-sha-512' | 'scram-sha-256', password = kafkaService().auth.password): Record<string, string> {
+  const { auth } = kafkaService();
+  return {
+    AGENTMETER_KAFKA_BROKERS: auth.brokers,
+    AGENTMETER_KAFKA_SASL_MECHANISM: mechanism,
+    AGENTMETER_KAFKA_SASL_USERNAME: auth.username,
+    AGENTMETER_KAFKA_SASL_PASSWORD: password,
+    AGENTMETER_KAFKA_TLS_CA_FILE: auth.caFile,
+  };
+}
+
+/**
+ * A Collector of this test file's own with collector-config/kafka-sasl-tls-to-prometheus.yaml,
+ * reading `topic` from the authenticated listener with SCRAM-SHA-512 over TLS; Prometheus
+ * scrapes it with `path="<label>"`. Only the file that needs it pays for its start.
+ */
+export async function startAuthenticatedCollector(label: string, topic: string): Promise<{ logPath: string; stop: () => Promise<void> }> {
+  const { auth, infraDir } = kafkaService();
+  const collector = (await startCollector(join(infraDir, label), 'kafka-sasl-tls-to-prometheus.yaml', {
+    KAFKA_BROKERS: auth.brokers,
+    KAFKA_TOPIC: topic,
+    KAFKA_GROUP_ID: `${label}.${topic}`,
+    KAFKA_SASL_USERNAME: auth.username,
+    KAFKA_SASL_PASSWORD: auth.password,
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_TLS_CA_FILE: auth.caFile,
+  })) as { pid: number; prometheusEndpoint: string; logPath: string };
+  const targets = join(prometheus().collectorTargetsDir, `${label}.json`);
+  writeFileSync(targets, JSON.stringify([{ targets: [collector.prometheusEndpoint], labels: { path: label } }]));
+  return {
+    logPath: collector.logPath,
+    stop: async () => {
+      rmSync(targets, { force: true });
+      await stopProcess(collector.pid);
+    },
+  };
 }
 
 export function collectorService(): CollectorService {

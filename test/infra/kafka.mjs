@@ -1,10 +1,13 @@
 // Apache Kafka 3.9.1 in KRaft mode (one node, broker + controller) from Maven Central jars,
 // on free loopback ports. `startKafka` formats the storage once; `restartKafka` reuses it.
+// Clients reach it on a PLAINTEXT listener and on a SASL/SCRAM over TLS one (kafka-auth.mjs);
+// the controller and inter-broker traffic stay on PLAINTEXT listeners.
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from './cache.mjs';
 import { freePort, run, startProcess, waitFor, stopProcess } from './process.mjs';
+import { AUTH_LISTENER, authenticatedListener } from './kafka-auth.mjs';
 import { createConnection } from 'node:net';
 
 const VERSION = '3.9.1';
@@ -47,6 +50,8 @@ export async function startKafka(dir) {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const controllerPort = await freePort();
+  const authPort = await freePort();
+  const auth = await authenticatedListener(dir, authPort);
   const data = join(dir, 'data');
   writeFileSync(
     join(dir, 'server.properties'),
@@ -54,10 +59,12 @@ export async function startKafka(dir) {
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},${auth.listener}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},${auth.listener}`,
       'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+      `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,${AUTH_LISTENER}:SASL_SSL`,
+      ...auth.properties,
       `log.dirs=${data}`,
       'offsets.topic.replication.factor=1',
       'transaction.state.log.replication.factor=1',
@@ -74,8 +81,9 @@ export async function startKafka(dir) {
   );
   const { stdout } = await run('java', javaArgs(libs, dir, 'kafka.tools.StorageTool', ['random-uuid']));
   const clusterId = stdout.trim().split('\n').pop();
-  await run('java', javaArgs(libs, dir, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', join(dir, 'server.properties')]));
-  const service = { dir, libs, port, controllerPort, brokers: `127.0.0.1:${port}`, logPath: join(dir, 'kafka.log') };
+  await run('java', javaArgs(libs, dir, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', join(dir, 'server.properties'), ...auth.formatArgs]));
+  // `auth`: address, user, password and CA file of the SASL/SCRAM over TLS listener.
+  const service = { dir, libs, port, controllerPort, brokers: `127.0.0.1:${port}`, authPort, auth: auth.service, logPath: join(dir, 'kafka.log') };
   return restartKafka(service);
 }
 
@@ -84,7 +92,9 @@ export async function restartKafka(service) {
   const pid = startProcess('java', javaArgs(service.libs, service.dir, 'kafka.Kafka', [join(service.dir, 'server.properties')]), {
     logPath: service.logPath,
   });
-  await waitFor('Kafka broker', () => portOpen(service.port), { logPath: service.logPath, pid, timeoutMillis: 60000 });
+  // Both client listeners: a test may use either as soon as this returns.
+  const ports = [service.port, service.authPort];
+  await waitFor('Kafka broker', async () => (await Promise.all(ports.map(portOpen))).every(Boolean), { logPath: service.logPath, pid, timeoutMillis: 60000 });
   return { ...service, pid };
 }
 

@@ -9,6 +9,8 @@ export interface PrometheusService {
   url: string;
   logPath: string;
   targetsDir: string;
+  /** File-discovery directory of the `collector` job (honor_labels: the Collector's job and instance stay). */
+  collectorTargetsDir: string;
   promtool: string;
 }
 

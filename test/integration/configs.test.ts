@@ -1,7 +1,7 @@
 // The shipped configs are valid for the real programs that read them, and docker-compose.yml
 // mounts exactly those files with every variable they need.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -46,14 +46,40 @@ function envPlaceholders(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!).sort();
 }
 
+/** Every Collector config shipped (all YAML in collector-config/ but the builder manifest). */
+const COLLECTOR_CONFIGS = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'builder-config.yaml').sort();
+
+/** A value of the right shape for each variable a config reads (validate checks shapes, not files). */
+function placeholderValue(name: string): string {
+  if (name.endsWith('ENDPOINT')) return '127.0.0.1:0';
+  if (name === 'KAFKA_BROKERS') return '127.0.0.1:9092';
+  if (name === 'KAFKA_SASL_MECHANISM') return 'SCRAM-SHA-512';
+  return 'x';
+}
+
 describe('collector-config', () => {
-  it.each(['kafka-to-prometheus.yaml', 'otlp-to-prometheus.yaml'])('%s passes the built Collector’s validate', async (name) => {
+  it('ships the Kafka, Kafka with SASL/TLS and OTLP Collector configs', () => {
+    expect(COLLECTOR_CONFIGS).toEqual(['kafka-sasl-tls-to-prometheus.yaml', 'kafka-to-prometheus.yaml', 'otlp-to-prometheus.yaml']);
+  });
+
+  it.each(COLLECTOR_CONFIGS)('%s passes the built Collector’s validate', async (name) => {
     const binary = await ensureCollector();
     const env: Record<string, string> = {};
-    for (const v of envPlaceholders(join(CONFIG_DIR, name))) env[v] = v.endsWith('ENDPOINT') ? '127.0.0.1:0' : v === 'KAFKA_BROKERS' ? '127.0.0.1:9092' : 'x';
+    for (const v of envPlaceholders(join(CONFIG_DIR, name))) env[v] = placeholderValue(v);
     const result = spawnSync(binary, ['validate', '--config', join(CONFIG_DIR, name)], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('kafka-sasl-tls-to-prometheus.yaml is kafka-to-prometheus.yaml plus SASL and TLS, every secret from the environment', () => {
+    const read = (name: string) => parse(readFileSync(join(CONFIG_DIR, name), 'utf8')) as { receivers: { kafka: Record<string, unknown> } };
+    const plain = read('kafka-to-prometheus.yaml');
+    const secured = read('kafka-sasl-tls-to-prometheus.yaml');
+    const { auth, tls, ...rest } = secured.receivers.kafka;
+    expect(auth).toEqual({ sasl: { username: '${env:KAFKA_SASL_USERNAME}', password: '${env:KAFKA_SASL_PASSWORD}', mechanism: '${env:KAFKA_SASL_MECHANISM}' } });
+    // v0.155.0's kafkareceiver: TLS at the top level (auth.tls is deprecated).
+    expect(tls).toEqual({ ca_file: '${env:KAFKA_TLS_CA_FILE}' });
+    expect({ ...secured, receivers: { ...secured.receivers, kafka: rest } }).toEqual(plain);
   });
 
   it('prometheus.yml passes promtool check config', () => {
@@ -103,7 +129,7 @@ describe('docker-compose.yml', () => {
   it('stores exemplars in Prometheus and has the Collector serve them (OpenMetrics), so buckets link to traces', () => {
     const command = (compose.services.prometheus as { command?: string[] }).command!;
     expect(command).toEqual(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--enable-feature=exemplar-storage']);
-    for (const name of ['kafka-to-prometheus.yaml', 'otlp-to-prometheus.yaml']) {
+    for (const name of COLLECTOR_CONFIGS) {
       const config = parse(readFileSync(join(CONFIG_DIR, name), 'utf8')) as { exporters: { prometheus: Record<string, unknown> } };
       expect(config.exporters.prometheus.enable_open_metrics, name).toBe(true);
     }

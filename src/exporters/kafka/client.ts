@@ -5,7 +5,8 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { diag } from '@opentelemetry/api';
-import { Kafka, logLevel, type ISocketFactory, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
+import { kafkajsSasl } from './credentials';
 import { fixKafkaRequestQueue } from './request-queue-fix';
 import { registerZstdCodec, zstdAvailable } from './compression';
 import type { ResolvedKafkaOptions } from './options';
@@ -61,7 +62,7 @@ export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1, socketFa
     clientId: o.clientId,
     brokers: o.brokers,
     ssl: o.tls === undefined ? false : o.tls.ca === undefined ? true : { ca: [o.tls.ca] },
-    sasl: o.sasl === undefined ? undefined : ({ mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions),
+    sasl: o.sasl === undefined ? undefined : kafkajsSasl(o.sasl),
     requestTimeout: o.requestTimeoutMillis,
     connectionTimeout: Math.min(o.requestTimeoutMillis, 3000),
     retry: { retries, initialRetryTime: 100, maxRetryTime: 1000 },

@@ -11,6 +11,7 @@
  * cumulative temporality); everything is counted in agentmeter's own metrics.
  */
 import type { Socket } from 'node:net';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
@@ -21,6 +22,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { CompressionTypes, Producer } from 'kafkajs';
 import { kafkaCompressionType } from './compression';
+import { inspectView } from './credentials';
 import { ExportError } from '../../errors';
 import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../record/exporter';
 import { resourceKey } from './encode';
@@ -151,6 +153,18 @@ export class KafkaMetricExporter implements PushMetricExporter {
   /** Messages waiting (including the export in flight). */
   get queuedMessages(): number {
     return this.queue.reduce((n, q) => n + q.remaining, 0);
+  }
+
+  /**
+   * What `JSON.stringify` and `util.inspect` show: the options (SASL password redacted) and the
+   * backlog, not the internals (kafkajs's producer, the queued payloads, the sockets).
+   */
+  toJSON(): { options: ResolvedKafkaOptions; queuedMessages: number } {
+    return { options: this.options, queuedMessages: this.queuedMessages };
+  }
+
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized, inspectFn: typeof inspect): string {
+    return inspectView('KafkaMetricExporter', this.toJSON(), depth, options, inspectFn);
   }
 
   private enqueue(item: QueuedExport): void {

@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors';
 import { zstdAvailable, type KafkaCompression } from './compression';
+import { KafkaSaslCredentials, type KafkaSaslMechanism } from './credentials';
 
-export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type { KafkaSaslMechanism };
 
 /** Options of `KafkaMetricExporter`; each overrides its environment variable. */
 export interface KafkaMetricExporterOptions {
@@ -24,7 +25,7 @@ export interface KafkaMetricExporterOptions {
   saslMechanism?: KafkaSaslMechanism;
   /** SASL user (`AGENTMETER_KAFKA_SASL_USERNAME`). */
   saslUsername?: string;
-  /** SASL password; read it from `AGENTMETER_KAFKA_SASL_PASSWORD` rather than code. */
+  /** SASL password; read it from `AGENTMETER_KAFKA_SASL_PASSWORD` rather than code. Never shown afterwards: the resolved options hold it redacted. */
   saslPassword?: string;
   /** Use TLS (`AGENTMETER_KAFKA_TLS`); default false, true when a CA file is given. */
   tls?: boolean;
@@ -50,7 +51,8 @@ export interface ResolvedKafkaOptions {
   clientId: string;
   acks: -1 | 0 | 1;
   compression: KafkaCompression;
-  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | undefined;
+  /** Mechanism and user; the password is kept out of sight (`util.inspect` and `JSON.stringify` show `[redacted]`). */
+  sasl: KafkaSaslCredentials | undefined;
   tls: { ca?: string } | undefined;
   requestTimeoutMillis: number;
   maxMessageBytes: number;
@@ -123,7 +125,7 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
     if (!username.value) throw new ConfigError(username.name, username.value ?? '', `a user name when ${mechanism.name} is set`);
     // Never echo a secret: the error names the variable only.
     if (!password.value) throw new ConfigError(password.name, '', `a password when ${mechanism.name} is set`);
-    sasl = { mechanism: m, username: String(username.value), password: String(password.value) };
+    sasl = new KafkaSaslCredentials(m, String(username.value), String(password.value));
   }
   const caFile = pick(options.tlsCaFile, env, 'AGENTMETER_KAFKA_TLS_CA_FILE');
   const tlsFlag = pick(options.tls, env, 'AGENTMETER_KAFKA_TLS');

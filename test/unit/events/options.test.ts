@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTING_TOPIC, resolvePublisherOptions } from '../../../src/events/options';
 import { ConfigError } from '../../../src/errors';
+import { kafkajsSasl } from '../../../src/exporters/kafka/credentials';
 import { thrownBy } from '../helpers';
 
 describe('resolvePublisherOptions', () => {
   it('shares the metric exporter\'s connection settings and has its own topic and queue', () => {
     const o = resolvePublisherOptions({}, { AGENTMETER_KAFKA_BROKERS: 'k1:9092,k2:9092', AGENTMETER_KAFKA_TOPIC: 'otlp_metrics', AGENTMETER_KAFKA_SASL_MECHANISM: 'scram-sha-512', AGENTMETER_KAFKA_SASL_USERNAME: 'u', AGENTMETER_KAFKA_SASL_PASSWORD: 'p' });
     expect(o.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
-    expect(o.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+    expect(o.kafka.sasl?.toJSON()).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: '[redacted]' });
+    expect((kafkajsSasl(o.kafka.sasl!) as { password: string }).password).toBe('p');
     expect(o.kafka.topic).toBe(DEFAULT_ROUTING_TOPIC);
     expect(DEFAULT_ROUTING_TOPIC).toBe('agent.routing.performance.v1');
     expect(o.kafka.compression).toBe('none');

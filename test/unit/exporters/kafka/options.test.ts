@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../helpers';
 import { resolveKafkaOptions } from '../../../../src/exporters/kafka/options';
+import { kafkajsSasl } from '../../../../src/exporters/kafka/credentials';
 import { ConfigError } from '../../../../src/errors';
 
 describe('resolveKafkaOptions', () => {
@@ -44,10 +45,13 @@ describe('resolveKafkaOptions', () => {
       topic: 'team.metrics-v2',
       acks: 1,
       compression: 'none',
-      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 's3cret' },
+      sasl: { mechanism: 'scram-sha-512', username: 'svc' },
       tls: {},
       temporality: 'delta',
     });
+    // The password goes to kafkajs only; the resolved options show it redacted.
+    expect((kafkajsSasl(o.sasl!) as { password: string }).password).toBe('s3cret');
+    expect(JSON.stringify(o.sasl)).toBe('{"mechanism":"scram-sha-512","username":"svc","password":"[redacted]"}');
   });
 
   it.each([
