@@ -1,9 +1,10 @@
 /** Value parsers for CLI flags, shared by every subcommand: commander prints their message. */
 import { InvalidArgumentError } from 'commander';
+import { integerOf } from '../config-values';
 
 function integerAtLeast(value: string, min: number, expected: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(expected);
+  const n = integerOf(value);
+  if (Number.isNaN(n) || n < min) throw new InvalidArgumentError(expected);
   return n;
 }
 

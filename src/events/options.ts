@@ -4,6 +4,7 @@
  * only the topic, compression and the queue are their own.
  */
 import { ConfigError } from '../errors';
+import { integerOption } from '../config-values';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from '../exporters/kafka/options';
 import type { KafkaCompression } from '../exporters/kafka/compression';
 
@@ -47,13 +48,6 @@ export interface ResolvedPublisherOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, value, `an integer from ${min} to ${max}`);
-  return n;
-}
-
 /**
  * The Kafka settings with the events' own topic and compression; a bad value is reported under
  * the name it came from. Compression defaults to none: an event is a few hundred bytes, and
@@ -77,14 +71,14 @@ export function resolveEventsKafka(options: KafkaConnectionOptions & { topic?: s
 export function resolvePublisherOptions(options: RoutingEventPublisherOptions = {}, env: Env = process.env): ResolvedPublisherOptions {
   return {
     kafka: resolveEventsKafka(options, env),
-    maxQueuedEvents: integer(
+    maxQueuedEvents: integerOption(
       options.maxQueuedEvents !== undefined ? 'maxQueuedEvents' : 'AGENTMETER_ROUTING_EVENTS_MAX_QUEUE',
       options.maxQueuedEvents ?? env.AGENTMETER_ROUTING_EVENTS_MAX_QUEUE?.trim(),
       1,
       10_000_000,
       10_000,
     ),
-    maxBatchEvents: integer('maxBatchEvents', options.maxBatchEvents, 1, 10_000, 500),
+    maxBatchEvents: integerOption('maxBatchEvents', options.maxBatchEvents, 1, 10_000, 500),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { ConfigError } from '../errors';
+import { booleanOption, integerOption } from '../config-values';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
 import type { RoutingEventPublisherOptions } from '../events/options';
@@ -102,28 +103,13 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/**
- * An agentmeter boolean variable: `true`/`1` or `false`/`0` in any case; unset or empty is
- * `fallback`; anything else is `fallback` with one warning naming the variable (as the OTel
- * configuration spec treats its booleans: a typo never stops the host from starting).
- */
+/** An agentmeter boolean variable (config-values.ts: invalid is the default with one warning). */
 function envBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = nonEmpty(env, name);
-  if (raw === undefined) return fallback;
-  const value = raw.toLowerCase();
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  // The variable and the rule, not the value.
-  diag.warn(`agentmeter: ${name} is not true, false, 1 or 0; using its default (${fallback})`);
-  return fallback;
+  return booleanOption(name, env[name], fallback);
 }
 
 function parseInteger(name: string, raw: string | number, min: number, max: number): number {
-  const value = typeof raw === 'number' ? raw : /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, raw, `an integer from ${min} to ${max}`);
-  }
-  return value;
+  return integerOption(name, raw, min, max);
 }
 
 /**

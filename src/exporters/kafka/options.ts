@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors';
+import { booleanOption, integerOption } from '../../config-values';
 import { zstdAvailable, type KafkaCompression } from './compression';
 import { KafkaSaslCredentials, type KafkaSaslMechanism } from './credentials';
 
@@ -89,13 +90,6 @@ function resolveCompression(name: string, value: unknown): KafkaCompression {
   return compression;
 }
 
-function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, value, `an integer from ${min} to ${max}`);
-  return n;
-}
-
 function parseBrokers(name: string, value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
   const brokers = list.map((b) => b.trim()).filter((b) => b !== '');
@@ -129,7 +123,8 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
   }
   const caFile = pick(options.tlsCaFile, env, 'AGENTMETER_KAFKA_TLS_CA_FILE');
   const tlsFlag = pick(options.tls, env, 'AGENTMETER_KAFKA_TLS');
-  const tlsOn = tlsFlag.value === undefined ? caFile.value !== undefined : oneOf(tlsFlag.name, tlsFlag.value, ['true', 'false'], 'false') === 'true';
+  // A boolean as OTel reads booleans: an unreadable value is the default (TLS when a CA file is given), with one warning.
+  const tlsOn = booleanOption(tlsFlag.name, tlsFlag.value, caFile.value !== undefined);
   let tls: ResolvedKafkaOptions['tls'];
   if (tlsOn) {
     tls = {};
@@ -155,11 +150,11 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
     compression: resolveCompression(compression.name, compression.value),
     sasl,
     tls,
-    requestTimeoutMillis: integer(timeout.name, timeout.value, 100, 600000, 10000),
-    maxMessageBytes: integer(maxBytes.name, maxBytes.value, 1024, 100 * 1024 * 1024, 900000),
-    maxQueuedExports: integer(maxQueue.name, maxQueue.value, 0, 10000, 10),
+    requestTimeoutMillis: integerOption(timeout.name, timeout.value, 100, 600000, 10000),
+    maxMessageBytes: integerOption(maxBytes.name, maxBytes.value, 1024, 100 * 1024 * 1024, 900000),
+    maxQueuedExports: integerOption(maxQueue.name, maxQueue.value, 0, 10000, 10),
     temporality: oneOf(temporality.name, temporality.value, ['cumulative', 'delta'], 'cumulative'),
-    initialRetryDelayMillis: integer('initialRetryDelayMillis', options.initialRetryDelayMillis, 1, 60000, 100),
-    maxRetryDelayMillis: integer('maxRetryDelayMillis', options.maxRetryDelayMillis, 1, 600000, 5000),
+    initialRetryDelayMillis: integerOption('initialRetryDelayMillis', options.initialRetryDelayMillis, 1, 60000, 100),
+    maxRetryDelayMillis: integerOption('maxRetryDelayMillis', options.maxRetryDelayMillis, 1, 600000, 5000),
   };
 }
