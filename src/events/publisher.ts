@@ -13,6 +13,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import type { CompressionTypes, Producer } from 'kafkajs';
 import { ExportError } from '../errors';
+import { SendLoop, type AttemptResult } from '../exporters/kafka/send-loop';
 import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from '../exporters/kafka/client';
 import { kafkaCompressionType } from '../exporters/kafka/compression';
 import { inspectView } from '../exporters/kafka/credentials';
@@ -43,13 +44,8 @@ export class RoutingEventPublisher {
   private readonly queue: Pending[] = [];
   /** Open broker connections: held (ref) while events wait, let go (unref) when idle, so an app that is done can exit. */
   private readonly sockets = new Set<Socket>();
-  private connected = false;
-  private pumping: Promise<void> | undefined;
-  private stopping = false;
-  private failing = false;
+  private readonly loop: SendLoop;
   private warnedInvalid = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wakeRetry: (() => void) | undefined;
 
   /** Validates options and the environment at once (ConfigError on a bad value); connects on the first send. */
   constructor(options: RoutingEventPublisherOptions = {}) {
@@ -57,9 +53,24 @@ export class RoutingEventPublisher {
     // Our own loop retries; kafkajs gives up fast so one attempt stays bounded.
     this.producer = createKafkaClient(this.options.kafka, 1, trackingSocketFactory(this.sockets)).producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, retry: { retries: 1 } });
     this.compression = kafkaCompressionType(this.options.kafka.compression);
+    this.loop = new SendLoop(
+      {
+        label: 'routing-event publisher',
+        kept: () => `up to ${this.options.maxQueuedEvents} events are kept`,
+        pending: () => this.queue.length > 0,
+        connect: () => this.producer.connect(),
+        attempt: () => this.sendBatch(),
+      },
+      { initialRetryDelayMillis: this.options.kafka.initialRetryDelayMillis, maxRetryDelayMillis: this.options.kafka.maxRetryDelayMillis, sockets: this.sockets },
+    );
     this.producer.on('producer.disconnect', () => {
-      this.connected = false;
+      this.loop.connected = false;
     });
+  }
+
+  /** Set by shutdown: no more events are taken. */
+  private get stopping(): boolean {
+    return this.loop.stopping;
   }
 
   get topic(): string {
@@ -140,10 +151,7 @@ export class RoutingEventPublisher {
 
   /** Resolves when everything queued so far was sent or dropped. */
   async flush(): Promise<void> {
-    while (this.pumping !== undefined) {
-      this.wakeRetry?.();
-      await this.pumping;
-    }
+    await this.loop.drain();
   }
 
   /** Flushes for at most `timeoutMillis` (default 5000), drops the rest (counted), then disconnects. */
@@ -152,9 +160,7 @@ export class RoutingEventPublisher {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.flush(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMillis)))]);
     clearTimeout(timer);
-    this.stopping = true;
-    this.wakeRetry?.();
-    await this.pumping;
+    await this.loop.stop();
     const left = this.queue.splice(0);
     recordEventsQueued(-left.length);
     recordEventsDropped('shutdown', left.length);
@@ -165,20 +171,7 @@ export class RoutingEventPublisher {
   private push(item: Pending): void {
     this.queue.push(item);
     recordEventsQueued(1);
-    this.startPump();
-  }
-
-  private startPump(): void {
-    if (this.pumping !== undefined) return;
-    for (const socket of this.sockets) socket.ref();
-    this.pumping = this.pump().finally(() => {
-      this.pumping = undefined;
-      // An event pushed after the loop saw an empty queue but before this ran (a caller resumed by
-      // the previous ack, publishing again at once) would otherwise wait for the next event.
-      if (this.queue.length > 0 && !this.stopping) this.startPump();
-      // Idle: an open connection must not keep a finished app alive (it would never reach beforeExit).
-      else for (const socket of this.sockets) socket.unref();
-    });
+    this.loop.start();
   }
 
   /** The head of the queue up to the batch limits (at least one event). */
@@ -202,69 +195,40 @@ export class RoutingEventPublisher {
     recordEventsQueued(-items.length);
   }
 
-  private async pump(): Promise<void> {
+  /** One attempt at the head of the queue, as one batch. */
+  private async sendBatch(): Promise<AttemptResult> {
     const o = this.options.kafka;
-    let delay = o.initialRetryDelayMillis;
-    while (this.queue.length > 0 && !this.stopping) {
-      const batch = this.nextBatch();
-      const started = performance.now();
-      try {
-        if (!this.connected) {
-          await this.producer.connect();
-          this.connected = true;
-        }
-        await this.producer.send({
-          topic: o.topic,
-          acks: o.acks,
-          compression: this.compression,
-          messages: batch.map((p) => ({ key: p.key, value: p.value })),
-        });
-        recordEventsPublished(batch.length, (performance.now() - started) / 1000);
-        this.remove(batch);
-        for (const p of batch) p.ack?.resolve({ topic: o.topic, event: p.ack.event });
-        if (this.failing) {
-          this.failing = false;
-          diag.info('agentmeter: routing-event publisher is publishing again');
-        }
-        delay = o.initialRetryDelayMillis;
-      } catch (err) {
-        const type = kafkaErrorType(err);
-        const permanent = isPermanentKafkaError(type);
-        recordEventsFailure(type);
-        // Callers waiting for an acknowledgement hear at once and can fall back.
-        const waiting = batch.filter((p) => p.ack !== undefined);
-        this.remove(waiting);
-        for (const p of waiting) {
-          p.ack!.reject(new ExportError(`Kafka did not acknowledge the routing event (${type}: ${err instanceof Error ? err.message : String(err)})`, !permanent, { cause: err }));
-        }
-        if (permanent) {
-          const rest = batch.filter((p) => p.ack === undefined);
-          this.remove(rest);
-          recordEventsDropped('rejected', rest.length);
-          diag.error(`agentmeter: Kafka rejected ${rest.length + waiting.length} routing event(s) (${type}); they were dropped`);
-          continue;
-        }
-        if (this.queue.length === 0) break;
-        if (!this.failing) {
-          this.failing = true;
-          diag.warn(`agentmeter: routing-event publisher cannot publish (${type}); retrying with backoff, up to ${this.options.maxQueuedEvents} events are kept`);
-        }
-        await this.sleep(delay * (0.8 + Math.random() * 0.4));
-        delay = Math.min(delay * 2, o.maxRetryDelayMillis);
+    const batch = this.nextBatch();
+    const started = performance.now();
+    try {
+      await this.loop.connect();
+      await this.producer.send({
+        topic: o.topic,
+        acks: o.acks,
+        compression: this.compression,
+        messages: batch.map((p) => ({ key: p.key, value: p.value })),
+      });
+    } catch (err) {
+      const type = kafkaErrorType(err);
+      const permanent = isPermanentKafkaError(type);
+      recordEventsFailure(type);
+      // Callers waiting for an acknowledgement hear at once and can fall back.
+      const waiting = batch.filter((p) => p.ack !== undefined);
+      this.remove(waiting);
+      for (const p of waiting) {
+        p.ack!.reject(new ExportError(`Kafka did not acknowledge the routing event (${type}: ${err instanceof Error ? err.message : String(err)})`, !permanent, { cause: err }));
       }
+      if (!permanent) return { retry: type };
+      const rest = batch.filter((p) => p.ack === undefined);
+      this.remove(rest);
+      recordEventsDropped('rejected', rest.length);
+      diag.error(`agentmeter: Kafka rejected ${rest.length + waiting.length} routing event(s) (${type}); they were dropped`);
+      return 'dropped';
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeRetry = () => {
-        clearTimeout(this.retryTimer);
-        this.wakeRetry = undefined;
-        resolve();
-      };
-      // unref: a retry wait never keeps the host process alive.
-      this.retryTimer = setTimeout(this.wakeRetry, ms);
-      this.retryTimer.unref();
-    });
+    // Outside the try: nothing after an acknowledged send may turn it into a retry (a duplicate).
+    recordEventsPublished(batch.length, (performance.now() - started) / 1000);
+    this.remove(batch);
+    for (const p of batch) p.ack?.resolve({ topic: o.topic, event: p.ack.event });
+    return 'sent';
   }
 }

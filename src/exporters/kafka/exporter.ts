@@ -28,6 +28,7 @@ import { recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../r
 import { resourceKey } from './encode';
 import type { EncodedExport } from './encode';
 import { OtlpMetricsEncoder, POINTS_PER_SLICE } from './otlp-encoder';
+import { SendLoop, type AttemptResult } from './send-loop';
 import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from './client';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
@@ -48,14 +49,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
   readonly options: ResolvedKafkaOptions;
   private readonly producer: Producer;
   private readonly queue: QueuedExport[] = [];
-  private connected = false;
-  private pumping: Promise<void> | undefined;
-  private stopping = false;
-  private failing = false;
   /** Messages handed to kafkajs and not yet acknowledged or failed. */
   private inFlight = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wakeRetry: (() => void) | undefined;
   private readonly encoder: OtlpMetricsEncoder;
   private readonly compression: CompressionTypes;
   /** The encoding of the latest export: exports are encoded one after another, in order. */
@@ -64,6 +59,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
   private encodesPending = 0;
   /** Open broker connections: held (ref) while messages wait, let go (unref) when idle, so an app that is done can exit (and reach the beforeExit flush). */
   private readonly sockets = new Set<Socket>();
+  private readonly loop: SendLoop;
 
   /** Validates options and the environment at once; throws ConfigError on a bad value. */
   constructor(options: KafkaMetricExporterOptions = {}) {
@@ -73,9 +69,24 @@ export class KafkaMetricExporter implements PushMetricExporter {
     this.producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS, retry: { retries: 1 } });
     this.encoder = new OtlpMetricsEncoder(this.options.maxMessageBytes);
     this.compression = kafkaCompressionType(this.options.compression);
+    this.loop = new SendLoop(
+      {
+        label: 'Kafka exporter',
+        kept: () => `data is kept up to ${this.options.maxQueuedExports} exports`,
+        pending: () => this.queue.length > 0,
+        connect: () => this.producer.connect(),
+        attempt: () => this.sendHead(),
+      },
+      { initialRetryDelayMillis: this.options.initialRetryDelayMillis, maxRetryDelayMillis: this.options.maxRetryDelayMillis, sockets: this.sockets },
+    );
     this.producer.on('producer.disconnect', () => {
-      this.connected = false;
+      this.loop.connected = false;
     });
+  }
+
+  /** Set by shutdown: no more exports are taken. */
+  private get stopping(): boolean {
+    return this.loop.stopping;
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
@@ -122,10 +133,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
   /** Resolves when everything queued so far was sent or dropped. */
   async forceFlush(): Promise<void> {
     await this.encoding;
-    while (this.pumping !== undefined) {
-      this.wakeRetry?.();
-      await this.pumping;
-    }
+    await this.loop.drain();
   }
 
   /** Flushes for at most `timeoutMillis` (default 5000), drops the rest, then disconnects. */
@@ -134,8 +142,7 @@ export class KafkaMetricExporter implements PushMetricExporter {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.forceFlush(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMillis)))]);
     clearTimeout(timer);
-    this.stopping = true;
-    this.wakeRetry?.();
+    void this.loop.stop();
     // Messages still in flight count themselves: sent if acknowledged, dropped if cut off.
     recordKafkaDropped('shutdown', this.queuedMessages - this.inFlight);
     this.queue.length = 0;
@@ -174,67 +181,37 @@ export class KafkaMetricExporter implements PushMetricExporter {
       const [dropped] = this.queue.splice(1, 1);
       recordKafkaDropped('queue_full', dropped!.remaining);
     }
-    this.startPump();
+    this.loop.start();
   }
 
-  private startPump(): void {
-    if (this.pumping !== undefined) return;
-    for (const socket of this.sockets) socket.ref();
-    this.pumping = this.pump().finally(() => {
-      this.pumping = undefined;
-      // An export queued after the loop saw an empty queue but before this ran would otherwise
-      // wait for the next export (and be counted as dropped at shutdown).
-      if (this.queue.length > 0 && !this.stopping) this.startPump();
-      else for (const socket of this.sockets) socket.unref();
-    });
-  }
-
-  private async pump(): Promise<void> {
-    let delay = this.options.initialRetryDelayMillis;
-    while (this.queue.length > 0 && !this.stopping) {
-      const head = this.queue[0]!;
-      let retry: string | undefined;
-      try {
-        if (!this.connected) {
-          await this.producer.connect();
-          this.connected = true;
-        }
-        const sends: Promise<void>[] = [];
-        for (let i = 0; i < head.messages.length && !this.stopping; i++) {
-          const value = head.messages[i];
-          if (value === undefined) continue;
-          // One message handed to kafkajs per event-loop turn: its record-batch encoding and
-          // CRC of a large message is synchronous, and several at once would stall the host.
-          if (sends.length > 0) await new Promise((resolve) => setImmediate(resolve));
-          // Handled at once: a send that fails while later ones are still being started must
-          // not become an unhandled rejection (which ends the host process).
-          sends.push(
-            this.send(head, i, value).catch((err: unknown) => {
-              retry ??= kafkaErrorType(err);
-            }),
-          );
-        }
-        await Promise.all(sends);
-      } catch (err) {
-        retry = kafkaErrorType(err);
-        recordKafkaFailure(retry);
+  /** One attempt at the export at the head of the queue: every message of it not yet acknowledged. */
+  private async sendHead(): Promise<AttemptResult> {
+    const head = this.queue[0]!;
+    let retry: string | undefined;
+    try {
+      await this.loop.connect();
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < head.messages.length && !this.stopping; i++) {
+        const value = head.messages[i];
+        if (value === undefined) continue;
+        // One message handed to kafkajs per event-loop turn: its record-batch encoding and
+        // CRC of a large message is synchronous, and several at once would stall the host.
+        if (sends.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        // Handled at once: a send that fails while later ones are still being started must
+        // not become an unhandled rejection (which ends the host process).
+        sends.push(
+          this.send(head, i, value).catch((err: unknown) => {
+            retry ??= kafkaErrorType(err);
+          }),
+        );
       }
-      if (head.remaining === 0 && this.queue[0] === head) this.queue.shift();
-      if (retry === undefined) {
-        if (this.failing) {
-          this.failing = false;
-          diag.info('agentmeter: Kafka exporter is publishing again');
-        }
-        delay = this.options.initialRetryDelayMillis;
-        continue;
-      }
-      if (!this.failing) {
-        this.failing = true;
-        diag.warn(`agentmeter: Kafka exporter cannot publish (${retry}); retrying with backoff, data is kept up to ${this.options.maxQueuedExports} exports`);
-      }
-      await this.sleep(delay * (0.8 + Math.random() * 0.4));
-      delay = Math.min(delay * 2, this.options.maxRetryDelayMillis);
+      await Promise.all(sends);
+    } catch (err) {
+      retry = kafkaErrorType(err);
+      recordKafkaFailure(retry);
     }
+    if (head.remaining === 0 && this.queue[0] === head) this.queue.shift();
+    return retry === undefined ? 'sent' : { retry };
   }
 
   /** Sends one message of an export; resolves when it is acknowledged or dropped as unsendable, rejects when worth a retry. */
@@ -275,18 +252,5 @@ export class KafkaMetricExporter implements PushMetricExporter {
     item.messages[index] = undefined;
     item.remaining--;
     this.encoder.release(value);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeRetry = () => {
-        clearTimeout(this.retryTimer);
-        this.wakeRetry = undefined;
-        resolve();
-      };
-      // unref: a retry wait never keeps the host process alive.
-      this.retryTimer = setTimeout(this.wakeRetry, ms);
-      this.retryTimer.unref();
-    });
   }
 }

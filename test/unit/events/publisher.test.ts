@@ -91,13 +91,13 @@ describe('a refused routing event in logs', () => {
   });
 });
 
-describe('RoutingEventPublisher.startPump', () => {
+describe('RoutingEventPublisher send loop', () => {
   it('sends an event pushed between the end of the send loop and its clean-up', async () => {
     // A stand-in producer that acknowledges at once, so the caller resumes inside that window.
     const publisher = new RoutingEventPublisher({ brokers: ['127.0.0.1:1'] });
     const sent: number[] = [];
-    Object.assign(publisher as unknown as { connected: boolean }, { connected: true });
     Object.assign((publisher as unknown as { producer: object }).producer, {
+      connect: async () => {},
       send: async ({ messages }: { messages: unknown[] }) => {
         sent.push(messages.length);
       },
