@@ -92,8 +92,9 @@ export {
   ATTR_DEAD_LETTER_REASON, EVENTS_DROP_REASONS, DB_WRITER_RESULTS, DEAD_LETTER_REASONS,
   ATTR_MCP_METHOD_NAME, ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, NETWORK_TRANSPORTS,
   MCP_DURATION_BUCKETS, ATTR_NETWORK_PROTOCOL_NAME, ATTR_PROMPT_NAME, ATTR_RPC_STATUS_CODE, NETWORK_PROTOCOLS,
+  ATTR_ENDPOINT, ATTR_ENDPOINT_REFUSAL_REASON, ENDPOINTS, ENDPOINT_REFUSAL_REASONS,
 } from './catalog-vocabulary';
-export type { DropReason, KafkaDropReason, EventsDropReason, DeadLetterReason } from './catalog-vocabulary';
+export type { DropReason, KafkaDropReason, EventsDropReason, DeadLetterReason, EndpointName, EndpointRefusalReason } from './catalog-vocabulary';
 
 const tool = { key: ATTR_TOOL_NAME };
 const error = { key: ATTR_ERROR_TYPE, optional: true };

@@ -1,5 +1,5 @@
 /** Self-metrics of agentmeter's exporters, recorded beside the application's own metrics. */
-import type { KafkaDropReason } from '../catalog';
+import type { EndpointName, EndpointRefusalReason, KafkaDropReason } from '../catalog';
 import { instruments } from '../store/registry';
 
 /** One message acknowledged by the broker. */
@@ -22,4 +22,9 @@ export function recordKafkaDropped(reason: KafkaDropReason, messages: number): v
 export function recordClusterCollection(workers: number, missed: number): void {
   instruments.clusterWorkers.get0().set(workers);
   if (missed > 0) instruments.clusterMissedCollections.get0().add(missed);
+}
+
+/** A request one of agentmeter's endpoints refused (503, 401, 421) or a response it cut off (write timeout). */
+export function recordEndpointRefused(endpoint: EndpointName, reason: EndpointRefusalReason): void {
+  instruments.endpointRefused.get2(endpoint, reason).add(1);
 }

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
 import type { RoutingEventPublisherOptions } from '../events/options';
+import { resolveEndpointConfig, type EndpointOptions, type ResolvedEndpointConfig } from './endpoint-config';
 
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
@@ -15,8 +16,8 @@ export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
-/** Options of `start()`; each one overrides its environment variable. */
-export interface StartOptions {
+/** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */
+export interface StartOptions extends EndpointOptions {
   /** Record at all (`AGENTMETER_ENABLED`); default true. `OTEL_SDK_DISABLED=true` also turns it off. */
   enabled?: boolean;
   /** `service.name` (`OTEL_SERVICE_NAME`); default the OTel SDK's (`unknown_service:node`). */
@@ -93,6 +94,8 @@ export interface ResolvedConfig {
   windowSize: number;
   routingEvents: boolean;
   exemplars: boolean;
+  /** Web config file, bounds under load, allowed Host names of both endpoints. */
+  endpoints: ResolvedEndpointConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -206,5 +209,6 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     flushOnExit: options.flushOnExit ?? false,
     routingEvents: options.routingEvents === undefined ? routingEventsFromEnv(env) : options.routingEvents !== false,
     exemplars: options.exemplars ?? (exemplarsRaw === undefined ? true : parseBoolean('AGENTMETER_EXEMPLARS', exemplarsRaw)),
+    endpoints: resolveEndpointConfig(options, env),
   };
 }
