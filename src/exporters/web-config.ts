@@ -192,6 +192,12 @@ function headers(reader: Reader, raw: unknown): Array<[string, string]> {
   return out;
 }
 
+/** `line L, column C` (1-based) of an offset in `text`. */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+}
+
 /** Parses a web config file's text; `dir` resolves relative paths, `source` names the file's variable in errors. */
 export function parseWebConfig(text: string, dir: string, source: string): WebConfig {
   const reader = new Reader(source, dir);
@@ -200,7 +206,7 @@ export function parseWebConfig(text: string, dir: string, source: string): WebCo
     // prettyErrors off: a pretty error quotes the offending line, which may hold an inline key.
     document = parse(text, { mapAsMap: true, prettyErrors: false, uniqueKeys: true });
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+    const where = err instanceof YAMLParseError ? ` (${position(text, err.pos[0])})` : '';
     reader.fail('(YAML)', '', `a YAML mapping; the file does not parse${where}`);
   }
   const top = reader.section(document, '', TOP_KEYS);

@@ -16,7 +16,7 @@ function isLoopback(host: string): boolean {
 /** `host` as it appears in a Host header: IPv6 in brackets, lower case. */
 function hostForm(host: string): string {
   const lower = host.trim().toLowerCase();
-  return lower.includes(':') && !lower.startsWith('[') ? `[${lower}]` : lower;
+  return isIP(lower) === 6 ? `[${lower}]` : lower;
 }
 
 /** Splits `name:port` / `[v6]:port` / `name`; undefined port when there is none. */
