@@ -36,7 +36,7 @@ function refreshComputedValues(): void {
   refreshExemplarSampling();
 }
 
-function descriptorOf(definition: SnapshotInstrument['definition']): MetricDescriptor {
+export function descriptorOf(definition: SnapshotInstrument['definition']): MetricDescriptor {
   const { name, description, unit, kind } = definition;
   const valueType = kind === 'histogram' || kind === 'gauge' ? ValueType.DOUBLE : ValueType.INT;
   return { name, description, unit, valueType };
@@ -46,7 +46,7 @@ function descriptorOf(definition: SnapshotInstrument['definition']): MetricDescr
  * Bucket counts as the plain array MetricData wants. An index loop: Array.from on a
  * Float64Array took 7.6 ms per 10,000 histograms per collection here, the loop 0.2 ms.
  */
-function countsOf(counts: Float64Array): number[] {
+export function countsOf(counts: Float64Array): number[] {
   const out = new Array<number>(counts.length);
   for (let i = 0; i < counts.length; i++) out[i] = counts[i]!;
   return out;

@@ -16,6 +16,8 @@ import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { IncompatibleDependencyError } from '../../errors';
+import { storeSnapshotOf } from '../../store/producer';
+import { streamingMetricDataOf } from '../../store/streaming';
 import { closeEndpointServer, createEndpointServer, EndpointGate, type EndpointGateOptions } from '../endpoint-server';
 import { acceptsGzip, negotiateFormat } from './negotiate';
 import { OPENMETRICS_CONTENT_TYPE } from './openmetrics';
@@ -52,6 +54,19 @@ function refuse(res: ServerResponse, status: number, headers: Record<string, str
   if (res.headersSent) return void res.destroy();
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(REFUSAL_TEXT[status] ?? '\n');
+}
+
+/**
+ * agentmeter's own scope with data points built as the page is written (store/streaming.ts):
+ * a response stalled mid-page holds a list of series, not a copy of every data point.
+ */
+function streamable(resourceMetrics: ResourceMetrics): ResourceMetrics {
+  const scopeMetrics = resourceMetrics.scopeMetrics.map((scope) => {
+    const snapshot = storeSnapshotOf(scope);
+    const metrics = snapshot === undefined ? undefined : streamingMetricDataOf(snapshot);
+    return metrics === undefined ? scope : { scope: scope.scope, metrics };
+  });
+  return { resource: resourceMetrics.resource, scopeMetrics };
 }
 
 /** Resolves when the stream can take more data, or is closed. */
@@ -181,7 +196,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     });
     const { resourceMetrics, errors } = await this.collect();
     if (errors.length > 0) diag.error('agentmeter: metric collection errors', ...errors);
-    return [resourceMetrics, ...others];
+    return [streamable(resourceMetrics), ...others];
   }
 
   private respond(response: ServerResponse): void {
