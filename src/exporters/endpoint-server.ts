@@ -22,6 +22,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 32;
 export const DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
 /** A client that has not finished its TLS handshake or its request headers by then is dropped. */
 const HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+/** How often node:http checks the header timeout (its default, 30 s, would let a slow client stay 40 s). */
+const CONNECTIONS_CHECK_MILLIS = 2_000;
 /** Seconds a refused scraper is asked to wait (Prometheus itself retries at its next interval). */
 const RETRY_AFTER_SECONDS = '1';
 
@@ -59,9 +61,14 @@ function certificatePolicy(settings: TlsServerSettings): ((socket: TLSSocket) =>
 /** An HTTP server, or HTTPS when the web config has `tls_server_config`; unref'd and marked as agentmeter's own. */
 export function createEndpointServer(webConfig: WebConfig | undefined, handler: Handler, writeTimeoutMillis = DEFAULT_WRITE_TIMEOUT_MILLIS): Server {
   const tls = webConfig?.tls;
+  const timeouts = {
+    headersTimeout: Math.min(HANDSHAKE_TIMEOUT_MILLIS, writeTimeoutMillis),
+    requestTimeout: Math.min(HANDSHAKE_TIMEOUT_MILLIS, writeTimeoutMillis),
+    connectionsCheckingInterval: CONNECTIONS_CHECK_MILLIS,
+  };
   let server: Server;
   if (tls === undefined) {
-    server = createHttpServer(handler);
+    server = createHttpServer(timeouts, handler);
   } else {
     const asks = tls.clientAuthType !== 'NoClientCert';
     server = createHttpsServer(
@@ -75,6 +82,7 @@ export function createEndpointServer(webConfig: WebConfig | undefined, handler: 
         minVersion: tls.minVersion,
         maxVersion: tls.maxVersion,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MILLIS,
+        ...timeouts,
       },
       handler,
     ) as unknown as Server;
@@ -83,8 +91,6 @@ export function createEndpointServer(webConfig: WebConfig | undefined, handler: 
     // A failed handshake (a plain-HTTP client, an unknown CA) just closes that connection.
     server.on('tlsClientError', (_err: Error, socket: TLSSocket) => socket.destroy());
   }
-  server.headersTimeout = Math.min(HANDSHAKE_TIMEOUT_MILLIS, writeTimeoutMillis);
-  server.requestTimeout = Math.min(HANDSHAKE_TIMEOUT_MILLIS, writeTimeoutMillis);
   // Never keeps the host process alive on its own, nor do scrapers' keep-alive sockets.
   server.unref();
   server.on('connection', (socket: { unref(): void }) => socket.unref());
