@@ -34,3 +34,13 @@ describe('resolveEndpointConfig', () => {
     expect(thrownBy(() => resolveConfig({}, env)).message).toBe(message);
   });
 });
+
+describe('start() with a web config file', () => {
+  it('throws the ConfigError of a missing file before anything listens, and can start again after', async () => {
+    const { start } = await import('../../../src/sdk/start');
+    const err = thrownBy(() => start({ webConfigFile: '/nonexistent/web.yml', metricsExporters: ['prometheus'], prometheusPort: 0, instrumentations: [] }));
+    expect(err.message).toBe('AGM_ERR_CONFIG: webConfigFile="/nonexistent/web.yml" is not valid; allowed: a readable web config file (YAML, the Prometheus exporter-toolkit format)');
+    const handle = start({ metricsExporters: [], instrumentations: [] });
+    await handle.shutdown();
+  });
+});
