@@ -35,6 +35,10 @@ for (const [n, r] of Object.entries(scrape.ratios)) {
   log(`\n${Number(n).toLocaleString('en-US')} series: ${fmt(r.vsPromClient)}x faster than prom-client, ${fmt(r.vsStock)}x faster than the stock exporter (collect + serialize), ${fmt(r.vsStockSerializer)}x faster than the stock serializer alone.`);
 }
 
+log('\n## Scrapers that never read\n');
+const { runStalledScrapes } = await import('./stalled-scrape.bench.mjs');
+log((await runStalledScrapes()).markdown);
+
 log('\n## MCP tool calls\n');
 const { runMcp } = await import('./mcp.bench.mjs');
 log((await runMcp()).markdown);

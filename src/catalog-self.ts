@@ -1,13 +1,14 @@
 /**
  * agentmeter's own instruments (dropped samples, attribute overflow, job writes, cluster
- * collections, the Kafka exporter, the routing-event publisher and DB writer), kept apart from
+ * collections, the Kafka exporter, the routing-event publisher and DB writer, the endpoints), kept apart from
  * the application catalog; catalog.ts spreads them into METRICS.
  */
 import type { MetricDefinition } from './catalog';
 import {
   ATTR_DB_WRITER_RESULT, ATTR_DEAD_LETTER_REASON, ATTR_DROP_REASON, ATTR_ERROR_TYPE, ATTR_EVENTS_DROP_REASON,
   ATTR_KAFKA_DROP_REASON, ATTR_OVERFLOW_KEY, ATTR_OVERFLOW_METRIC, DB_WRITER_RESULTS, DEAD_LETTER_REASONS, DROP_REASONS,
-  EVENTS_DROP_REASONS, EXPORT_DURATION_BUCKETS, KAFKA_DROP_REASONS,
+  EVENTS_DROP_REASONS, EXPORT_DURATION_BUCKETS, KAFKA_DROP_REASONS, ATTR_ENDPOINT, ATTR_ENDPOINT_REFUSAL_REASON,
+  ENDPOINTS, ENDPOINT_REFUSAL_REASONS,
 } from './catalog-vocabulary';
 
 export const SELF_METRICS = {
@@ -49,6 +50,17 @@ export const SELF_METRICS = {
     unit: '{collection}',
     description: 'Worker answers missing from a scrape or summary of the primary: no answer within the timeout, or the worker exited meanwhile; its series are absent from that page.',
     attributes: [],
+    domain: 'self',
+  },
+  endpointRefused: {
+    name: 'agentmeter.endpoint.refused',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Requests to the Prometheus endpoint or the summary server refused or cut off, by endpoint and reason: busy (503, too many responses in flight), write_timeout (not drained within the write timeout, connection destroyed), unauthorized (401), misdirected (421, Host not allowed).',
+    attributes: [
+      { key: ATTR_ENDPOINT, values: ENDPOINTS },
+      { key: ATTR_ENDPOINT_REFUSAL_REASON, values: ENDPOINT_REFUSAL_REASONS },
+    ],
     domain: 'self',
   },
   kafkaSentMessages: {

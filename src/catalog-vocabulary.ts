@@ -42,6 +42,8 @@ export const ATTR_KAFKA_DROP_REASON = 'agentmeter.kafka.drop_reason';
 export const ATTR_EVENTS_DROP_REASON = 'agentmeter.events.drop_reason';
 export const ATTR_DB_WRITER_RESULT = 'agentmeter.db_writer.result';
 export const ATTR_DEAD_LETTER_REASON = 'agentmeter.db_writer.dead_letter_reason';
+export const ATTR_ENDPOINT = 'agentmeter.endpoint';
+export const ATTR_ENDPOINT_REFUSAL_REASON = 'agentmeter.endpoint.refusal_reason';
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
 export const ATTR_NETWORK_TRANSPORT = 'network.transport';
@@ -92,6 +94,16 @@ export const DB_WRITER_RESULTS = ['inserted', 'duplicate'] as const;
 /** Why the DB writer sent a message to the dead-letter topic. */
 export const DEAD_LETTER_REASONS = ['invalid_json', 'invalid_event', 'rejected_by_database'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+/** agentmeter's own HTTP endpoints. */
+export const ENDPOINTS = ['prometheus', 'summary'] as const;
+export type EndpointName = (typeof ENDPOINTS)[number];
+/**
+ * Why one of agentmeter's endpoints refused a request or cut a response off: `busy` (503, the
+ * in-flight bound was reached), `write_timeout` (not drained in time, connection destroyed),
+ * `unauthorized` (401, basic auth), `misdirected` (421, a Host header the summary server does not serve).
+ */
+export const ENDPOINT_REFUSAL_REASONS = ['busy', 'write_timeout', 'unauthorized', 'misdirected'] as const;
+export type EndpointRefusalReason = (typeof ENDPOINT_REFUSAL_REASONS)[number];
 
 // Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.
 /** GenAI operation duration advice (0.01 s .. 81.92 s). */

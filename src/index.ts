@@ -2,6 +2,7 @@
 export { start, shutdown } from './sdk/start';
 export type { AgentmeterHandle } from './sdk/start';
 export type { StartOptions, ResolvedConfig, MetricsExporterName, InstrumentationName } from './sdk/config';
+export type { EndpointOptions, ResolvedEndpointConfig } from './sdk/endpoint-config';
 
 export { recordToolCall, timeToolCall } from './record/tool';
 export type { ToolCall } from './record/tool';
@@ -54,6 +55,9 @@ export type { MetricDefinition, AttributeRule, InstrumentKind, MetricId } from '
 export { createMetricProducer } from './store/producer';
 export type { MetricProducerOptions } from './store/producer';
 export { PrometheusEndpoint } from './exporters/prometheus/exporter';
+export { loadWebConfig } from './exporters/web-config';
+export type { WebConfig, TlsServerSettings, ClientAuthType } from './exporters/web-config';
+export type { EndpointGateOptions } from './exporters/endpoint-server';
 export type { PrometheusEndpointOptions } from './exporters/prometheus/exporter';
 export { PrometheusSerializer } from './exporters/prometheus/serializer';
 export type { PrometheusSerializerOptions } from './exporters/prometheus/serializer';

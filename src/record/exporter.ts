@@ -1,11 +1,12 @@
 /** Self-metrics of agentmeter's exporters, recorded beside the application's own metrics. */
-import type { KafkaDropReason } from '../catalog-vocabulary';
+import type { EndpointName, EndpointRefusalReason, KafkaDropReason } from '../catalog-vocabulary';
 import { instruments } from '../store/registry';
 import { withKeys } from '../store/instrument';
-import { ATTR_ERROR_TYPE, ATTR_KAFKA_DROP_REASON } from '../catalog-vocabulary';
+import { ATTR_ENDPOINT, ATTR_ENDPOINT_REFUSAL_REASON, ATTR_ERROR_TYPE, ATTR_KAFKA_DROP_REASON } from '../catalog-vocabulary';
 
 const kafkaDropped = withKeys(instruments.kafkaDropped, ATTR_KAFKA_DROP_REASON);
 const kafkaFailures = withKeys(instruments.kafkaFailures, ATTR_ERROR_TYPE);
+const endpointRefused = withKeys(instruments.endpointRefused, ATTR_ENDPOINT, ATTR_ENDPOINT_REFUSAL_REASON);
 
 /** One message acknowledged by the broker. */
 export function recordKafkaSent(bytes: number, seconds: number): void {
@@ -27,4 +28,9 @@ export function recordKafkaDropped(reason: KafkaDropReason, messages: number): v
 export function recordClusterCollection(workers: number, missed: number): void {
   instruments.clusterWorkers.get0().set(workers);
   if (missed > 0) instruments.clusterMissedCollections.get0().add(missed);
+}
+
+/** A request one of agentmeter's endpoints refused (503, 401, 421) or a response it cut off (write timeout). */
+export function recordEndpointRefused(endpoint: EndpointName, reason: EndpointRefusalReason): void {
+  endpointRefused.get2(endpoint, reason).add(1);
 }

@@ -8,6 +8,7 @@ import { booleanOption, integerOption } from '../config-values';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
 import type { RoutingEventPublisherOptions } from '../events/options';
+import { resolveEndpointConfig, type EndpointOptions, type ResolvedEndpointConfig } from './endpoint-config';
 
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
@@ -16,8 +17,8 @@ export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
-/** Options of `start()`; each one overrides its environment variable. */
-export interface StartOptions {
+/** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */
+export interface StartOptions extends EndpointOptions {
   /** Record at all (`AGENTMETER_ENABLED`); default true. `OTEL_SDK_DISABLED=true` also turns it off. */
   enabled?: boolean;
   /** `service.name` (`OTEL_SERVICE_NAME`); default the OTel SDK's (`unknown_service:node`). */
@@ -94,6 +95,8 @@ export interface ResolvedConfig {
   windowSize: number;
   routingEvents: boolean;
   exemplars: boolean;
+  /** Web config file, bounds under load, allowed Host names of both endpoints. */
+  endpoints: ResolvedEndpointConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -189,5 +192,6 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     flushOnExit: options.flushOnExit ?? false,
     routingEvents: options.routingEvents === undefined ? envBoolean(env, 'AGENTMETER_ROUTING_EVENTS', false) : options.routingEvents !== false,
     exemplars: options.exemplars ?? envBoolean(env, 'AGENTMETER_EXEMPLARS', true),
+    endpoints: resolveEndpointConfig(options, env),
   };
 }

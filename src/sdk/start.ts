@@ -20,6 +20,7 @@ import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { setBuildInfo, setHealth } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
+import { webConfigFor } from './endpoint-config';
 import { createInstrumentations } from './instrumentations';
 import { flushOnExit } from './exit';
 import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-events';
@@ -125,6 +126,9 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const readers: IMetricReader[] = [];
   const workerId = clusterWorkerId();
   const instance = serviceInstanceId(config.serviceInstanceId, workerId);
+  // Read first, like the Kafka settings below: a bad web config file throws before anything listens.
+  const webConfig = webConfigFor(config.endpoints, options);
+  const endpointLimits = { webConfig, maxInFlight: config.endpoints.maxInFlight, writeTimeoutMillis: config.endpoints.writeTimeoutMillis };
   // Built first: a bad Kafka setting throws before anything starts listening.
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
   // Also before anything listens or joins the cluster: a bad events setting throws here.
@@ -152,6 +156,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
         port: config.prometheusPort,
         metricProducers: [createMetricProducer()],
         otherResources: primary?.otherResources,
+        ...endpointLimits,
       });
       prometheus.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
       readers.push(prometheus);
@@ -191,6 +196,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
           corsOrigins: config.summaryCorsOrigins,
           windowSize: config.windowSize,
           otherParts: primary?.otherParts,
+          allowedHosts: config.endpoints.summaryAllowedHosts,
+          ...endpointLimits,
         }).then((server) => {
           summary = server;
         })

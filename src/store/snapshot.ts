@@ -48,7 +48,7 @@ function refreshComputedValues(): void {
   refreshExemplarSampling();
 }
 
-function descriptorOf(instrument: SnapshotInstrument): MetricDescriptor {
+export function descriptorOf(instrument: SnapshotInstrument): MetricDescriptor {
   const { name, description, unit } = instrument.definition;
   return { name, description, unit, valueType: integerValued(instrument) ? ValueType.INT : ValueType.DOUBLE };
 }

@@ -12,6 +12,8 @@ export interface PrometheusService {
   /** File-discovery directory of the `collector` job (honor_labels: the Collector's job and instance stay). */
   collectorTargetsDir: string;
   promtool: string;
+  /** The HTTPS job: CA and server certificate made for this run, the basic-auth user Prometheus sends. */
+  tls?: { ca: string; cert: string; key: string; username: string; password: string; targetsDir: string };
 }
 
 export function prometheus(): PrometheusService {
@@ -24,6 +26,15 @@ export function prometheus(): PrometheusService {
 export function addTarget(testName: string, hostPort: string, metricsPath = '/metrics'): () => void {
   const file = join(prometheus().targetsDir, `${testName}.json`);
   writeFileSync(file, JSON.stringify([{ targets: [hostPort], labels: { test: testName, path: 'direct', __metrics_path__: metricsPath } }]));
+  return () => rmSync(file, { force: true });
+}
+
+/** Adds a target of the HTTPS + basic auth job (`job="agentmeter-tls"`); returns a function that removes it. */
+export function addTlsTarget(testName: string, hostPort: string): () => void {
+  const { tls, logPath } = prometheus();
+  if (!tls) throw new Error(`the running Prometheus has no HTTPS job (started by an older test/infra/prometheus.mjs?); log: ${logPath}`);
+  const file = join(tls.targetsDir, `${testName}.json`);
+  writeFileSync(file, JSON.stringify([{ targets: [hostPort], labels: { test: testName, path: 'direct-tls' } }]));
   return () => rmSync(file, { force: true });
 }
 

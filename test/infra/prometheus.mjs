@@ -4,8 +4,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { cacheDir } from './cache.mjs';
 import { freePort, run, startProcess, waitFor } from './process.mjs';
+import { makeTestCertificates } from './tls.mjs';
 
 const PACKAGE = 'prometheus';
 
@@ -34,10 +36,19 @@ export async function ensurePrometheusBinaries() {
   return { prometheus: join(bin, 'prometheus'), promtool: join(bin, 'promtool') };
 }
 
-/** Starts Prometheus scraping every target file in `<dir>/targets` each second. */
+/**
+ * Starts Prometheus scraping every target file in `<dir>/targets` each second, and those in
+ * `<dir>/tls-targets` over HTTPS with basic auth (a CA and server certificate made for this run,
+ * a random password): the tests' apps serve with the matching web config file.
+ */
 export async function startPrometheus(dir) {
   const { prometheus, promtool } = await ensurePrometheusBinaries();
   const targets = join(dir, 'targets');
+  const tlsTargets = join(dir, 'tls-targets');
+  mkdirSync(tlsTargets, { recursive: true });
+  const tls = { ...makeTestCertificates(join(dir, 'tls')), username: 'prometheus', password: randomBytes(12).toString('hex'), targetsDir: tlsTargets };
+  const passwordFile = join(dir, 'tls', 'password');
+  writeFileSync(passwordFile, tls.password);
   const collectorTargets = join(dir, 'collector-targets');
   const data = join(dir, 'data');
   mkdirSync(targets, { recursive: true });
@@ -59,6 +70,16 @@ export async function startPrometheus(dir) {
       // It holds every test's series for an hour (metric_expiration), tens of thousands after
       // the split test: a 1 s scrape of that times out under load and overlapping scrapes
       // pile up in the Collector (seen at 13 GB), so it gets 3 s to answer.
+      '  - job_name: agentmeter-tls',
+      '    scheme: https',
+      '    tls_config:',
+      `      ca_file: ${tls.ca}`,
+      '    basic_auth:',
+      `      username: ${tls.username}`,
+      `      password_file: ${passwordFile}`,
+      '    file_sd_configs:',
+      `      - files: ['${tlsTargets}/*.json']`,
+      '        refresh_interval: 1s',
       '  - job_name: collector',
       '    honor_labels: true',
       '    scrape_interval: 3s',
@@ -87,5 +108,5 @@ export async function startPrometheus(dir) {
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
-  return { pid, url, port, logPath, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool };
+  return { pid, url, port, logPath, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool, tls };
 }

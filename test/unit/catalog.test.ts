@@ -15,7 +15,7 @@ import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/r
 import { collectScopeMetrics } from '../../src/store/producer';
 import { runJob } from '../../src/jobs/scope';
 import { setJobLogger } from '../../src/jobs/logger';
-import { recordClusterCollection, recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../src/record/exporter';
+import { recordClusterCollection, recordEndpointRefused, recordKafkaDropped, recordKafkaFailure, recordKafkaSent } from '../../src/record/exporter';
 import { prometheusMetricName } from '../../src/exporters/prometheus/naming';
 import {
   recordDeadLetter, recordEventsDropped, recordEventsFailure, recordEventsPublished, recordEventsQueued,
@@ -82,6 +82,7 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordKafkaFailure('LEADER_NOT_AVAILABLE');
     recordKafkaDropped('queue_full', 2);
     recordClusterCollection(3, 1);
+    recordEndpointRefused('prometheus', 'busy');
     recordEventsPublished(10, 0.003);
     recordEventsFailure('LEADER_NOT_AVAILABLE');
     recordEventsDropped('queue_full', 1);

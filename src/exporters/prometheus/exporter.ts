@@ -1,12 +1,14 @@
 /**
- * The pull endpoint: `@opentelemetry/exporter-prometheus`'s reader and HTTP server, with its
- * response writer replaced by agentmeter's serializer (Collector-compatible names, cached
- * labels) streamed in chunks so a large scrape never holds the event loop for long.
+ * The pull endpoint: `@opentelemetry/exporter-prometheus`'s reader, served by agentmeter's own
+ * HTTP or HTTPS server (endpoint-server.ts: TLS and basic auth from a web config file, a bound
+ * on responses in flight, a write timeout) with agentmeter's serializer (Collector-compatible
+ * names, cached labels) streamed in chunks so a large scrape never holds the event loop for long.
+ * Scrapes that arrive while a collection runs share it (single flight); each is then written on
+ * its own, so a slow scraper never delays a fast one.
  * The format (0.0.4 text, or OpenMetrics with exemplars) and gzip follow the scraper's
  * Accept and Accept-Encoding; gzip runs in node:zlib's stream, on the libuv threadpool.
  */
-import { markOwnServer } from '../own-servers';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -14,12 +16,15 @@ import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { IncompatibleDependencyError } from '../../errors';
+import { storeSnapshotOf } from '../../store/snapshot';
+import { streamingMetricDataOf } from '../../store/streaming';
+import { closeEndpointServer, createEndpointServer, EndpointGate, type EndpointGateOptions } from '../endpoint-server';
 import { acceptsGzip, negotiateFormat } from './negotiate';
 import { OPENMETRICS_CONTENT_TYPE } from './openmetrics';
 import { PrometheusSerializer } from './serializer';
 
 /** Options of the Prometheus endpoint. */
-export interface PrometheusEndpointOptions {
+export interface PrometheusEndpointOptions extends EndpointGateOptions {
   /** Interface to bind; default `127.0.0.1` (the stock exporter binds all interfaces). */
   host?: string;
   /** TCP port; default 9464. 0 picks a free port (see `url` after `ready`). */
@@ -41,6 +46,28 @@ export interface PrometheusEndpointOptions {
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 type ExportMetrics = (response: ServerResponse) => void;
+
+/** Refusals (503, 401, 500) in the endpoint's plain-text style; a body names no request data. */
+const REFUSAL_TEXT: Record<number, string> = { 401: 'unauthorized\n', 500: 'internal error\n', 503: 'too many scrapes in flight; retry later\n' };
+
+function refuse(res: ServerResponse, status: number, headers: Record<string, string>): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(REFUSAL_TEXT[status] ?? '\n');
+}
+
+/**
+ * agentmeter's own scope with data points built as the page is written (store/streaming.ts):
+ * a response stalled mid-page holds a list of series, not a copy of every data point.
+ */
+function streamable(resourceMetrics: ResourceMetrics): ResourceMetrics {
+  const scopeMetrics = resourceMetrics.scopeMetrics.map((scope) => {
+    const snapshot = storeSnapshotOf(scope);
+    const metrics = snapshot === undefined ? undefined : streamingMetricDataOf(snapshot);
+    return metrics === undefined ? scope : { scope: scope.scope, metrics };
+  });
+  return { resource: resourceMetrics.resource, scopeMetrics };
+}
 
 /** Resolves when the stream can take more data, or is closed. */
 function drained(stream: Writable): Promise<void> {
@@ -75,52 +102,45 @@ export class PrometheusEndpoint extends PrometheusExporter {
   private readonly requestedPort: number;
   private readonly path: string;
   private readonly otherResources: (() => Promise<ResourceMetrics[]>) | undefined;
+  private readonly server: Server;
+  private readonly gate: EndpointGate;
+  private readonly scheme: 'http' | 'https';
+  /** The collection in progress, which scrapes arriving meanwhile share. */
+  private collecting: Promise<ResourceMetrics[]> | undefined;
 
   constructor(options: PrometheusEndpointOptions = {}) {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 9464;
     const endpoint = options.endpoint ?? '/metrics';
-    let settle: (err?: Error) => void = () => {};
-    const listening = new Promise<void>((resolve, reject) => {
-      settle = (err) => (err ? reject(err) : resolve());
-    });
-    super(
-      {
-        host,
-        // The stock exporter treats port 0 as "unset" (9464); ask its server to listen ourselves.
-        port: port === 0 ? 1 : port,
-        endpoint,
-        metricProducers: options.metricProducers,
-        preventServerStart: port === 0,
-      },
-      (err) => {
-        if (port !== 0) settle(err ?? undefined);
-      },
-    );
+    // The stock server never starts: agentmeter's own (HTTP or HTTPS) takes its place.
+    super({ host, port: port === 0 ? 1 : port, endpoint, metricProducers: options.metricProducers, preventServerStart: true });
     this.host = host;
     this.requestedPort = port;
     this.path = endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
     this.serializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints });
     this.openMetricsSerializer = new PrometheusSerializer({ chunkDataPoints: options.chunkDataPoints, openMetrics: true });
     this.otherResources = options.otherResources;
-    const self = this as unknown as { _exportMetrics?: ExportMetrics; _server?: import('node:http').Server };
+    const self = this as unknown as { _exportMetrics?: ExportMetrics; _server?: Server };
     if (typeof self._exportMetrics !== 'function' || self._server === undefined) {
       throw new IncompatibleDependencyError(
         '@opentelemetry/exporter-prometheus no longer has _exportMetrics/_server; agentmeter supports the version in its package.json',
       );
     }
     self._exportMetrics = (response) => this.respond(response);
-    // The stock server is unref'd, but a scraper's keep-alive socket is not: an app that is
-    // done (an MCP stdio server whose stdin closed) would wait for it to time out.
-    self._server.on('connection', (socket) => socket.unref());
-    markOwnServer(self._server);
-    if (port === 0) {
-      self._server.once('error', (err) => settle(err));
-      self._server.listen({ host, port: 0 }, () => settle());
-    }
-    this.listening = listening;
+    this.gate = new EndpointGate('prometheus', refuse, options);
+    this.scheme = options.webConfig?.tls === undefined ? 'http' : 'https';
+    this.server = createEndpointServer(options.webConfig, (req, res) => this.gate.handle(req, res, (r, s) => this.route(r, s)), options.writeTimeoutMillis);
+    // The stock stopServer (called on shutdown) closes whatever `_server` is.
+    self._server = this.server;
+    this.listening = new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     // An unhandled rejection here would crash hosts run with --unhandled-rejections=strict.
-    listening.catch((err: unknown) => diag.error(`agentmeter: Prometheus endpoint failed to listen on ${host}:${port}`, err));
+    this.listening.catch((err: unknown) => diag.error(`agentmeter: Prometheus endpoint failed to listen on ${host}:${port}`, err));
   }
 
   /** Resolves once the server listens; rejects if it cannot (e.g. the port is taken). */
@@ -128,13 +148,44 @@ export class PrometheusEndpoint extends PrometheusExporter {
     return this.listening;
   }
 
-  /** The scrape URL, with the real port once listening. */
+  /** The scrape URL (`https://` with TLS), with the real port once listening. */
   get url(): string {
-    const server = (this as unknown as { _server: import('node:http').Server })._server;
-    const address = server.address();
+    const address = this.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : this.requestedPort;
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `http://${host}:${port}${this.path}`;
+    return `${this.scheme}://${host}:${port}${this.path}`;
+  }
+
+  override onShutdown(): Promise<void> {
+    return closeEndpointServer(this.server);
+  }
+
+  /** The metrics path gets a scrape, any other path 404, as the stock exporter answers. */
+  private route(request: IncomingMessage, response: ServerResponse): void {
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('bad request\n');
+      return;
+    }
+    if (pathname !== this.path) {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    this.respond(response);
+  }
+
+  /** Single flight: a scrape that arrives while a collection runs gets that collection's result. */
+  private sharedCollection(): Promise<ResourceMetrics[]> {
+    if (this.collecting !== undefined) return this.collecting;
+    const collection = this.collectAll().finally(() => {
+      if (this.collecting === collection) this.collecting = undefined;
+    });
+    this.collecting = collection;
+    return collection;
   }
 
   /** Other processes' collections first, so what this process counted about them is in its own. */
@@ -145,7 +196,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     });
     const { resourceMetrics, errors } = await this.collect();
     if (errors.length > 0) diag.error('agentmeter: metric collection errors', ...errors);
-    return [resourceMetrics, ...others];
+    return [streamable(resourceMetrics), ...others];
   }
 
   private respond(response: ServerResponse): void {
@@ -163,7 +214,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     const gzip = acceptsGzip(headers['accept-encoding']);
     const serializer = openMetrics ? this.openMetricsSerializer : this.serializer;
     let compressing = false;
-    this.collectAll().then(
+    this.sharedCollection().then(
       async (resourceMetrics) => {
         response.statusCode = 200;
         response.setHeader('content-type', openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE);

@@ -32,6 +32,11 @@ export { formatNumber } from './format';
 export interface PrometheusSerializerOptions {
   /** Data points per yielded chunk; default 250. */
   chunkDataPoints?: number;
+  /**
+   * Characters after which a chunk is yielded even with fewer data points; default 65536. A
+   * chunk waits whole in a stalled scraper's socket buffer: 250 histogram series are ~600 KB.
+   */
+  chunkChars?: number;
   /** Leave out `otel_scope_name`/`otel_scope_version` labels; default false. */
   withoutScopeInfo?: boolean;
   /** Leave out the `target_info` family; default false. */
@@ -109,12 +114,14 @@ export class PrometheusSerializer {
   private readonly scopedFamilies = new Map<string, ScopedFamily | null>();
   private readonly leSuffixes = new WeakMap<readonly number[], string[]>();
   private readonly chunkDataPoints: number;
+  private readonly chunkChars: number;
   private readonly withoutScopeInfo: boolean;
   private readonly withoutTargetInfo: boolean;
   private readonly openMetrics: boolean;
 
   constructor(options: PrometheusSerializerOptions = {}) {
     this.chunkDataPoints = options.chunkDataPoints ?? 250;
+    this.chunkChars = options.chunkChars ?? 65536;
     this.withoutScopeInfo = options.withoutScopeInfo ?? false;
     this.withoutTargetInfo = options.withoutTargetInfo ?? false;
     this.openMetrics = options.openMetrics ?? false;
@@ -150,7 +157,7 @@ export class PrometheusSerializer {
         if (metric.dataPointType === DataPointType.HISTOGRAM) {
           for (const point of metric.dataPoints) {
             out += this.histogram(scoped, point);
-            if (++pending >= this.chunkDataPoints) {
+            if (++pending >= this.chunkDataPoints || out.length >= this.chunkChars) {
               yield out;
               out = '';
               pending = 0;
@@ -160,7 +167,7 @@ export class PrometheusSerializer {
           for (const point of metric.dataPoints) {
             const labels = this.labels(scoped, point.attributes);
             out += `${family.name}${labels === '' ? '' : `{${labels}}`} ${formatNumber(point.value)}\n`;
-            if (++pending >= this.chunkDataPoints) {
+            if (++pending >= this.chunkDataPoints || out.length >= this.chunkChars) {
               yield out;
               out = '';
               pending = 0;

@@ -1,24 +1,33 @@
 /**
  * The summary server (default 127.0.0.1:9109): `GET /metrics.json` and `GET /metrics` (the
- * JSON summary), `GET /health`, `GET /` (the status page). Only GET; unknown query strings are
- * ignored; responses never echo request data; CORS only for configured origins.
+ * JSON summary), `GET /health`, `GET /` (the status page). Only GET and HEAD; unknown query
+ * strings are ignored; responses never echo request data; CORS only for configured origins; a
+ * Host header that does not name the server gets 421 (DNS rebinding, host-check.ts). TLS, basic
+ * auth, the in-flight bound and the write timeout are the Prometheus endpoint's (endpoint-server.ts).
  */
-import { markOwnServer } from '../own-servers';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
+import { recordEndpointRefused } from '../../record/exporter';
+import { closeEndpointServer, createEndpointServer, EndpointGate, type EndpointGateOptions } from '../endpoint-server';
+import { hostChecker } from './host-check';
 import { buildSummary, summaryOfParts, summaryPart, type ClusterSummary, type MetricsSummary, type SummaryPart } from './summary';
 import { STATUS_PAGE } from './status-page';
 import { DEFAULT_WINDOW_SIZE, toolWindows } from '../../store/windows';
 import { instruments } from '../../store/registry';
 
 /** Options of the summary server. */
-export interface SummaryServerOptions {
+export interface SummaryServerOptions extends EndpointGateOptions {
   /** Interface to bind; default `127.0.0.1`. */
   host?: string;
   /** TCP port; default 9109; 0 picks a free port. */
   port?: number;
   /** Origins allowed to read the endpoints cross-origin, e.g. `https://ops.example.com`; default none. */
   corsOrigins?: string[];
+  /**
+   * Host names (optionally `name:port`) requests may carry in their Host header besides the
+   * loopback names and the bound host, e.g. `metrics.internal`; default none.
+   */
+  allowedHosts?: string[];
   /** Samples per tool for the percentiles; default 1000. */
   windowSize?: number;
   /**
@@ -41,7 +50,7 @@ function summarySource(otherParts: SummaryServerOptions['otherParts']): SummaryS
 
 /** A running summary server. */
 export interface SummaryServer {
-  /** `http://host:port` (no trailing slash). */
+  /** `http://host:port` (`https://` with TLS; no trailing slash). */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -65,6 +74,18 @@ function healthBody(): string {
 function fail(res: ServerResponse, cors: Record<string, string>, err: unknown): void {
   diag.error('agentmeter: summary request failed', err);
   if (!res.headersSent) send(res, 500, 'application/json', '{"error":"internal error"}', cors);
+}
+
+const ERROR_BODIES: Record<number, string> = {
+  401: '{"error":"unauthorized"}',
+  421: '{"error":"misdirected request"}',
+  500: '{"error":"internal error"}',
+  503: '{"error":"busy"}',
+};
+
+function refuse(res: ServerResponse, status: number, headers: Record<string, string>): void {
+  if (res.headersSent) return void res.destroy();
+  send(res, status, 'application/json', ERROR_BODIES[status] ?? '{"error":"refused"}', headers);
 }
 
 function handler(corsOrigins: readonly string[], summary: SummarySource) {
@@ -113,20 +134,33 @@ function handler(corsOrigins: readonly string[], summary: SummarySource) {
 export function startSummaryServer(options: SummaryServerOptions = {}): Promise<SummaryServer> {
   const host = options.host ?? '127.0.0.1';
   toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
-  const server: Server = createServer(handler(options.corsOrigins ?? [], summarySource(options.otherParts)));
-  // Never keeps the host process alive on its own, nor do a browser's keep-alive sockets.
-  server.unref();
-  server.on('connection', (socket) => socket.unref());
-  markOwnServer(server);
+  const serve = handler(options.corsOrigins ?? [], summarySource(options.otherParts));
+  const gate = new EndpointGate('summary', refuse, options);
+  // Set once listening: the allowed Host values carry the real port.
+  let hostAllowed: (host: string | undefined) => boolean = () => false;
+  const server: Server = createEndpointServer(
+    options.webConfig,
+    (req, res) => {
+      if (!hostAllowed(req.headers.host)) {
+        recordEndpointRefused('summary', 'misdirected');
+        refuse(res, 421, {});
+        return;
+      }
+      gate.handle(req, res, serve);
+    },
+    options.writeTimeoutMillis,
+  );
+  const scheme = options.webConfig?.tls === undefined ? 'http' : 'https';
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: options.port ?? 9109 }, () => {
       server.off('error', reject);
       const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : options.port;
+      const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 9109);
+      hostAllowed = hostChecker(host, port, options.allowedHosts ?? []);
       resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        close: () => closeEndpointServer(server),
       });
     });
   });

@@ -26,6 +26,7 @@ describe('resolveConfig', () => {
       windowSize: 1000,
       routingEvents: false,
       exemplars: true,
+      endpoints: { webConfigFile: undefined, writeTimeoutMillis: 30000, maxInFlight: 32, summaryAllowedHosts: [] },
     });
   });
 

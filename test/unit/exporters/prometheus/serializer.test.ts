@@ -154,3 +154,25 @@ describe('labelsOf', () => {
     expect(labelsOf({ 'gen_ai.tool.name': 'search', 'error.type': 'timeout' })).toBe('gen_ai_tool_name="search",error_type="timeout"');
   });
 });
+
+describe('chunk size', () => {
+  it('yields a chunk once it holds chunkChars characters, however few data points, and the page stays the same', () => {
+    const points = Array.from({ length: 40 }, (_, i) => ({ startTime: time, endTime: time, attributes: { 'gen_ai.tool.name': `tool_${i}` }, value: i }));
+    const page: ResourceMetrics = {
+      resource: resourceFromAttributes({}),
+      scopeMetrics: [
+        {
+          scope: { name: 's' },
+          metrics: [{ descriptor: { name: 'g', description: 'd', unit: '', valueType: ValueType.INT }, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints: points }],
+        },
+      ],
+    };
+    const small = [...new PrometheusSerializer({ chunkChars: 200 }).chunks(page)];
+    const whole = new PrometheusSerializer().serialize(page);
+    expect(small.join('')).toBe(whole);
+    expect(small.length).toBeGreaterThan(5);
+    // Each chunk but the last crossed 200 characters with its last data point (a line is < 100).
+    for (const chunk of small.slice(0, -1)) expect(chunk.length).toBeGreaterThanOrEqual(200);
+    for (const chunk of small.slice(0, -1)) expect(chunk.length).toBeLessThan(300);
+  });
+});
