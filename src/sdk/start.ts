@@ -13,7 +13,7 @@ import {
   type IMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import { PrometheusEndpoint } from '../exporters/prometheus/exporter';
+import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../exporters/prometheus/exporter';
 import { KafkaMetricExporter } from '../exporters/kafka/exporter';
 import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
 import { createMetricProducer } from '../store/producer';
@@ -108,6 +108,101 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   return startReporting(options, (line) => diag.warn(line));
 }
 
+/** The endpoints' shared settings: TLS and basic auth from the web config file, and their bounds. */
+type EndpointLimits = Pick<PrometheusEndpointOptions, 'webConfig' | 'maxInFlight' | 'writeTimeoutMillis'>;
+
+/** This process's part under node:cluster: a worker serves through the primary (cluster-mode.ts). */
+interface ClusterRole {
+  worker: WorkerMode | undefined;
+  primary: PrimaryMode | undefined;
+  inWorker: boolean;
+}
+
+function clusterRole(config: ResolvedConfig, workerId: number | undefined): ClusterRole {
+  const inWorker = config.cluster && workerId !== undefined;
+  const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
+  if (inWorker) {
+    const worker = startWorkerMode(serving, workerId, stderrLine);
+    if (config.summary) toolWindows.enable(config.windowSize);
+    return { worker, primary: undefined, inWorker };
+  }
+  const primary = config.cluster && (serving.prometheus || serving.summary) ? startPrimaryMode(config.clusterTimeoutMillis) : undefined;
+  return { worker: undefined, primary, inWorker };
+}
+
+/** The pull endpoint, or in a cluster worker the reader the primary collects through. */
+function prometheusReader(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits): { reader: IMetricReader; endpoint?: PrometheusEndpoint } {
+  if (role.worker?.reader) return { reader: role.worker.reader };
+  const endpoint = new PrometheusEndpoint({
+    host: config.prometheusHost,
+    port: config.prometheusPort,
+    metricProducers: [createMetricProducer()],
+    otherResources: role.primary?.otherResources,
+    ...limits,
+  });
+  endpoint.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
+  return { reader: endpoint, endpoint };
+}
+
+/** One reader per configured exporter, in the order given. */
+function metricReaders(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits, kafka: KafkaMetricExporter | undefined): { readers: IMetricReader[]; prometheus?: PrometheusEndpoint } {
+  const readers: IMetricReader[] = [];
+  let prometheus: PrometheusEndpoint | undefined;
+  for (const name of config.metricsExporters) {
+    if (name === 'prometheus') {
+      const { reader, endpoint } = prometheusReader(config, role, limits);
+      readers.push(reader);
+      prometheus = endpoint;
+    } else if (name === 'kafka') readers.push(pushReader(kafka!, config));
+    else if (name === 'otlp') readers.push(pushReader(new OTLPMetricExporter(), config));
+    else readers.push(pushReader(new ConsoleMetricExporter(), config));
+  }
+  return { readers, prometheus };
+}
+
+/**
+ * The SDK that runs the readers. The first SDK in the process owns the API globals, and two
+ * copies of one instrumentation displace or double each other (coexist.ts): with another SDK,
+ * agentmeter runs none, and `report` is told what it did.
+ */
+function startSdk(config: ResolvedConfig, instanceId: string, readers: IMetricReader[], report: (line: string) => void): { shutdown(): Promise<void> } {
+  const other = detectOtherSdk();
+  const resource = buildResource({ serviceName: config.serviceName, serviceInstanceId: instanceId });
+  const sdk =
+    other?.kind === 'registered'
+      ? startPrivateProvider(resource, readers)
+      : startGlobalSdk({
+          resource,
+          readers,
+          instrumentations: other ? [] : createInstrumentations(config.instrumentations),
+          tracesAndLogs: other === undefined,
+        });
+  if (other) report(otherSdkNotice(other));
+  return sdk;
+}
+
+/** The summary server when asked for (not in a cluster worker); its failure to listen is reported, never thrown. */
+function summaryServer(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits): { ready: Promise<void>; server(): SummaryServer | undefined } {
+  let server: SummaryServer | undefined;
+  const ready =
+    config.summary && !role.inWorker
+      ? startSummaryServer({
+          host: config.summaryHost,
+          port: config.summaryPort,
+          corsOrigins: config.summaryCorsOrigins,
+          windowSize: config.windowSize,
+          otherParts: role.primary?.otherParts,
+          allowedHosts: config.endpoints.summaryAllowedHosts,
+          ...limits,
+        }).then((started) => {
+          server = started;
+        })
+      : Promise.resolve();
+  // Reported through ready() and on stderr; never an unhandled rejection in the host.
+  ready.catch(cannotListen('summary server', config.summaryHost, config.summaryPort, 'AGENTMETER_SUMMARY_PORT'));
+  return { ready, server: () => server };
+}
+
 /** start() with the line about another SDK sent to `report` (the register hook prints it). */
 export function startReporting(options: StartOptions, report: (line: string) => void): AgentmeterHandle {
   if (current !== undefined) {
@@ -122,88 +217,24 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     return current;
   }
 
-  let prometheus: PrometheusEndpoint | undefined;
-  const readers: IMetricReader[] = [];
   const workerId = clusterWorkerId();
   const instance = serviceInstanceId(config.serviceInstanceId, workerId);
-  // Read first, like the Kafka settings below: a bad web config file throws before anything listens.
-  const webConfig = webConfigFor(config.endpoints, options);
-  const endpointLimits = { webConfig, maxInFlight: config.endpoints.maxInFlight, writeTimeoutMillis: config.endpoints.writeTimeoutMillis };
-  // Built first: a bad Kafka setting throws before anything starts listening.
+  // Everything that can throw a ConfigError comes before anything listens or joins the cluster:
+  // the web config file, the Kafka settings, the routing-event settings.
+  const limits: EndpointLimits = { webConfig: webConfigFor(config.endpoints, options), maxInFlight: config.endpoints.maxInFlight, writeTimeoutMillis: config.endpoints.writeTimeoutMillis };
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
-  // Also before anything listens or joins the cluster: a bad events setting throws here.
   if (config.routingEvents) {
     const own = typeof options.routingEvents === 'object' ? options.routingEvents : {};
     startRoutingEvents({ ...kafkaConnection(options.kafka), ...own }, config.serviceName);
   }
-  // Under node:cluster, workers serve through the primary (cluster-mode.ts).
-  const inWorker = config.cluster && workerId !== undefined;
-  const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
-  let worker: WorkerMode | undefined;
-  let primary: PrimaryMode | undefined;
-  if (inWorker) {
-    worker = startWorkerMode(serving, workerId, stderrLine);
-    if (config.summary) toolWindows.enable(config.windowSize);
-  } else if (config.cluster && (serving.prometheus || serving.summary)) {
-    primary = startPrimaryMode(config.clusterTimeoutMillis);
-  }
-  for (const name of config.metricsExporters) {
-    if (name === 'prometheus' && worker?.reader) {
-      readers.push(worker.reader);
-    } else if (name === 'prometheus') {
-      prometheus = new PrometheusEndpoint({
-        host: config.prometheusHost,
-        port: config.prometheusPort,
-        metricProducers: [createMetricProducer()],
-        otherResources: primary?.otherResources,
-        ...endpointLimits,
-      });
-      prometheus.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
-      readers.push(prometheus);
-    } else if (name === 'kafka') {
-      readers.push(pushReader(kafka!, config));
-    } else if (name === 'otlp') {
-      readers.push(pushReader(new OTLPMetricExporter(), config));
-    } else {
-      readers.push(pushReader(new ConsoleMetricExporter(), config));
-    }
-  }
-
-  // The first SDK in the process owns the API globals, and two copies of one instrumentation
-  // displace or double each other (coexist.ts): with another SDK, agentmeter runs none.
-  const other = detectOtherSdk();
-  const resource = buildResource({ serviceName: config.serviceName, serviceInstanceId: instance.id });
-  const sdk =
-    other?.kind === 'registered'
-      ? startPrivateProvider(resource, readers)
-      : startGlobalSdk({
-          resource,
-          readers,
-          instrumentations: other ? [] : createInstrumentations(config.instrumentations),
-          tracesAndLogs: other === undefined,
-        });
-  if (other) report(otherSdkNotice(other));
+  const role = clusterRole(config, workerId);
+  const { readers, prometheus } = metricReaders(config, role, limits, kafka);
+  const sdk = startSdk(config, instance.id, readers, report);
   // After the SDK: a tracer provider it registered (OTEL_TRACES_EXPORTER) turns sampling on now.
   setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
-  let summary: SummaryServer | undefined;
-  const summaryReady =
-    config.summary && !inWorker
-      ? startSummaryServer({
-          host: config.summaryHost,
-          port: config.summaryPort,
-          corsOrigins: config.summaryCorsOrigins,
-          windowSize: config.windowSize,
-          otherParts: primary?.otherParts,
-          allowedHosts: config.endpoints.summaryAllowedHosts,
-          ...endpointLimits,
-        }).then((server) => {
-          summary = server;
-        })
-      : Promise.resolve();
-  // Reported through ready() and on stderr; never an unhandled rejection in the host.
-  summaryReady.catch(cannotListen('summary server', config.summaryHost, config.summaryPort, 'AGENTMETER_SUMMARY_PORT'));
+  const summary = summaryServer(config, role, limits);
 
   let stopped: Promise<void> | undefined;
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
@@ -214,10 +245,10 @@ export function startReporting(options: StartOptions, report: (line: string) => 
       return prometheus?.url;
     },
     get summaryUrl() {
-      return summary?.url;
+      return summary.server()?.url;
     },
     ready: async () => {
-      await Promise.all([prometheus?.ready(), summaryReady]);
+      await Promise.all([prometheus?.ready(), summary.ready]);
     },
     forceFlush: async () => {
       await Promise.all(readers.map((r) => r.forceFlush()));
@@ -225,11 +256,11 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     shutdown: () => {
       stopped ??= (async () => {
         uninstall();
-        worker?.stop();
-        primary?.stop();
-        await summaryReady.catch(() => undefined);
+        role.worker?.stop();
+        role.primary?.stop();
+        await summary.ready.catch(() => undefined);
         await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
-        await Promise.all([sdk.shutdown(), summary?.close()]);
+        await Promise.all([sdk.shutdown(), summary.server()?.close()]);
         if (current === handle) current = undefined;
       })();
       return stopped;
