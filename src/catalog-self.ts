@@ -56,7 +56,7 @@ export const SELF_METRICS = {
     name: 'agentmeter.endpoint.refused',
     kind: 'counter',
     unit: '{request}',
-    description: 'Requests to the Prometheus endpoint or the summary server refused or cut off, by endpoint and reason: busy (503, too many responses in flight), write_timeout (not drained within the write timeout, connection destroyed), unauthorized (401), misdirected (421, Host not allowed).',
+    description: 'Requests to the Prometheus endpoint or the summary server refused or cut off, by endpoint and reason: busy (503, too many responses in flight), write_timeout (not drained within the write timeout, connection destroyed), stalled (a client that stopped reading, cut off to make room at the bound), unauthorized (401), misdirected (421, Host not allowed).',
     attributes: [
       { key: ATTR_ENDPOINT, values: ENDPOINTS },
       { key: ATTR_ENDPOINT_REFUSAL_REASON, values: ENDPOINT_REFUSAL_REASONS },

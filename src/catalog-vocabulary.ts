@@ -100,9 +100,11 @@ export type EndpointName = (typeof ENDPOINTS)[number];
 /**
  * Why one of agentmeter's endpoints refused a request or cut a response off: `busy` (503, the
  * in-flight bound was reached), `write_timeout` (not drained in time, connection destroyed),
- * `unauthorized` (401, basic auth), `misdirected` (421, a Host header the summary server does not serve).
+ * `stalled` (a response whose client stopped reading, destroyed to make room for a new request
+ * at the bound), `unauthorized` (401, basic auth), `misdirected` (421, a Host header the summary
+ * server does not serve).
  */
-export const ENDPOINT_REFUSAL_REASONS = ['busy', 'write_timeout', 'unauthorized', 'misdirected'] as const;
+export const ENDPOINT_REFUSAL_REASONS = ['busy', 'write_timeout', 'stalled', 'unauthorized', 'misdirected'] as const;
 export type EndpointRefusalReason = (typeof ENDPOINT_REFUSAL_REASONS)[number];
 
 // Bucket boundaries. GenAI and messaging/db values are the semantic conventions' advice.

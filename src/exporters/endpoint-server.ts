@@ -24,6 +24,12 @@ export const DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
 const HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 /** How often node:http checks the header timeout (its default, 30 s, would let a slow client stay 40 s). */
 const CONNECTIONS_CHECK_MILLIS = 2_000;
+/**
+ * A response whose client has read nothing for this long (its buffer full, no drain) is stalled:
+ * at the bound it gives its place to a new request, so clients that never read cannot lock out
+ * one that does. A reading client drains within milliseconds.
+ */
+const STALLED_MILLIS = 5_000;
 /** Seconds a refused scraper is asked to wait (Prometheus itself retries at its next interval). */
 const RETRY_AFTER_SECONDS = '1';
 
@@ -121,6 +127,9 @@ export function closeEndpointServer(server: Server): Promise<void> {
 /** The checks in front of an endpoint's handler. */
 export class EndpointGate {
   private inFlight = 0;
+  /** Each response in flight, and when its client last took data (admission, or its last drain). */
+  private readonly progress = new Map<ServerResponse, number>();
+  private readonly stalledMillis: number;
   private readonly maxInFlight: number;
   private readonly writeTimeoutMillis: number;
   private readonly auth: BasicAuth;
@@ -133,6 +142,7 @@ export class EndpointGate {
   ) {
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.writeTimeoutMillis = options.writeTimeoutMillis ?? DEFAULT_WRITE_TIMEOUT_MILLIS;
+    this.stalledMillis = Math.min(STALLED_MILLIS, this.writeTimeoutMillis / 4);
     this.auth = new BasicAuth(options.webConfig?.users ?? new Map());
     this.headers = options.webConfig?.headers ?? [];
   }
@@ -145,7 +155,7 @@ export class EndpointGate {
   /** Admits the request (bound, timeout, headers, auth) and hands it to `next`, or answers it. */
   handle(req: IncomingMessage, res: ServerResponse, next: Handler): void {
     for (const [name, value] of this.headers) res.setHeader(name, value);
-    if (this.inFlight >= this.maxInFlight) {
+    if (this.inFlight >= this.maxInFlight && !this.evictStalled()) {
       recordEndpointRefused(this.endpoint, 'busy');
       this.refuse(res, 503, { 'retry-after': RETRY_AFTER_SECONDS });
       return;
@@ -166,9 +176,36 @@ export class EndpointGate {
     );
   }
 
+  /**
+   * At the bound: destroys the response whose client has gone longest without reading (past the
+   * stalled threshold) and returns true, making room; false when every response is progressing.
+   */
+  private evictStalled(): boolean {
+    const now = performance.now();
+    let victim: ServerResponse | undefined;
+    let since = now - this.stalledMillis;
+    for (const [res, last] of this.progress) {
+      if (res.writableNeedDrain && last <= since) {
+        victim = res;
+        since = last;
+      }
+    }
+    if (victim === undefined) return false;
+    recordEndpointRefused(this.endpoint, 'stalled');
+    // Its 'close' releases its place; the new request is admitted now, one over for that instant.
+    this.progress.delete(victim);
+    victim.destroy();
+    return true;
+  }
+
   /** Counts the response in flight until it ends, and destroys it if it outlives the write timeout. */
   private admit(res: ServerResponse): void {
     this.inFlight += 1;
+    this.progress.set(res, performance.now());
+    const progressed = (): void => {
+      if (this.progress.has(res)) this.progress.set(res, performance.now());
+    };
+    res.on('drain', progressed);
     let released = false;
     const timer = setTimeout(() => {
       recordEndpointRefused(this.endpoint, 'write_timeout');
@@ -179,6 +216,7 @@ export class EndpointGate {
       if (released) return;
       released = true;
       clearTimeout(timer);
+      this.progress.delete(res);
       this.inFlight -= 1;
     };
     // finish: the last byte reached the kernel; close: done, or the connection went away first.

@@ -164,6 +164,33 @@ describe('write timeout', () => {
     expect(refused('write_timeout')).toBe(1);
   });
 
+  it('at the bound, gives a stalled client\'s place to a new scrape instead of answering 503', { timeout: 15000 }, async () => {
+    // writeTimeoutMillis 4000: a client is stalled after 1000 ms without reading (a quarter, at most 5 s).
+    const endpoint = await endpointWith(bigProducer(30_000), { maxInFlight: 2, writeTimeoutMillis: 4000 });
+    const { port } = new URL(endpoint.url);
+    const stalled = [0, 1].map(() => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => {});
+      socket.once('connect', () => {
+        socket.pause();
+        socket.write(`GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      });
+      return socket;
+    });
+    // Both admitted and blocked on their full buffers; a scrape now finds the bound reached.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await get(endpoint.url)).status).toBe(503);
+    expect(refused('busy')).toBe(1);
+    // Past the stalled threshold, the next scrape takes the place of the longest-stalled one.
+    await new Promise((r) => setTimeout(r, 1200));
+    const fast = await get(endpoint.url);
+    expect(fast.status).toBe(200);
+    expect(fast.body.match(/^test_big\{/gm)).toHaveLength(30_000);
+    expect(refused('stalled')).toBe(1);
+    expect(refused('busy')).toBe(1);
+    for (const socket of stalled) socket.destroy();
+  });
+
   it('cuts off a response whose collection outlives the timeout', async () => {
     const endpoint = await endpointWith(bigProducer(10, 1000), { writeTimeoutMillis: 200 });
     await expect(get(endpoint.url)).rejects.toThrow(/socket hang up/);
