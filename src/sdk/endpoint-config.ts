@@ -6,6 +6,7 @@
  * must not carry keys.
  */
 import { ConfigError } from '../errors';
+import { integerOption } from '../config-values';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_WRITE_TIMEOUT_MILLIS } from '../exporters/endpoint-server';
 import { loadWebConfig, NO_WEB_CONFIG, type WebConfig } from '../exporters/web-config';
 
@@ -46,20 +47,14 @@ function fromEnv(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function integer(name: string, raw: string | number, min: number, max: number): number {
-  const value = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, raw, `an integer from ${min} to ${max}`);
-  return value;
-}
-
 /** A host name, IPv4 or bracketed IPv6, with an optional port. */
 const HOST_ENTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-function allowedHosts(raw: string | readonly string[]): string[] {
+function allowedHosts(name: string, raw: string | readonly string[]): string[] {
   const entries = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
   for (const entry of entries) {
     if (!HOST_ENTRY.test(entry)) {
-      throw new ConfigError('AGENTMETER_SUMMARY_ALLOWED_HOSTS', typeof raw === 'string' ? raw : raw.join(','), 'comma-separated host names, optionally with a port, e.g. metrics.internal,ops.example.com:9109');
+      throw new ConfigError(name, typeof raw === 'string' ? raw : raw.join(','), 'comma-separated host names, optionally with a port, e.g. metrics.internal,ops.example.com:9109');
     }
   }
   return [...new Set(entries)];
@@ -73,9 +68,13 @@ export function resolveEndpointConfig(options: EndpointOptions, env: Env): Resol
   const inFlight = options.endpointMaxInFlight ?? fromEnv(env, 'AGENTMETER_ENDPOINT_MAX_IN_FLIGHT') ?? DEFAULT_MAX_IN_FLIGHT;
   return {
     webConfigFile: file,
-    writeTimeoutMillis: integer('AGENTMETER_ENDPOINT_WRITE_TIMEOUT', timeout, 1, 3_600_000),
-    maxInFlight: integer('AGENTMETER_ENDPOINT_MAX_IN_FLIGHT', inFlight, 1, 10_000),
-    summaryAllowedHosts: allowedHosts(options.summaryAllowedHosts ?? fromEnv(env, 'AGENTMETER_SUMMARY_ALLOWED_HOSTS') ?? []),
+    // Each named as the user set it: the option, else the variable.
+    writeTimeoutMillis: integerOption(options.endpointWriteTimeoutMillis === undefined ? 'AGENTMETER_ENDPOINT_WRITE_TIMEOUT' : 'endpointWriteTimeoutMillis', timeout, 1, 3_600_000),
+    maxInFlight: integerOption(options.endpointMaxInFlight === undefined ? 'AGENTMETER_ENDPOINT_MAX_IN_FLIGHT' : 'endpointMaxInFlight', inFlight, 1, 10_000),
+    summaryAllowedHosts: allowedHosts(
+      options.summaryAllowedHosts === undefined ? 'AGENTMETER_SUMMARY_ALLOWED_HOSTS' : 'summaryAllowedHosts',
+      options.summaryAllowedHosts ?? fromEnv(env, 'AGENTMETER_SUMMARY_ALLOWED_HOSTS') ?? [],
+    ),
   };
 }
 

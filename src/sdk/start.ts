@@ -221,7 +221,13 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const instance = serviceInstanceId(config.serviceInstanceId, workerId);
   // Everything that can throw a ConfigError comes before anything listens or joins the cluster:
   // the web config file, the Kafka settings, the routing-event settings.
-  const limits: EndpointLimits = { webConfig: webConfigFor(config.endpoints, options), maxInFlight: config.endpoints.maxInFlight, writeTimeoutMillis: config.endpoints.writeTimeoutMillis };
+  // The web config file only matters where this process listens (not a cluster worker, not push-only).
+  const listens = !(config.cluster && workerId !== undefined) && (config.summary || config.metricsExporters.includes('prometheus'));
+  const limits: EndpointLimits = {
+    webConfig: listens ? webConfigFor(config.endpoints, options) : undefined,
+    maxInFlight: config.endpoints.maxInFlight,
+    writeTimeoutMillis: config.endpoints.writeTimeoutMillis,
+  };
   const kafka = config.metricsExporters.includes('kafka') ? new KafkaMetricExporter(options.kafka) : undefined;
   if (config.routingEvents) {
     const own = typeof options.routingEvents === 'object' ? options.routingEvents : {};

@@ -67,16 +67,16 @@ export class Instrument<P extends Point, K extends readonly string[] = readonly 
   ) {}
 
   /** The series of an instrument without attributes. */
-  get0(): P {
+  get0(this: Instrument<P, readonly []>): P {
     return this.single ?? (this.single = this.insert([]));
   }
 
-  get1(this: KeyedInstrument<P>, a: string): P {
+  get1(this: KeyedInstrument<P, readonly [string]>, a: string): P {
     const p = child(this.root, a) as P | undefined;
     return p !== undefined ? p : this.slow([a]);
   }
 
-  get2(this: KeyedInstrument<P>, a: string, b: string): P {
+  get2(this: KeyedInstrument<P, readonly [string, string]>, a: string, b: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const p = child(l1, b) as P | undefined;
@@ -85,7 +85,7 @@ export class Instrument<P extends Point, K extends readonly string[] = readonly 
     return this.slow([a, b]);
   }
 
-  get3(this: KeyedInstrument<P>, a: string, b: string, c: string): P {
+  get3(this: KeyedInstrument<P, readonly [string, string, string]>, a: string, b: string, c: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;
@@ -97,7 +97,7 @@ export class Instrument<P extends Point, K extends readonly string[] = readonly 
     return this.slow([a, b, c]);
   }
 
-  get4(this: KeyedInstrument<P>, a: string, b: string, c: string, d: string): P {
+  get4(this: KeyedInstrument<P, readonly [string, string, string, string]>, a: string, b: string, c: string, d: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;
@@ -112,7 +112,7 @@ export class Instrument<P extends Point, K extends readonly string[] = readonly 
     return this.slow([a, b, c, d]);
   }
 
-  get5(this: KeyedInstrument<P>, a: string, b: string, c: string, d: string, e: string): P {
+  get5(this: KeyedInstrument<P, readonly [string, string, string, string, string]>, a: string, b: string, c: string, d: string, e: string): P {
     const l1 = child(this.root, a) as Level<P> | undefined;
     if (l1 !== undefined) {
       const l2 = child(l1, b) as Level<P> | undefined;

@@ -59,9 +59,10 @@ export function integerValued(instrument: SnapshotInstrument): boolean {
   return (kind === 'counter' || kind === 'updowncounter') && instrument.fractional !== true;
 }
 
-/** Whether any series of a counter holds a fraction (2.5 tokens): such an instrument is exported as doubles from then on. */
+/** Whether any series of a counter holds a fraction (2.5 tokens) or an integer past 2^53: such an instrument is exported as doubles from then on. */
 function holdsFraction(points: readonly (HistogramPoint | ValuePoint)[]): boolean {
-  for (const p of points) if (!Number.isInteger((p as ValuePoint).value)) return true;
+  // Not a safe integer is not an int64 we can vouch for either: 1e19 would wrap in sfixed64.
+  for (const p of points) if (!Number.isSafeInteger((p as ValuePoint).value)) return true;
   return false;
 }
 

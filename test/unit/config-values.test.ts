@@ -48,9 +48,11 @@ describe('booleanOption', () => {
     expect(warn.mock.calls).toEqual([['agentmeter: AGENTMETER_KAFKA_TLS is not true, false, 1 or 0; using its default (false)']]);
   });
 
-  it('AGENTMETER_KAFKA_TLS=yes no longer throws: TLS follows its default (on when a CA file is given)', () => {
-    vi.spyOn(diag, 'warn').mockImplementation(() => {});
-    expect(resolveKafkaOptions({}, { AGENTMETER_KAFKA_TLS: 'yes' }).tls).toBeUndefined();
-    expect(resolveKafkaOptions({}, { AGENTMETER_KAFKA_TLS: 'TRUE' }).tls).toEqual({});
+  it('AGENTMETER_KAFKA_TLS fails closed: a security switch that cannot be read is an error, not a silent no-TLS', () => {
+    expect(() => resolveKafkaOptions({}, { AGENTMETER_KAFKA_TLS: 'yes' })).toThrow(
+      'AGM_ERR_CONFIG: AGENTMETER_KAFKA_TLS="yes" is not valid; allowed: true, false, 1 or 0 (a security setting: not guessed)',
+    );
+    expect(resolveKafkaOptions({}, { AGENTMETER_KAFKA_TLS: ' TRUE ' }).tls).toEqual({});
+    expect(resolveKafkaOptions({}, { AGENTMETER_KAFKA_TLS: '0' }).tls).toBeUndefined();
   });
 });

@@ -90,6 +90,13 @@ function resolveCompression(name: string, value: unknown): KafkaCompression {
   return compression;
 }
 
+function tlsSwitch(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  const text = String(value).trim().toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(text)) throw new ConfigError(name, value, 'true, false, 1 or 0 (a security setting: not guessed)');
+  return booleanOption(name, value, fallback);
+}
+
 function parseBrokers(name: string, value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
   const brokers = list.map((b) => b.trim()).filter((b) => b !== '');
@@ -123,8 +130,9 @@ export function resolveKafkaOptions(options: KafkaMetricExporterOptions = {}, en
   }
   const caFile = pick(options.tlsCaFile, env, 'AGENTMETER_KAFKA_TLS_CA_FILE');
   const tlsFlag = pick(options.tls, env, 'AGENTMETER_KAFKA_TLS');
-  // A boolean as OTel reads booleans: an unreadable value is the default (TLS when a CA file is given), with one warning.
-  const tlsOn = booleanOption(tlsFlag.name, tlsFlag.value, caFile.value !== undefined);
+  // A security switch fails closed: an unreadable value is an error, not a silent "no TLS" that
+  // would send SASL credentials in clear (unlike the other booleans, which fall back to their default).
+  const tlsOn = tlsSwitch(tlsFlag.name, tlsFlag.value, caFile.value !== undefined);
   let tls: ResolvedKafkaOptions['tls'];
   if (tlsOn) {
     tls = {};

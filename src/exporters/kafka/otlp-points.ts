@@ -179,7 +179,8 @@ export class PointEncoder {
     w.fixed64(start.lo, start.hi);
     w.byte(TIME);
     w.fixed64(this.end.lo, this.end.hi);
-    if (integer) {
+    // Per value too: a slice encoded after the snapshot reads live values, which may have gained a fraction since.
+    if (integer && Number.isSafeInteger(value)) {
       w.byte(AS_INT);
       w.sfixed64(value);
     } else {

@@ -43,4 +43,17 @@ describe('start() with a web config file', () => {
     const handle = start({ metricsExporters: [], instrumentations: [] });
     await handle.shutdown();
   });
+
+  it('does not read it when nothing listens in this process (push exporters only, no summary)', async () => {
+    const { start } = await import('../../../src/sdk/start');
+    const handle = start({ webConfigFile: '/nonexistent/web.yml', metricsExporters: ['console'], exportIntervalMillis: 600000, instrumentations: [] });
+    expect(handle.config.enabled).toBe(true);
+    await handle.shutdown();
+  });
+
+  it('names the option, not the variable, when the value came from the option', () => {
+    expect(thrownBy(() => resolveConfig({ endpointMaxInFlight: 0 }, {})).message).toBe(
+      'AGM_ERR_CONFIG: endpointMaxInFlight=0 is not valid; allowed: an integer from 1 to 10000',
+    );
+  });
 });

@@ -140,6 +140,16 @@ describe('OtlpMetricsEncoder decodes to what otlp-transformer writes', () => {
     resetStore();
   });
 
+  it('writes a counter past 2^53 as a double (sfixed64 of 1e19 wrapped to -8446744073709551616)', async () => {
+    resetStore();
+    recordCacheEviction({ cache: 'huge', count: 1e19 });
+    const scope = lazyScopeMetrics(snapshotStore());
+    const ours = flatten((await new OtlpMetricsEncoder(900_000).encode(request([scope]))).messages);
+    const point = ours.find((f) => f.metric.name === 'agent.cache.evictions')!.point;
+    expect([point.asDouble, point.asInt]).toEqual([1e19, undefined]);
+    resetStore();
+  });
+
   it('merges another producer\'s scope into the same message, first', async () => {
     const scope = lazyScopeMetrics(snapshot(instruments(20)));
     const ours = await new OtlpMetricsEncoder(900_000).encode(request([otherScope, scope]));
