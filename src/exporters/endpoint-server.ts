@@ -30,6 +30,9 @@ const CONNECTIONS_CHECK_MILLIS = 2_000;
  * one that does. A reading client drains within milliseconds.
  */
 const STALLED_MILLIS = 5_000;
+/** Open connections allowed per response in flight (idle keep-alive sockets and ones still sending headers count too), and at least. */
+const CONNECTIONS_PER_RESPONSE = 4;
+const MIN_CONNECTIONS = 64;
 /** Seconds a refused scraper is asked to wait (Prometheus itself retries at its next interval). */
 const RETRY_AFTER_SECONDS = '1';
 
@@ -65,7 +68,12 @@ function certificatePolicy(settings: TlsServerSettings): ((socket: TLSSocket) =>
 }
 
 /** An HTTP server, or HTTPS when the web config has `tls_server_config`; unref'd and marked as agentmeter's own. */
-export function createEndpointServer(webConfig: WebConfig | undefined, handler: Handler, writeTimeoutMillis = DEFAULT_WRITE_TIMEOUT_MILLIS): Server {
+export function createEndpointServer(
+  webConfig: WebConfig | undefined,
+  handler: Handler,
+  writeTimeoutMillis = DEFAULT_WRITE_TIMEOUT_MILLIS,
+  maxInFlight = DEFAULT_MAX_IN_FLIGHT,
+): Server {
   const tls = webConfig?.tls;
   const timeouts = {
     headersTimeout: Math.min(HANDSHAKE_TIMEOUT_MILLIS, writeTimeoutMillis),
@@ -97,6 +105,9 @@ export function createEndpointServer(webConfig: WebConfig | undefined, handler: 
     // A failed handshake (a plain-HTTP client, an unknown CA) just closes that connection.
     server.on('tlsClientError', (_err: Error, socket: TLSSocket) => socket.destroy());
   }
+  // A bound on open connections (idle keep-alive, slow handshakes and headers included), so
+  // clients cannot use up the host's file descriptors; past it node:http closes new ones at once.
+  server.maxConnections = Math.max(CONNECTIONS_PER_RESPONSE * maxInFlight, MIN_CONNECTIONS);
   // Never keeps the host process alive on its own, nor do scrapers' keep-alive sockets.
   server.unref();
   server.on('connection', (socket: { unref(): void }) => socket.unref());
@@ -152,28 +163,41 @@ export class EndpointGate {
     return this.inFlight;
   }
 
-  /** Admits the request (bound, timeout, headers, auth) and hands it to `next`, or answers it. */
+  /**
+   * Checks the credentials, then admits the request (bound, timeout) and hands it to `next`, or
+   * answers it. Authentication comes first and takes no place in flight: requests with made-up
+   * credentials cannot fill the bound, and cost at most a few bcrypt verifications a second
+   * (basic-auth.ts); a scraper whose credential was verified before passes without bcrypt.
+   */
   handle(req: IncomingMessage, res: ServerResponse, next: Handler): void {
     for (const [name, value] of this.headers) res.setHeader(name, value);
+    const quick = this.auth.remembered(req.headers.authorization);
+    if (quick === true) return this.serve(req, res, next);
+    if (quick === false) return this.unauthorized(res);
+    this.auth.check(req.headers.authorization).then(
+      (ok) => {
+        if (res.destroyed) return;
+        if (ok) this.serve(req, res, next);
+        else this.unauthorized(res);
+      },
+      () => this.refuse(res, 500, {}),
+    );
+  }
+
+  private unauthorized(res: ServerResponse): void {
+    recordEndpointRefused(this.endpoint, 'unauthorized');
+    this.refuse(res, 401, { 'www-authenticate': 'Basic realm="agentmeter"' });
+  }
+
+  /** The bound (503 unless a stalled response gives way), then the write timeout, then `next`. */
+  private serve(req: IncomingMessage, res: ServerResponse, next: Handler): void {
     if (this.inFlight >= this.maxInFlight && !this.evictStalled()) {
       recordEndpointRefused(this.endpoint, 'busy');
       this.refuse(res, 503, { 'retry-after': RETRY_AFTER_SECONDS });
       return;
     }
     this.admit(res);
-    if (!this.auth.enabled) {
-      next(req, res);
-      return;
-    }
-    this.auth.check(req.headers.authorization).then(
-      (ok) => {
-        if (res.destroyed) return;
-        if (ok) return next(req, res);
-        recordEndpointRefused(this.endpoint, 'unauthorized');
-        this.refuse(res, 401, { 'www-authenticate': 'Basic realm="agentmeter"' });
-      },
-      () => this.refuse(res, 500, {}),
-    );
+    next(req, res);
   }
 
   /**

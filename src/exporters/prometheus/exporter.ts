@@ -129,7 +129,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
     self._exportMetrics = (response) => this.respond(response);
     this.gate = new EndpointGate('prometheus', refuse, options);
     this.scheme = options.webConfig?.tls === undefined ? 'http' : 'https';
-    this.server = createEndpointServer(options.webConfig, (req, res) => this.gate.handle(req, res, (r, s) => this.route(r, s)), options.writeTimeoutMillis);
+    this.server = createEndpointServer(options.webConfig, (req, res) => this.gate.handle(req, res, (r, s) => this.route(r, s)), options.writeTimeoutMillis, options.maxInFlight);
     // The stock stopServer (called on shutdown) closes whatever `_server` is.
     self._server = this.server;
     this.listening = new Promise<void>((resolve, reject) => {

@@ -149,6 +149,7 @@ export function startSummaryServer(options: SummaryServerOptions = {}): Promise<
       gate.handle(req, res, serve);
     },
     options.writeTimeoutMillis,
+    options.maxInFlight,
   );
   const scheme = options.webConfig?.tls === undefined ? 'http' : 'https';
   return new Promise((resolve, reject) => {

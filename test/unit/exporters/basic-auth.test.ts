@@ -50,6 +50,20 @@ describe('BasicAuth', () => {
     expect(compares.count).toBe(3);
   });
 
+  it('under a flood of made-up credentials runs at most 2 verifications at once and 4 a second, refusing the rest at once', async () => {
+    const auth = new BasicAuth(users);
+    expect(await auth.check(basic('prometheus:s3cret'))).toBe(true);
+    compares.count = 0;
+    const flood = Array.from({ length: 50 }, (_, i) => auth.check(basic(`prometheus:guess-${i}`)));
+    // The third and later need bcrypt while two are pending: refused without it.
+    expect(compares.count).toBeLessThanOrEqual(2);
+    expect(await Promise.all(flood)).toEqual(Array(50).fill(false));
+    expect(compares.count).toBeLessThanOrEqual(4);
+    // The scraper's credential, verified before, passes at once without bcrypt, whatever the flood.
+    expect(auth.remembered(basic('prometheus:s3cret'))).toBe(true);
+    expect(compares.count).toBeLessThanOrEqual(4);
+  });
+
   it('lets everything through without users', async () => {
     expect(await new BasicAuth(new Map()).check(undefined)).toBe(true);
   });

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashSync } from 'bcryptjs';
 import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../../../../src/exporters/prometheus/exporter';
 import { createMetricProducer } from '../../../../src/store/producer';
 import { resetStore, valueOf } from '../../helpers';
@@ -58,6 +59,19 @@ interface Raw {
 function get(url: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
     request(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (part: string) => (body += part));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function getWith(url: string, headers: Record<string, string>): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (part: string) => (body += part));
@@ -131,6 +145,47 @@ describe('in-flight bound', () => {
     expect((await get(endpoint.url)).body).toContain(
       'agentmeter_endpoint_refused_total{agentmeter_endpoint="prometheus",agentmeter_endpoint_refusal_reason="busy",otel_scope_name="agentmeter"',
     );
+  });
+});
+
+describe('basic auth under a flood of made-up credentials', () => {
+  it('answers them 401 without taking places in flight: the scraper whose credential was verified is served', { timeout: 15000 }, async () => {
+    const webConfig = { tls: undefined, users: new Map([['prometheus', hashSync('s3cret', 4)]]), headers: [] };
+    const endpoint = await endpointWith(bigProducer(10), { maxInFlight: 2, webConfig });
+    const auth = (credentials: string) => ({ authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });
+    expect((await getWith(endpoint.url, auth('prometheus:s3cret'))).status).toBe(200);
+    const flood = Array.from({ length: 60 }, (_, i) => getWith(endpoint.url, auth(`prometheus:guess-${i}`)));
+    const scrape = getWith(endpoint.url, auth('prometheus:s3cret'));
+    expect((await scrape).status).toBe(200);
+    expect(new Set((await Promise.all(flood)).map((r) => r.status))).toEqual(new Set([401]));
+    expect(refused('unauthorized')).toBe(60);
+    expect(refused('busy')).toBeUndefined();
+  });
+});
+
+describe('open connections', () => {
+  it('are bounded (4 per response in flight, at least 64): past that, a new connection is closed at once', { timeout: 15000 }, async () => {
+    const endpoint = await endpointWith(bigProducer(10), { maxInFlight: 1 });
+    const { port } = new URL(endpoint.url);
+    const open = async (): Promise<{ closed: Promise<void> }> => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      sockets.push(socket);
+      return { closed: new Promise<void>((r) => socket.once('close', () => r())) };
+    };
+    const sockets: import('node:net').Socket[] = [];
+    try {
+      // 64 idle connections (a slowloris holds them without sending a request) fill the bound.
+      for (let i = 0; i < 64; i++) await open();
+      const extra = await open();
+      await expect(Promise.race([extra.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 2000))])).resolves.toBe('closed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    // Once they are gone, a scrape is served again.
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await get(endpoint.url)).status).toBe(200);
   });
 });
 
