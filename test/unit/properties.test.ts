@@ -22,6 +22,7 @@ import { buildSummary } from '../../src/exporters/summary/summary';
 import { PrometheusSerializer } from '../../src/exporters/prometheus/serializer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resolveConfig } from '../../src/sdk/config';
+import { resolveKafkaOptions } from '../../src/exporters/kafka/options';
 import { ConfigError, EventValidationError } from '../../src/errors';
 import { createRoutingEvent } from '../../src/events/event';
 import { resetStore } from './helpers';
@@ -207,7 +208,14 @@ describe('the config parser, given any environment', () => {
     'OTEL_EXPORTER_PROMETHEUS_HOST', 'OTEL_METRIC_EXPORT_INTERVAL', 'AGENTMETER_ATTRIBUTE_CAP',
     'AGENTMETER_INSTRUMENTATIONS', 'AGENTMETER_SUMMARY_ENABLED', 'AGENTMETER_SUMMARY_PORT',
     'AGENTMETER_SUMMARY_CORS_ORIGINS', 'AGENTMETER_WINDOW_SIZE', 'AGENTMETER_CLUSTER', 'AGENTMETER_CLUSTER_TIMEOUT',
-    'AGENTMETER_EXEMPLARS', 'AGENTMETER_ROUTING_EVENTS',
+    'AGENTMETER_EXEMPLARS', 'AGENTMETER_ROUTING_EVENTS', 'AGENTMETER_ENDPOINT_WRITE_TIMEOUT',
+    'AGENTMETER_ENDPOINT_MAX_IN_FLIGHT', 'AGENTMETER_SUMMARY_ALLOWED_HOSTS',
+  ];
+  const KAFKA_VARIABLES = [
+    'AGENTMETER_KAFKA_BROKERS', 'AGENTMETER_KAFKA_TOPIC', 'AGENTMETER_KAFKA_CLIENT_ID', 'AGENTMETER_KAFKA_ACKS',
+    'AGENTMETER_KAFKA_COMPRESSION', 'AGENTMETER_KAFKA_SASL_MECHANISM', 'AGENTMETER_KAFKA_SASL_USERNAME',
+    'AGENTMETER_KAFKA_SASL_PASSWORD', 'AGENTMETER_KAFKA_TLS', 'AGENTMETER_KAFKA_REQUEST_TIMEOUT',
+    'AGENTMETER_KAFKA_MAX_MESSAGE_BYTES', 'AGENTMETER_KAFKA_MAX_QUEUE', 'AGENTMETER_KAFKA_TEMPORALITY',
   ];
   const BOOLEANS = ['OTEL_SDK_DISABLED', 'AGENTMETER_ENABLED', 'AGENTMETER_SUMMARY_ENABLED', 'AGENTMETER_CLUSTER', 'AGENTMETER_EXEMPLARS', 'AGENTMETER_ROUTING_EVENTS'];
   const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('true', 'FALSE', ' 1 ', '0', 'yes', '', ' , ', 'Prometheus', 'none', '9464', '-1', '1e3', '0x10', 'http,MCP'));
@@ -231,6 +239,24 @@ describe('the config parser, given any environment', () => {
     } finally {
       vi.restoreAllMocks();
     }
+  });
+
+  it('the Kafka settings: resolved, or a ConfigError naming a variable it was given, never the password', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...KAFKA_VARIABLES), value), (env) => {
+        try {
+          resolveKafkaOptions({}, env);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigError);
+          expect(Object.keys(env)).toContain((err as ConfigError).option);
+          const password = env.AGENTMETER_KAFKA_SASL_PASSWORD?.trim();
+          // (Unless another variable holds the same text: that one's value may be quoted.)
+          const elsewhere = Object.entries(env).some(([k, v]) => k !== 'AGENTMETER_KAFKA_SASL_PASSWORD' && password !== undefined && v.includes(password));
+          if (password !== undefined && password.length >= 6 && !elsewhere) expect((err as Error).message).not.toContain(password);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('never throws for a boolean variable, whatever its value', () => {
