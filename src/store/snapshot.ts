@@ -93,6 +93,23 @@ export interface StoreSnapshot {
 
 const STORE_SNAPSHOT = Symbol('agentmeter.storeSnapshot');
 
+/** A histogram series' cumulative state as a MetricData point (the snapshot's and the streaming view's). */
+export function cumulativeHistogramPoint(p: HistogramPoint, endTime: HrTime): HistogramDataPointWithExemplars {
+  return {
+    startTime: p.startTime,
+    endTime,
+    attributes: p.attributes,
+    value: {
+      buckets: { boundaries: p.bounds as number[], counts: countsOf(p.counts) },
+      sum: p.sum,
+      count: p.count,
+      min: p.count > 0 ? p.min : undefined,
+      max: p.count > 0 ? p.max : undefined,
+    },
+    exemplars: exemplarList(p),
+  };
+}
+
 function histogramData(instrument: SnapshotInstrument, descriptor: MetricDescriptor, snapshot: StoreSnapshot): MetricData {
   const { endTime, delta, seq } = snapshot;
   const dataPoints: HistogramDataPointWithExemplars[] = (instrument.points as HistogramPoint[]).map((p) => {
@@ -102,19 +119,7 @@ function histogramData(instrument: SnapshotInstrument, descriptor: MetricDescrip
       const value = { buckets: { boundaries: p.bounds as number[], counts: d.counts }, sum: d.sum, count: d.count };
       return { startTime: d.startTime, endTime, attributes: p.attributes, value, exemplars: exemplarList(p, snapshot.exemplarsSinceMs) };
     }
-    return {
-      startTime: p.startTime,
-      endTime,
-      attributes: p.attributes,
-      value: {
-        buckets: { boundaries: p.bounds as number[], counts: countsOf(p.counts) },
-        sum: p.sum,
-        count: p.count,
-        min: p.count > 0 ? p.min : undefined,
-        max: p.count > 0 ? p.max : undefined,
-      },
-      exemplars: exemplarList(p),
-    };
+    return cumulativeHistogramPoint(p, endTime);
   });
   return {
     descriptor,

@@ -8,10 +8,9 @@
  * Cumulative snapshots only (a delta reader advances its state per collection, not per read).
  */
 import { AggregationTemporality, DataPointType, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
-import { exemplarList, type HistogramDataPointWithExemplars } from './exemplars';
+import type { HistogramDataPointWithExemplars } from './exemplars';
 import type { HistogramPoint, ValuePoint } from './points';
-import { countsOf } from './delta';
-import { descriptorOf, type SnapshotInstrument, type StoreSnapshot } from './snapshot';
+import { cumulativeHistogramPoint, descriptorOf, type SnapshotInstrument, type StoreSnapshot } from './snapshot';
 
 /** An array stand-in with `length` and iteration only, each element made when reached. */
 function lazyList<P, T>(points: readonly P[], build: (point: P) => T): T[] {
@@ -30,19 +29,7 @@ function histogramMetric(instrument: SnapshotInstrument, snapshot: StoreSnapshot
     descriptor: descriptorOf(instrument),
     aggregationTemporality: AggregationTemporality.CUMULATIVE,
     dataPointType: DataPointType.HISTOGRAM,
-    dataPoints: lazyList(instrument.points as HistogramPoint[], (p): HistogramDataPointWithExemplars => ({
-      startTime: p.startTime,
-      endTime,
-      attributes: p.attributes,
-      value: {
-        buckets: { boundaries: p.bounds as number[], counts: countsOf(p.counts) },
-        sum: p.sum,
-        count: p.count,
-        min: p.count > 0 ? p.min : undefined,
-        max: p.count > 0 ? p.max : undefined,
-      },
-      exemplars: exemplarList(p),
-    })),
+    dataPoints: lazyList(instrument.points as HistogramPoint[], (p): HistogramDataPointWithExemplars => cumulativeHistogramPoint(p, endTime)),
   };
 }
 
