@@ -25,18 +25,24 @@ export function integerOption(name: string, raw: unknown, min: number, max: numb
   return n;
 }
 
+/** `raw` as a boolean: a boolean as given, `true`/`1` or `false`/`0` in any case, trimmed; else undefined. */
+export function booleanOf(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  const value = String(raw).trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return undefined;
+}
+
 /**
  * A boolean option: a boolean as given; `true`/`1` or `false`/`0` in any case, trimmed; unset
  * (undefined or "") is `fallback`; anything else is `fallback` with one warning naming the
  * option, never the value (OTel configuration rule: a typo never stops the host from starting).
  */
 export function booleanOption(name: string, raw: unknown, fallback: boolean): boolean {
-  if (typeof raw === 'boolean') return raw;
-  if (raw === undefined) return fallback;
-  const value = String(raw).trim().toLowerCase();
-  if (value === '') return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
+  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return fallback;
+  const value = booleanOf(raw);
+  if (value !== undefined) return value;
   diag.warn(`agentmeter: ${name} is not true, false, 1 or 0; using its default (${fallback})`);
   return fallback;
 }

@@ -111,10 +111,6 @@ function envBoolean(env: Env, name: string, fallback: boolean): boolean {
   return booleanOption(name, env[name], fallback);
 }
 
-function parseInteger(name: string, raw: string | number, min: number, max: number): number {
-  return integerOption(name, raw, min, max);
-}
-
 /**
  * An OTel boolean variable (OTEL_SDK_DISABLED): `true` in any case is true, `false` or empty is
  * false, anything else is false with one warning, as the OTel configuration spec says.
@@ -175,19 +171,19 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
   return {
     summary: options.summary ?? envBoolean(env, 'AGENTMETER_SUMMARY_ENABLED', false),
     summaryHost: options.summaryHost ?? nonEmpty(env, 'AGENTMETER_SUMMARY_HOST') ?? '127.0.0.1',
-    summaryPort: parseInteger('AGENTMETER_SUMMARY_PORT', options.summaryPort ?? nonEmpty(env, 'AGENTMETER_SUMMARY_PORT') ?? 9109, 0, 65535),
+    summaryPort: integerOption('AGENTMETER_SUMMARY_PORT', options.summaryPort ?? nonEmpty(env, 'AGENTMETER_SUMMARY_PORT') ?? 9109, 0, 65535),
     summaryCorsOrigins,
-    windowSize: parseInteger('AGENTMETER_WINDOW_SIZE', options.windowSize ?? nonEmpty(env, 'AGENTMETER_WINDOW_SIZE') ?? 1000, 1, 1_000_000),
+    windowSize: integerOption('AGENTMETER_WINDOW_SIZE', options.windowSize ?? nonEmpty(env, 'AGENTMETER_WINDOW_SIZE') ?? 1000, 1, 1_000_000),
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
     serviceInstanceId: instanceIdOption(options.serviceInstanceId),
     cluster: options.cluster ?? envBoolean(env, 'AGENTMETER_CLUSTER', true),
-    clusterTimeoutMillis: parseInteger('AGENTMETER_CLUSTER_TIMEOUT', options.clusterTimeoutMillis ?? nonEmpty(env, 'AGENTMETER_CLUSTER_TIMEOUT') ?? 1000, 1, 60_000),
+    clusterTimeoutMillis: integerOption('AGENTMETER_CLUSTER_TIMEOUT', options.clusterTimeoutMillis ?? nonEmpty(env, 'AGENTMETER_CLUSTER_TIMEOUT') ?? 1000, 1, 60_000),
     metricsExporters,
     prometheusHost: options.prometheusHost ?? nonEmpty(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? '127.0.0.1',
-    prometheusPort: parseInteger('OTEL_EXPORTER_PROMETHEUS_PORT', portRaw, 0, 65535),
-    exportIntervalMillis: parseInteger('OTEL_METRIC_EXPORT_INTERVAL', intervalRaw, 1, 2_147_483_647),
-    attributeCap: parseInteger('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
+    prometheusPort: integerOption('OTEL_EXPORTER_PROMETHEUS_PORT', portRaw, 0, 65535),
+    exportIntervalMillis: integerOption('OTEL_METRIC_EXPORT_INTERVAL', intervalRaw, 1, 2_147_483_647),
+    attributeCap: integerOption('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
     instrumentations,
     flushOnExit: options.flushOnExit ?? false,
     routingEvents: options.routingEvents === undefined ? envBoolean(env, 'AGENTMETER_ROUTING_EVENTS', false) : options.routingEvents !== false,

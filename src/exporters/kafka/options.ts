@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors';
-import { booleanOption, integerOption } from '../../config-values';
+import { booleanOf, integerOption } from '../../config-values';
 import { zstdAvailable, type KafkaCompression } from './compression';
 import { KafkaSaslCredentials, type KafkaSaslMechanism } from './credentials';
 
@@ -92,9 +92,9 @@ function resolveCompression(name: string, value: unknown): KafkaCompression {
 
 function tlsSwitch(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  const text = String(value).trim().toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(text)) throw new ConfigError(name, value, 'true, false, 1 or 0 (a security setting: not guessed)');
-  return booleanOption(name, value, fallback);
+  const on = booleanOf(value);
+  if (on === undefined) throw new ConfigError(name, value, 'true, false, 1 or 0 (a security setting: not guessed)');
+  return on;
 }
 
 function parseBrokers(name: string, value: unknown): string[] {
