@@ -1,7 +1,7 @@
 // Helpers for tests that scrape through a real Prometheus.
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export interface PrometheusService {
   pid: number;
@@ -68,4 +68,32 @@ export async function waitForQuery(
   throw new Error(
     `PromQL ${promql} never matched; last result ${JSON.stringify(last)} (Prometheus log: ${prometheus().logPath})`,
   );
+}
+
+/** A query result as label value → number, e.g. `{ '': 45, TimeoutError: 5 }` by `error_type`. */
+export function byLabel(result: Sample[], label: string): Record<string, number> {
+  return Object.fromEntries(result.map((s) => [s.metric[label] ?? '', Number(s.value[1])]));
+}
+
+/**
+ * What test/fixtures/kafka-app.cjs records with APP_CALLS=50, seen through `selector`: 45 calls
+ * without error and 5 TimeoutError, sum 5 s, every successful call in the 0.16 s bucket.
+ */
+export async function expectKafkaAppToolCalls(selector: string): Promise<void> {
+  const counts = await query(`sum by (error_type) (gen_ai_execute_tool_duration_seconds_count{${selector}})`);
+  expect(byLabel(counts, 'error_type')).toEqual({ '': 45, TimeoutError: 5 });
+  const sum = await query(`sum(gen_ai_execute_tool_duration_seconds_sum{${selector}})`);
+  expect(Number(sum[0]!.value[1])).toBeCloseTo(5, 9);
+  const buckets = await query(`gen_ai_execute_tool_duration_seconds_bucket{${selector},error_type="",le=~"0.08|0.16|\\\\+Inf"}`);
+  expect(byLabel(buckets, 'le')).toEqual({ '0.08': 0, '0.16': 45, '+Inf': 45 });
+}
+
+/** Each query (`SEL` standing for the selector) returns the same non-empty samples for both selectors. */
+export async function expectSameResults(queries: readonly string[], direct: string, viaCollector: string): Promise<void> {
+  const norm = (r: Sample[]) => r.map((s) => [JSON.stringify(s.metric), s.value[1]]).sort();
+  for (const q of queries) {
+    const a = await query(q.replaceAll('SEL', direct));
+    expect(norm(await query(q.replaceAll('SEL', viaCollector))), q).toEqual(norm(a));
+    expect(a.length, q).toBeGreaterThan(0);
+  }
 }

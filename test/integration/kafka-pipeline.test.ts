@@ -2,7 +2,7 @@
 // (kafkareceiver → batch → prometheusexporter) → Prometheus. No decoding in the test: the
 // Collector reading the messages is the proof they are standard OTLP with the app's resource.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addTarget, query, waitForQuery, type Sample } from '../infra/prom';
+import { addTarget, byLabel, expectKafkaAppToolCalls, expectSameResults, query, waitForQuery } from '../infra/prom';
 import { runNode, type RunningChild } from '../infra/child';
 import { kafkaService, collectorService, messageSizes, messagesOf, storedBatches } from '../infra/kafka-helpers';
 import { freePort } from '../infra/process.mjs';
@@ -28,10 +28,6 @@ function startApp(service: string, env: Record<string, string>): RunningChild {
   });
   apps.push(app);
   return app;
-}
-
-function byLabel(result: Sample[], label: string): Record<string, number> {
-  return Object.fromEntries(result.map((s) => [s.metric[label] ?? '', Number(s.value[1])]));
 }
 
 /** Waits until `promql` returns one sample equal to `expected`. */
@@ -64,19 +60,8 @@ describe('Kafka → Collector → Prometheus', () => {
       'sum(agent_cache_requests_total{SEL,agent_cache_result="hit"}) / sum(agent_cache_requests_total{SEL})',
       'count by (__name__) ({SEL,__name__=~"gen_ai_.*|agent_cache_.*|agent_routing_.*"})',
     ];
-    for (const q of queries) {
-      const a = await query(q.replaceAll('SEL', direct));
-      const b = await query(q.replaceAll('SEL', viaCollector));
-      const norm = (r: Sample[]) => r.map((s) => [JSON.stringify(s.metric), s.value[1]]).sort();
-      expect(norm(b), q).toEqual(norm(a));
-      expect(a.length, q).toBeGreaterThan(0);
-    }
-    const counts = await query(`sum by (error_type) (gen_ai_execute_tool_duration_seconds_count{${viaCollector}})`);
-    expect(byLabel(counts, 'error_type')).toEqual({ '': 45, TimeoutError: 5 });
-    const sum = await query(`sum(gen_ai_execute_tool_duration_seconds_sum{${viaCollector}})`);
-    expect(Number(sum[0]!.value[1])).toBeCloseTo(5, 9);
-    const buckets = await query(`gen_ai_execute_tool_duration_seconds_bucket{${viaCollector},error_type="",le=~"0.08|0.16|\\\\+Inf"}`);
-    expect(byLabel(buckets, 'le')).toEqual({ '0.08': 0, '0.16': 45, '+Inf': 45 });
+    await expectSameResults(queries, direct, viaCollector);
+    await expectKafkaAppToolCalls(viaCollector);
     // The resource travelled in the message: the Collector turned its service.name into job.
     const jobs = await query(`count by (job) (gen_ai_execute_tool_duration_seconds_count{path="collector",gen_ai_tool_name="steady"})`);
     expect(Object.keys(byLabel(jobs, 'job'))).toContain(service);

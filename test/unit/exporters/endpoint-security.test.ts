@@ -1,8 +1,6 @@
 // Both endpoints over TLS with basic auth from a web config file (certificates made with
 // openssl for this run), client certificates, and the summary server's Host check.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
@@ -16,6 +14,7 @@ import { recordToolCall } from '../../../src/record/tool';
 import { resetStore, valueOf } from '../helpers';
 // @ts-expect-error test/infra is plain JavaScript
 import { makeTestCertificates } from '../../infra/tls.mjs';
+import { httpGet, type RawResponse } from '../../infra/http-get';
 
 interface Certs {
   ca: string;
@@ -24,29 +23,14 @@ interface Certs {
   clientCert: string;
   clientKey: string;
 }
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 let dir: string;
 let certs: Certs;
 let webConfig: WebConfig;
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
-function get(url: string, headers: Record<string, string> = {}, tls: { cert?: Buffer; key?: Buffer; checkServerIdentity?: () => undefined } = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    send(url, { headers, ca: readFileSync(certs.ca), ...tls }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (part: string) => (body += part));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
+function get(url: string, headers: Record<string, string> = {}, tls: { cert?: Buffer; key?: Buffer; checkServerIdentity?: () => undefined } = {}): Promise<RawResponse> {
+  return httpGet(url, { headers, ca: readFileSync(certs.ca), ...tls });
 }
 
 function writeWebConfig(name: string, lines: string[]): string {

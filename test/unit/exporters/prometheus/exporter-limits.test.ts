@@ -2,7 +2,6 @@
 // never reads is cut off after the write timeout (and does not delay others), and responses
 // beyond the in-flight bound get 503 with Retry-After, each refusal counted.
 import { connect } from 'node:net';
-import { request } from 'node:http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { hashSync } from 'bcryptjs';
 import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../../../../src/exporters/prometheus/exporter';
 import { createMetricProducer } from '../../../../src/store/producer';
 import { resetStore, valueOf } from '../../helpers';
+import { httpGet, type RawResponse } from '../../../infra/http-get';
 
 const REFUSED = 'agentmeter.endpoint.refused';
 const refused = (reason: string) => valueOf(REFUSED, { 'agentmeter.endpoint': 'prometheus', 'agentmeter.endpoint.refusal_reason': reason });
@@ -50,37 +50,9 @@ function bigProducer(points: number, delayMillis = 0): MetricProducer & { collec
   return producer;
 }
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(url: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (part: string) => (body += part));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-function getWith(url: string, headers: Record<string, string>): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (part: string) => (body += part));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const get = (url: string): Promise<RawResponse> => httpGet(url);
+// agent: false, a connection of its own: concurrent requests are not queued behind each other.
+const getWith = (url: string, headers: Record<string, string>): Promise<RawResponse> => httpGet(url, { headers, agent: false });
 
 let provider: MeterProvider | undefined;
 async function endpointWith(producer: MetricProducer, options: PrometheusEndpointOptions = {}): Promise<PrometheusEndpoint> {
