@@ -50,6 +50,9 @@ export const ATTR_NETWORK_TRANSPORT = 'network.transport';
 export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name';
 export const ATTR_PROMPT_NAME = 'gen_ai.prompt.name';
 export const ATTR_RPC_STATUS_CODE = 'rpc.response.status_code';
+export const ATTR_WORKFLOW_NAME = 'gen_ai.workflow.name';
+/** The agent a handoff passes control to (no convention names it; `gen_ai.agent.name` is the one handing off). */
+export const ATTR_HANDOFF_TARGET = 'agent.handoff.target';
 
 export const CACHE_RESULTS = ['hit', 'miss'] as const;
 export const CACHE_OPERATIONS = ['get', 'set', 'delete'] as const;
@@ -57,11 +60,15 @@ export const EVICTION_REASONS = ['size', 'ttl', 'manual', 'other'] as const;
 export const ROUTING_OUTCOMES = ['success', 'fallback', 'error'] as const;
 export const ACTION_STATUSES = ['success', 'failure', 'cancelled'] as const;
 /**
- * `input` and `output` are the conventions' values; `cache_read` and `cache_creation` (Anthropic's
- * prompt cache, as the span attributes `gen_ai.usage.cache_read|cache_creation.input_tokens`
- * name them) are subsets of `input`, which counts them too.
+ * `input` and `output` are the conventions' `gen_ai.token.type` values, and as in the conventions
+ * `input` counts every input token, cached ones included, and `output` every output token,
+ * reasoning included. `cache_read` and `cache_write` (the names of the conventions'
+ * `gen_ai.client.inference.usage.cache_read|cache_write.input_tokens`) are subsets of `input`,
+ * `reasoning` a subset of `output`: a total is `input` + `output`, never the sum over all types.
  */
-export const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_creation'] as const;
+export const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_write', 'reasoning'] as const;
+/** The token types that add up to a total (the others are parts of these). */
+export const TOTAL_TOKEN_TYPES = ['input', 'output'] as const;
 /** The conventions' well-known `network.transport` values: `pipe` for stdio, `tcp` for HTTP. */
 export const NETWORK_TRANSPORTS = ['pipe', 'tcp', 'quic', 'udp', 'unix'] as const;
 /** `network.protocol.name` of the MCP transports that have one (streamable HTTP and SSE; WebSocket). */
@@ -112,6 +119,18 @@ export type EndpointRefusalReason = (typeof ENDPOINT_REFUSAL_REASONS)[number];
 export const GENAI_DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
+/**
+ * An agent run or a workflow spans several model calls and tools: the GenAI advice, extended to
+ * about 11 minutes so a long run still has a bucket.
+ */
+export const AGENT_DURATION_BUCKETS = [...GENAI_DURATION_BUCKETS, 163.84, 327.68, 655.36];
+/** Time to a stream's first chunk: the conventions' advice for `gen_ai.server.time_to_first_token`. */
+export const FIRST_CHUNK_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/**
+ * Time between chunks: the conventions' advice for `gen_ai.server.time_per_output_token`, with
+ * three finer buckets first (chunks of a fast stream arrive a few ms apart).
+ */
+export const CHUNK_INTERVAL_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5];
 /** Tool calls are often local and sub-10 ms: the GenAI advice with three finer buckets first. */
 export const TOOL_DURATION_BUCKETS = [0.001, 0.0025, 0.005, ...GENAI_DURATION_BUCKETS];
 export const TOKEN_BUCKETS = [

@@ -55,6 +55,7 @@ export type MetricDomain =
   | 'routing'
   | 'action-log'
   | 'llm'
+  | 'agent'
   | 'publish'
   | 'db'
   | 'service'
@@ -69,11 +70,12 @@ import {
   ATTR_ROUTING_OUTCOME, ATTR_ACTION_TYPE, ATTR_ACTION_STATUS, ATTR_MESSAGING_SYSTEM,
   ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM, ATTR_DB_OPERATION,
   ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE, ATTR_HEALTH_STATUS,
-  ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, CACHE_RESULTS, CACHE_OPERATIONS,
+  ATTR_SERVICE_VERSION, ATTR_AGENTMETER_VERSION, ATTR_WORKFLOW_NAME, ATTR_HANDOFF_TARGET, CACHE_RESULTS, CACHE_OPERATIONS,
   EVICTION_REASONS, ROUTING_OUTCOMES, ACTION_STATUSES, TOKEN_TYPES, HEALTH_STATUSES,
   CONNECTION_STATES, BOOLEAN_VALUES, GENAI_DURATION_BUCKETS, TOOL_DURATION_BUCKETS,
   TOKEN_BUCKETS, MESSAGING_DURATION_BUCKETS, DB_DURATION_BUCKETS, CACHE_DURATION_BUCKETS,
   ROUTING_DURATION_BUCKETS, CANDIDATE_BUCKETS, CONFIDENCE_BUCKETS, MESSAGE_SIZE_BUCKETS,
+  AGENT_DURATION_BUCKETS, FIRST_CHUNK_BUCKETS, CHUNK_INTERVAL_BUCKETS,
 } from './catalog-vocabulary';
 
 const tool = { key: ATTR_TOOL_NAME } as const;
@@ -82,6 +84,8 @@ const cacheName = { key: ATTR_CACHE_NAME } as const;
 const strategy = { key: ATTR_ROUTING_STRATEGY } as const;
 const agent = { key: ATTR_AGENT_NAME } as const;
 const actionType = { key: ATTR_ACTION_TYPE } as const;
+/** The agent a tool ran for, when the framework says (AI SDK agents, the Agents SDK, LangChain, Mastra). */
+const toolAgent = { key: ATTR_AGENT_NAME, optional: true, when: 'when the framework names the agent' } as const;
 const llm = [{ key: ATTR_OPERATION_NAME }, { key: ATTR_PROVIDER_NAME }, { key: ATTR_REQUEST_MODEL }] as const;
 const publish = [
   { key: ATTR_MESSAGING_SYSTEM },
@@ -97,7 +101,7 @@ export const METRICS = {
     unit: 's',
     description: 'Duration of tool executions; count, failures (error.type set) and percentiles follow.',
     buckets: TOOL_DURATION_BUCKETS,
-    attributes: [tool, error],
+    attributes: [tool, toolAgent, error],
     domain: 'tool',
   },
   ...MCP_METRICS,
@@ -234,6 +238,55 @@ export const METRICS = {
     buckets: TOKEN_BUCKETS,
     attributes: [...llm, { key: ATTR_TOKEN_TYPE, values: TOKEN_TYPES }],
     domain: 'llm',
+  },
+  llmFirstChunk: {
+    name: 'gen_ai.client.operation.time_to_first_chunk',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time from a streamed request to its first chunk.',
+    buckets: FIRST_CHUNK_BUCKETS,
+    attributes: llm,
+    domain: 'llm',
+  },
+  llmChunkInterval: {
+    name: 'gen_ai.client.operation.time_per_output_chunk',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time between a streamed response\'s chunks, one sample per chunk after the first.',
+    buckets: CHUNK_INTERVAL_BUCKETS,
+    attributes: llm,
+    domain: 'llm',
+  },
+  agentDuration: {
+    name: 'gen_ai.invoke_agent.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of agent invocations, from start to the final answer or the error; count and failures follow.',
+    buckets: AGENT_DURATION_BUCKETS,
+    attributes: [
+      agent,
+      { key: ATTR_PROVIDER_NAME, optional: true, when: 'when one provider serves the run' },
+      { key: ATTR_REQUEST_MODEL, optional: true, when: 'when one model serves the run' },
+      error,
+    ],
+    domain: 'agent',
+  },
+  agentHandoffs: {
+    name: 'agent.handoffs',
+    kind: 'counter',
+    unit: '{handoff}',
+    description: 'Handoffs from one agent (gen_ai.agent.name) to another (agent.handoff.target).',
+    attributes: [agent, { key: ATTR_HANDOFF_TARGET }],
+    domain: 'agent',
+  },
+  workflowDuration: {
+    name: 'gen_ai.workflow.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of workflows (runJob, framework workflows) that coordinate agents, tools and model calls.',
+    buckets: AGENT_DURATION_BUCKETS,
+    attributes: [{ key: ATTR_WORKFLOW_NAME, optional: true, when: 'when the workflow is named' }, error],
+    domain: 'agent',
   },
   publishDuration: {
     name: 'messaging.client.operation.duration',

@@ -12,6 +12,7 @@ import { errorType } from '../attributes';
 import { instruments } from '../store/registry';
 import { jobLogger, keyValueLine } from './logger';
 import { withKeys } from '../store/instrument';
+import { recordWorkflow } from '../record/agent';
 import { ATTR_ERROR_TYPE } from '../catalog-vocabulary';
 
 const jobWriteErrors = withKeys(instruments.jobWriteErrors, ATTR_ERROR_TYPE);
@@ -22,6 +23,12 @@ export interface JobOptions {
   id: string;
   /** Directory of the job's `metrics.jsonl` (created if missing). */
   dir: string;
+  /**
+   * What kind of job this is, e.g. `nightly-report`: the `gen_ai.workflow.name` of the job's
+   * `gen_ai.workflow.duration` sample (bounded by the attribute cap). Never the id: one value per
+   * job would be a new series each time. Absent by default.
+   */
+  name?: string;
 }
 
 /** What `runJob` resolves with. */
@@ -133,10 +140,16 @@ export async function runJob<T>(options: JobOptions, fn: () => T | Promise<T>): 
   };
   const started = performance.now();
   jobState.active++;
+  // A job is a workflow in the GenAI conventions' sense: one sample each, failed or not.
+  let failure: unknown;
   try {
     const result = await storage.run(scope, fn);
     return { result, durationMs: performance.now() - started };
+  } catch (err) {
+    failure = err ?? '_OTHER';
+    throw err;
   } finally {
+    recordWorkflow({ workflow: options.name, seconds: (performance.now() - started) / 1000, error: failure });
     jobState.active--;
     while (scope.writing !== undefined || scope.pending.length > 0) await flush(scope);
   }

@@ -1,13 +1,17 @@
-/** LLM calls: `gen_ai.client.operation.duration` and `gen_ai.client.token.usage`. */
+/**
+ * LLM calls: `gen_ai.client.operation.duration`, `gen_ai.client.token.usage` by token type and,
+ * for streams, `gen_ai.client.operation.time_to_first_chunk`.
+ */
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { jobState, recordJobLlmCall } from '../jobs/scope';
 import { withKeys } from '../store/instrument';
-import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE } from '../catalog-vocabulary';
+import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, type TOKEN_TYPES } from '../catalog-vocabulary';
 
 const llmDuration = withKeys(instruments.llmDuration, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_ERROR_TYPE);
 const llmTokens = withKeys(instruments.llmTokens, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE);
+const llmFirstChunk = withKeys(instruments.llmFirstChunk, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL);
 
 /** One finished GenAI operation. */
 export interface LlmCall {
@@ -15,18 +19,28 @@ export interface LlmCall {
   provider: string;
   /** Requested model (`gen_ai.request.model`). */
   model: string;
-  /** Duration in seconds. */
+  /** Duration in seconds, to the last chunk for a stream. */
   seconds: number;
   /** Operation name (`gen_ai.operation.name`); default `chat`. */
   operation?: string;
-  /** Input (prompt) tokens, when known. */
+  /** Input (prompt) tokens, when known: all of them, cached ones included (as the conventions count). */
   inputTokens?: number;
-  /** Output (completion) tokens, when known. */
+  /** Output (completion) tokens, when known: all of them, reasoning included. */
   outputTokens?: number;
   /** Input tokens read from the provider's prompt cache, when reported (a subset of `inputTokens`). */
   cacheReadTokens?: number;
   /** Input tokens written to the provider's prompt cache, when reported (a subset of `inputTokens`). */
+  cacheWriteTokens?: number;
+  /** @deprecated The same as `cacheWriteTokens`, under its earlier name; used when that is not given. */
   cacheCreationTokens?: number;
+  /** Output tokens spent on reasoning, when reported (a subset of `outputTokens`). */
+  reasoningTokens?: number;
+  /**
+   * For a stream: seconds from the request to its first chunk
+   * (`gen_ai.client.operation.time_to_first_chunk`). Leave it out when an LlmStreamTimer timed
+   * the stream: the timer has recorded it.
+   */
+  timeToFirstChunkSeconds?: number;
   /** Set on failure: an Error or an error type string. */
   error?: unknown;
   /** Job phase (e.g. `planning`); written to a job's metrics.jsonl only, never a metric label. */
@@ -45,6 +59,8 @@ export function recordLlmCall(call: LlmCall): void {
   }
 }
 
+type TokenType = (typeof TOKEN_TYPES)[number];
+
 function llmCall(call: LlmCall): void {
   const seconds = guard.measurement(call.seconds, 'llm seconds');
   if (seconds < 0) return;
@@ -54,21 +70,19 @@ function llmCall(call: LlmCall): void {
   if (operation === undefined || provider === undefined || model === undefined) return;
   const type = failureType(call.error);
   llmDuration.get4(operation, provider, model, type).record(seconds);
-  if (call.inputTokens !== undefined) {
-    const tokens = guard.measurement(call.inputTokens, 'input tokens');
-    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'input').record(tokens);
-  }
-  if (call.outputTokens !== undefined) {
-    const tokens = guard.measurement(call.outputTokens, 'output tokens');
-    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'output').record(tokens);
-  }
-  if (call.cacheReadTokens !== undefined) {
-    const tokens = guard.measurement(call.cacheReadTokens, 'cache read tokens');
-    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'cache_read').record(tokens);
-  }
-  if (call.cacheCreationTokens !== undefined) {
-    const tokens = guard.measurement(call.cacheCreationTokens, 'cache creation tokens');
-    if (tokens >= 0) llmTokens.get4(operation, provider, model, 'cache_creation').record(tokens);
+  const tokens = (count: number | undefined, tokenType: TokenType): void => {
+    if (count === undefined) return;
+    const value = guard.measurement(count, `${tokenType} tokens`);
+    if (value >= 0) llmTokens.get4(operation, provider, model, tokenType).record(value);
+  };
+  tokens(call.inputTokens, 'input');
+  tokens(call.outputTokens, 'output');
+  tokens(call.cacheReadTokens, 'cache_read');
+  tokens(call.cacheWriteTokens ?? call.cacheCreationTokens, 'cache_write');
+  tokens(call.reasoningTokens, 'reasoning');
+  if (call.timeToFirstChunkSeconds !== undefined) {
+    const first = guard.measurement(call.timeToFirstChunkSeconds, 'time to first chunk seconds');
+    if (first >= 0) llmFirstChunk.get3(operation, provider, model).record(first);
   }
   if (jobState.active !== 0) {
     recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });

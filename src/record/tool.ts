@@ -4,7 +4,7 @@ import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { toolWindows } from '../store/windows';
-import { ATTR_ERROR_TYPE, ATTR_TOOL_NAME } from '../catalog-vocabulary';
+import { ATTR_AGENT_NAME, ATTR_ERROR_TYPE, ATTR_TOOL_NAME } from '../catalog-vocabulary';
 import { jobState, recordJobToolCall } from '../jobs/scope';
 import { withKeys } from '../store/instrument';
 
@@ -16,6 +16,8 @@ export interface ToolCall {
   seconds: number;
   /** Set on failure: an Error (its `code` or class name becomes `error.type`) or an error type string. */
   error?: unknown;
+  /** The agent the tool ran for (`gen_ai.agent.name`), when there is one; bounded by the attribute cap. */
+  agent?: string;
 }
 
 /** Records one tool call. Never throws; bad input is dropped and counted in `agentmeter.dropped`. */
@@ -24,22 +26,23 @@ export function recordToolCall(call: ToolCall): void {
   // A function of its own rather than a guarded() closure: one shared closure body calling
   // every helper is a megamorphic call site V8 will not inline (bench/hot-path).
   try {
-    record(call.tool, call.seconds, call.error);
+    record(call.tool, call.seconds, call.error, call.agent);
   } catch (err) {
     recordingFailed('recordToolCall', err);
   }
 }
 
 // Resolved once: the hot path then reads a module constant instead of walking the registry.
-const toolDuration = withKeys(instruments.toolDuration, ATTR_TOOL_NAME, ATTR_ERROR_TYPE);
+const toolDuration = withKeys(instruments.toolDuration, ATTR_TOOL_NAME, ATTR_AGENT_NAME, ATTR_ERROR_TYPE);
 
-function record(toolName: unknown, seconds: unknown, error: unknown): void {
+function record(toolName: unknown, seconds: unknown, error: unknown, agentName?: unknown): void {
   const value = guard.measurement(seconds, 'tool call seconds');
   if (value < 0) return;
   const tool = guard.name(toolName, 'tool');
   if (tool === undefined) return;
+  const agent = agentName === undefined || agentName === '' ? '' : (guard.name(agentName, 'agent') ?? '');
   const type = failureType(error);
-  const point = toolDuration.get2(tool, type);
+  const point = toolDuration.get3(tool, agent, type);
   point.record(value);
   if (toolWindows.enabled) toolWindows.add(point.attributes[ATTR_TOOL_NAME] as string, value);
   if (jobState.active !== 0) recordJobToolCall(tool, value, type);

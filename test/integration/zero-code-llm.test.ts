@@ -97,9 +97,9 @@ describe('node --require agentmeter/register with the OpenAI and Anthropic SDKs'
       input: 2 * (a.usage.input_tokens + a.usage.cache_read_input_tokens + a.usage.cache_creation_input_tokens) + a.streamStart.input_tokens + a.streamStart.cache_read_input_tokens + a.streamStart.cache_creation_input_tokens,
       output: 2 * a.usage.output_tokens + a.streamOutputTokens,
       cache_read: 2 * a.usage.cache_read_input_tokens + a.streamStart.cache_read_input_tokens,
-      cache_creation: 2 * a.usage.cache_creation_input_tokens + a.streamStart.cache_creation_input_tokens,
+      cache_write: 2 * a.usage.cache_creation_input_tokens + a.streamStart.cache_creation_input_tokens,
     });
-    expect(tally(list, `${TOKENS}_count`, ['gen_ai_token_type'], { ...ANTHROPIC, gen_ai_request_model: 'claude-test-1' })).toEqual({ input: 3, output: 3, cache_read: 3, cache_creation: 3 });
+    expect(tally(list, `${TOKENS}_count`, ['gen_ai_token_type'], { ...ANTHROPIC, gen_ai_request_model: 'claude-test-1' })).toEqual({ input: 3, output: 3, cache_read: 3, cache_write: 3 });
     expect(sum(list, `${DURATION}_count`, { gen_ai_request_model: 'gpt-warm-up' }) + sum(list, `${DURATION}_count`, { gen_ai_request_model: 'claude-warm-up' })).toBe(2);
     // No token series for the calls that failed.
     expect(sum(list, `${TOKENS}_count`, { gen_ai_request_model: 'gpt-rate-limited' }) + sum(list, `${TOKENS}_count`, { gen_ai_request_model: 'claude-rate-limited' })).toBe(0);

@@ -8,6 +8,8 @@ import { recordCacheEviction, recordCacheLookup, recordCacheOperation, recordCac
 import { recordRouting } from '../../src/record/routing';
 import { recordActionLog } from '../../src/record/action-log';
 import { recordLlmCall } from '../../src/record/llm';
+import { LlmStreamTimer } from '../../src/record/llm-stream';
+import { recordAgentHandoff, recordAgentInvocation } from '../../src/record/agent';
 import { recordMcpOperation, recordMcpSession } from '../../src/record/mcp';
 import { recordPublish } from '../../src/record/publish';
 import { recordDbOperation, setDbPoolState } from '../../src/record/db';
@@ -50,10 +52,16 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     // A job whose directory cannot exist (its parent is a file): its line fails to write and is counted.
     const file = join(mkdtempSync(join(tmpdir(), 'agentmeter-')), 'a-file');
     writeFileSync(file, '');
-    await runJob({ id: 'unwritable', dir: join(file, 'job') }, () => recordToolCall({ tool: 't', seconds: 0.1 }));
+    await runJob({ id: 'unwritable', name: 'report', dir: join(file, 'job') }, () => recordToolCall({ tool: 't', seconds: 0.1 }));
+    await runJob({ id: 'failing', dir: join(file, 'job') }, () => Promise.reject(new TypeError('x'))).catch(() => undefined);
     const boom = Object.assign(new Error('x'), { code: 'E_TEST' });
     recordToolCall({ tool: 't', seconds: 0.1 });
-    recordToolCall({ tool: 't', seconds: 0.1, error: boom });
+    recordToolCall({ tool: 't', seconds: 0.1, error: boom, agent: 'a' });
+    recordAgentInvocation({ agent: 'a', seconds: 2, provider: 'p', model: 'm', error: boom });
+    recordAgentHandoff({ from: 'a', to: 'b' });
+    const stream = new LlmStreamTimer({ provider: 'p', model: 'm' }, 0);
+    stream.chunk(100);
+    stream.chunk(120);
     recordCacheLookup({ cache: 'c', hit: true, seconds: 0.001 });
     recordCacheEviction({ cache: 'c', reason: 'ttl' });
     recordCacheSizeRejection({ cache: 'c' });

@@ -1,7 +1,7 @@
 /**
  * Zero-code LLM metrics for the official Anthropic SDK (`@anthropic-ai/sdk`), which has no
  * official OpenTelemetry instrumentation: `gen_ai.client.operation.duration` and
- * `gen_ai.client.token.usage` (input, output, cache_read, cache_creation) through
+ * `gen_ai.client.token.usage` (input, output, cache_read, cache_write) through
  * `recordLlmCall`, so they land in the same families as the OpenAI instrumentation's.
  */
 import {

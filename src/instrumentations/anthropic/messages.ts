@@ -7,6 +7,8 @@
  */
 import { errorType } from '../../attributes';
 import { recordLlmCall } from '../../record/llm';
+import { LlmStreamTimer } from '../../record/llm-stream';
+import { markLlmMeasured } from '../llm-scope';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
 import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
 
@@ -51,20 +53,23 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
       const model = (args[0] as { model?: unknown } | undefined)?.model;
       const result = original.apply(this, args);
       if (!isApiPromise(result)) return result;
-      const record = (tokens: TokenCounts, error: unknown): void =>
+      const modelName = typeof model === 'string' ? model : '';
+      const record = (tokens: TokenCounts, error: unknown): void => {
         recordLlmCall({
           provider: 'anthropic',
           operation: 'chat',
-          model: typeof model === 'string' ? model : '',
+          model: modelName,
           seconds: (performance.now() - startedAt) / 1000,
           ...tokens,
           error: error === undefined ? undefined : llmErrorType(error),
         });
+        markLlmMeasured();
+      };
       // A request that fails (after the SDK's retries) never reaches the parse below.
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));
       // A new APIPromise over the same request: .withResponse() and .asResponse() work as before.
       return result._thenUnwrap((data: unknown) => {
-        if (isEventStream(data)) observeStream(data, record);
+        if (isEventStream(data)) observeStream(data, record, new LlmStreamTimer({ provider: 'anthropic', model: modelName }, startedAt));
         else record(tokenCounts((data as { usage?: unknown } | null)?.usage), undefined);
         return data;
       });
@@ -73,18 +78,20 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
 }
 
 /** Records the stream when its last event has been read, it fails, or the reader stops early. */
-function observeStream(stream: EventStream, record: (tokens: TokenCounts, error: unknown) => void): void {
+function observeStream(stream: EventStream, record: (tokens: TokenCounts, error: unknown) => void, timer: LlmStreamTimer): void {
   const iterate = stream.iterator;
   stream.iterator = function iterator(this: EventStream): AsyncIterator<unknown> {
-    return observed(iterate.call(this), record);
+    return observed(iterate.call(this), record, timer);
   };
 }
 
-async function* observed(events: AsyncIterator<unknown>, record: (tokens: TokenCounts, error: unknown) => void): AsyncGenerator<unknown> {
+async function* observed(events: AsyncIterator<unknown>, record: (tokens: TokenCounts, error: unknown) => void, timer: LlmStreamTimer): AsyncGenerator<unknown> {
   const usage = new StreamUsage();
   let failure: { error: unknown } | undefined;
   try {
     for await (const event of { [Symbol.asyncIterator]: () => events }) {
+      // Every server-sent event is a chunk of the response (message_start included).
+      timer.chunk();
       usage.add(event);
       yield event;
     }

@@ -9,7 +9,7 @@ export interface TokenCounts {
   inputTokens?: number;
   outputTokens?: number;
   cacheReadTokens?: number;
-  cacheCreationTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 function count(value: unknown): number | undefined {
@@ -27,7 +27,7 @@ export function tokenCounts(usage: unknown): TokenCounts {
     inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
     outputTokens: count(u.output_tokens),
     cacheReadTokens: cacheRead,
-    cacheCreationTokens: cacheCreation,
+    cacheWriteTokens: cacheCreation,
   };
 }
 

@@ -57,7 +57,7 @@ describe('Messages.create', () => {
     expect(await messages.create({ model: 'claude-test' })).toBe(message);
     expect(histogramOf(DURATION, base)!.count).toBe(1);
     expect(histogramOf(DURATION, base)!.sum).toBeGreaterThanOrEqual(0.015);
-    expect([tokens('input')!.sum, tokens('output')!.sum, tokens('cache_read')!.sum, tokens('cache_creation')!.sum]).toEqual([405, 20, 300, 25]);
+    expect([tokens('input')!.sum, tokens('output')!.sum, tokens('cache_read')!.sum, tokens('cache_write')!.sum]).toEqual([405, 20, 300, 25]);
   });
 
   it('leaves out cache types the response does not report (null or absent)', async () => {
@@ -100,7 +100,7 @@ describe('Messages.create', () => {
     const duration = histogramOf(DURATION, base)!;
     expect(duration.count).toBe(1);
     expect(duration.sum).toBeGreaterThanOrEqual(0.17);
-    expect([tokens('input')!.sum, tokens('output')!.sum, tokens('cache_read')!.sum, tokens('cache_creation')!.sum]).toEqual([650, 40, 0, 600]);
+    expect([tokens('input')!.sum, tokens('output')!.sum, tokens('cache_read')!.sum, tokens('cache_write')!.sum]).toEqual([650, 40, 0, 600]);
   });
 
   it('a stream that fails midway records the error and the usage seen so far', async () => {
