@@ -6,6 +6,8 @@
  */
 import {
   recordActionLog,
+  recordAgentHandoff,
+  recordAgentInvocation,
   recordCacheEviction,
   recordCacheLookup,
   recordCacheOperation,
@@ -82,10 +84,14 @@ export class Scenario {
   async handle(): Promise<number> {
     const fault = this.faulty();
     const agent = pick(AGENTS);
+    const started = performance.now();
     await this.route(agent, fault);
     this.lookUpCaches(fault);
     const failed = await this.callTool(agent, fault);
-    await this.callLlm(fault);
+    const llmError = await this.callLlm(fault);
+    // The run the request was: the routed agent's, failed when its model call was refused.
+    recordAgentInvocation({ agent, seconds: (performance.now() - started) / 1000, error: llmError });
+    if (agent === 'research' && this.nth('handoff', 3)) recordAgentHandoff({ from: 'research', to: 'support' });
     this.publishAndStore(fault);
     if (fault) this.misbehave();
     return failed ? 502 : 200;
@@ -150,17 +156,24 @@ export class Scenario {
     return failed;
   }
 
-  private async callLlm(fault: boolean): Promise<void> {
+  /** One model call; returns its error type when it failed. */
+  private async callLlm(fault: boolean): Promise<string | undefined> {
     const millis = fault ? between(3000, 9000) : latency(800);
     await sleep(millis / 10); // a tenth of real time keeps the demo lively
+    const error = this.nth('llm-error', fault ? 3 : 100) ? 'rate_limit_exceeded' : undefined;
+    const inputTokens = 500 + Math.floor(Math.random() * 2000);
     recordLlmCall({
       provider: 'openai',
       model: this.nth('model', 4) ? 'gpt-4o-mini' : 'gpt-4o',
       seconds: millis / 1000,
-      inputTokens: 500 + Math.floor(Math.random() * 2000),
+      inputTokens,
       outputTokens: 50 + Math.floor(Math.random() * 400),
-      error: this.nth('llm-error', fault ? 3 : 100) ? 'rate_limit_exceeded' : undefined,
+      // The system prompt is served from the provider's cache after the first call.
+      cacheReadTokens: Math.min(inputTokens, 400),
+      timeToFirstChunkSeconds: millis / 4000,
+      error,
     });
+    return error;
   }
 
   private publishAndStore(fault: boolean): void {

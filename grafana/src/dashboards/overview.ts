@@ -6,6 +6,7 @@
 import { counter, gauge, histogram, instrumentationGauge, instrumentationHistogram, L } from '../promql/names';
 import { match, selector } from '../promql/expr';
 import type { MixinConfig } from '../config';
+import { TOTAL_TOKEN_TYPES } from '../../../src/catalog-vocabulary';
 import type { RecordingRules } from '../rules/recording';
 import { datasourceVariable, type DashboardSpec, type PanelSpec, type VariableSpec } from './common';
 
@@ -189,8 +190,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
     },
     {
       key: 'llmTokens', title: 'Tokens per second by model', kind: 'timeseries', width: 6, unit: 'short',
-      description: 'Input and output tokens per second per model (gen_ai.client.token.usage). Bad: an unexpected rise is cost; input tokens growing per call means prompts are bloating.',
-      queries: [{ expr: sumBy([L.model, L.tokenType], rate(histogram('llmTokens').sum, J, M)), legend: `{{${L.model}}} {{${L.tokenType}}}` }],
+      description: 'Input and output tokens per second per model (gen_ai.client.token.usage). Input counts cached tokens too and output counts reasoning tokens, so the cache_read, cache_write and reasoning types are parts of these two and are left out here: adding them would count those tokens twice. Bad: an unexpected rise is cost; input tokens growing per call means prompts are bloating.',
+      queries: [{ expr: sumBy([L.model, L.tokenType], rate(histogram('llmTokens').sum, J, M, match.re(L.tokenType, TOTAL_TOKEN_TYPES.join('|')))), legend: `{{${L.model}}} {{${L.tokenType}}}` }],
     },
     {
       key: 'llmErrors', title: 'LLM error rate by model (5 min)', kind: 'timeseries', width: 6, ...ratio,
@@ -202,6 +203,33 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       key: 'llmErrorTypes', title: 'LLM errors by type', kind: 'timeseries', width: 6, unit: 'ops',
       description: 'Failed GenAI operations per second by model and error.type. Bad: rate_limit_exceeded means quota; timeouts mean the provider is slow.',
       queries: [{ expr: sumBy([L.model, L.errorType], rate(histogram('llmDuration').count, J, M, match.ne(L.errorType, ''))), legend: `{{${L.model}}} {{${L.errorType}}}` }],
+    },
+  ];
+
+  const agent = histogram('agentDuration');
+  const agentPanels: PanelSpec[] = [
+    {
+      key: 'agentRate', title: 'Agent invocations by agent', kind: 'timeseries', width: 6, unit: 'ops',
+      description: 'Agent runs per second by agent (gen_ai.invoke_agent.duration), failed ones included; from the AI SDK, the OpenAI Agents SDK, LangChain, Mastra, GenAI spans or recordAgentInvocation. Bad: an agent dropping to zero while requests continue.',
+      queries: [{ expr: sumBy([L.agent], rate(agent.count, J)), legend: `{{${L.agent}}}` }],
+    },
+    {
+      key: 'agentLatency', title: 'Agent invocation p50 / p95', kind: 'timeseries', width: 6, unit: 's',
+      description: 'Percentiles of agent run duration, from start to final answer, by agent. Bad: a rising p95 with flat LLM and tool latency means more steps per run (loops, retries).',
+      queries: [
+        { expr: quantile(0.5, agent.bucket, [L.agent], J), legend: `{{${L.agent}}} p50` },
+        { expr: quantile(0.95, agent.bucket, [L.agent], J), legend: `{{${L.agent}}} p95` },
+      ],
+    },
+    {
+      key: 'agentErrors', title: 'Failed agent invocations by type', kind: 'timeseries', width: 6, unit: 'ops',
+      description: 'Failed agent runs per second by agent and error.type (a run limit reached, a model or tool error that ended the run). Bad: any sustained rate.',
+      queries: [{ expr: sumBy([L.agent, L.errorType], rate(agent.count, J, match.ne(L.errorType, ''))), legend: `{{${L.agent}}} {{${L.errorType}}}` }],
+    },
+    {
+      key: 'agentHandoffs', title: 'Handoffs between agents', kind: 'timeseries', width: 6, unit: 'ops',
+      description: 'Handoffs per second from one agent (gen_ai.agent.name) to another (agent.handoff.target). Bad: handoffs going back and forth between two agents (a loop).',
+      queries: [{ expr: sumBy([L.agent, L.handoffTarget], rate(counter('agentHandoffs'), J)), legend: `{{${L.agent}}} → {{${L.handoffTarget}}}` }],
     },
   ];
 
@@ -314,6 +342,7 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       { title: 'Tools', panels: tools },
       { title: 'Caches', panels: caches },
       { title: 'Routing', panels: routingPanels },
+      { title: 'Agents', panels: agentPanels },
       { title: 'LLM calls', panels: llmPanels },
       { title: 'Action log', panels: actionPanels },
       { title: 'Publishing', panels: publishPanels },
