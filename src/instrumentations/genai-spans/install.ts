@@ -32,6 +32,23 @@ function proxies(): DelegatingProvider[] {
   return [...found].filter(isDelegatingProvider);
 }
 
+let wanted = false;
+
+/** Puts the bridge in front of one API copy's proxy (idempotent). */
+function bridge(proxy: DelegatingProvider): void {
+  const current = proxy.getDelegate();
+  if (!(current instanceof BridgeTracerProvider)) proxy.setDelegate(new BridgeTracerProvider(proxy, current));
+}
+
+/**
+ * Another copy of the API was loaded (a framework's own, nested under it, or the other build of
+ * the app's): while nothing is registered it has its own proxy, which the bridge must front too.
+ */
+export function apiLoaded(api: { trace?: TraceApi } | undefined): void {
+  const provider = api?.trace?.getTracerProvider();
+  if (wanted && provider !== undefined && isDelegatingProvider(provider)) bridge(provider);
+}
+
 /**
  * Installs the bridge (idempotent). Call it after the SDK registered its tracer provider, if it
  * does, and before the app makes spans: a tracer that made a span before keeps its provider.
@@ -42,15 +59,14 @@ export function installSpanBridge(): boolean {
     diag.debug('agentmeter: the global tracer provider is not the API proxy; GenAI spans are not turned into metrics');
     return false;
   }
-  for (const proxy of targets) {
-    const current = proxy.getDelegate();
-    if (!(current instanceof BridgeTracerProvider)) proxy.setDelegate(new BridgeTracerProvider(proxy, current));
-  }
+  wanted = true;
+  for (const proxy of targets) bridge(proxy);
   return true;
 }
 
 /** Restores the provider that was there before the bridge, where the bridge is still the delegate. */
 export function uninstallSpanBridge(): void {
+  wanted = false;
   for (const proxy of proxies()) {
     const current = proxy.getDelegate();
     if (current instanceof BridgeTracerProvider) proxy.setDelegate(current.inner);

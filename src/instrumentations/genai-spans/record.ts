@@ -24,10 +24,12 @@ export interface GenAiSpanData {
   cacheWriteTokens?: unknown;
   reasoningTokens?: unknown;
   errorType?: unknown;
+  /** The span's name (conventions: `{operation} {target}`, e.g. `execute_tool search`). */
+  spanName?: string;
 }
 
 /** Span attribute key → field of GenAiSpanData. A Map: keys come from the framework. */
-export const READ_KEYS: ReadonlyMap<string, keyof GenAiSpanData> = new Map([
+export const READ_KEYS: ReadonlyMap<string, Exclude<keyof GenAiSpanData, 'spanName'>> = new Map([
   ['gen_ai.operation.name', 'operation'],
   ['gen_ai.tool.name', 'tool'],
   ['gen_ai.agent.name', 'agent'],
@@ -51,20 +53,51 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
 
 /**
- * Records one ended span. `failure`: the span's status was ERROR (its `error.type` attribute, else
- * the recorded exception's type, else `_OTHER`); undefined when it succeeded.
+ * The span's operation: `gen_ai.operation.name`, or `chat` for a span that names a provider and a
+ * requested model but no operation (Google's ADK marks its model-call spans only so).
+ */
+function operationOf(data: GenAiSpanData): string | undefined {
+  const operation = text(data.operation);
+  if (operation !== undefined) return operation;
+  if ((text(data.provider) ?? text(data.system)) !== undefined && text(data.model) !== undefined) return 'chat';
+  return namedOperation(data.spanName)?.[0];
+}
+
+/** Operations a span name alone may say (`execute_tool lookup`), with the name of what they run. */
+const NAMED_OPERATIONS = new Set(['execute_tool', 'invoke_agent', 'invoke_workflow']);
+
+/**
+ * `[operation, target]` from a span named as the conventions name these spans, for a span that
+ * ended without its attributes (Google's ADK sets them only when the tool succeeded).
+ */
+function namedOperation(name: string | undefined): [string, string] | undefined {
+  const space = name?.indexOf(' ') ?? -1;
+  if (name === undefined || space <= 0 || space === name.length - 1) return undefined;
+  const operation = name.slice(0, space);
+  return NAMED_OPERATIONS.has(operation) ? [operation, name.slice(space + 1)] : undefined;
+}
+
+/**
+ * Records one ended span. `failure`: the span's status was ERROR or the function run with it
+ * active threw (the `error.type` attribute wins, else the exception's type, else `_OTHER`);
+ * undefined when it succeeded.
  * `llmMeasured`: a provider-SDK hook recorded the model call under this span.
  */
 export function recordGenAiSpan(data: GenAiSpanData, seconds: number, failure: string | undefined, llmMeasured: boolean): void {
-  const operation = text(data.operation);
+  const operation = operationOf(data);
   if (operation === undefined) return;
   const error = text(data.errorType) ?? failure;
+  // The target a span name gives, when the attribute is missing.
+  const named = (): string | undefined => {
+    const parsed = namedOperation(data.spanName);
+    return parsed?.[0] === operation ? parsed[1] : undefined;
+  };
   if (operation === 'execute_tool') {
-    recordToolCall({ tool: text(data.tool) ?? '_unknown', seconds, error, agent: text(data.agent) });
+    recordToolCall({ tool: text(data.tool) ?? named() ?? '_unknown', seconds, error, agent: text(data.agent) });
   } else if (operation === 'invoke_agent') {
-    recordAgentInvocation({ agent: text(data.agent) ?? '_unknown', seconds, provider: text(data.provider) ?? text(data.system), model: text(data.model), error });
+    recordAgentInvocation({ agent: text(data.agent) ?? named() ?? '_unknown', seconds, provider: text(data.provider) ?? text(data.system), model: text(data.model), error });
   } else if (operation === 'invoke_workflow') {
-    recordWorkflow({ workflow: text(data.workflow), seconds, error });
+    recordWorkflow({ workflow: text(data.workflow) ?? named(), seconds, error });
   } else if (MODEL_OPERATIONS.has(operation) && !llmMeasured) {
     recordLlmCall({
       provider: text(data.provider) ?? text(data.system) ?? '_unknown',

@@ -25,10 +25,16 @@ export class BridgeSpan implements Span {
   private failed = false;
   private exceptionType: string | undefined;
   private ended = false;
+  private endedAt = 0;
+  /** startActiveSpan's function has not settled yet: the record waits for its outcome. */
+  private pending = false;
+  private thrownType: string | undefined;
+  private recorded = false;
   private readonly frame = newLlmFrame();
 
-  constructor(private readonly inner: Span, attributes: Attributes | undefined, startTime: TimeInput | undefined) {
+  constructor(private readonly inner: Span, name: string, attributes: Attributes | undefined, startTime: TimeInput | undefined) {
     this.startedAt = startTime === undefined ? performance.timeOrigin + performance.now() : epochMillis(startTime);
+    this.data.spanName = name;
     if (attributes !== undefined) this.note(attributes);
     // A provider-SDK hook that records a model call made with this span active marks it (llm-scope.ts).
     spanLlmFrames.set(this, this.frame);
@@ -74,6 +80,7 @@ export class BridgeSpan implements Span {
 
   updateName(name: string): this {
     this.inner.updateName(name);
+    this.data.spanName = name;
     return this;
   }
 
@@ -81,10 +88,31 @@ export class BridgeSpan implements Span {
     this.inner.end(endTime);
     if (this.ended) return;
     this.ended = true;
+    this.endedAt = endTime === undefined ? performance.timeOrigin + performance.now() : epochMillis(endTime);
+    if (!this.pending) this.record();
+  }
+
+  /** Called before startActiveSpan runs its function: the outcome of that function counts too. */
+  awaitOutcome(): void {
+    this.pending = true;
+  }
+
+  /**
+   * startActiveSpan's function returned or threw (`error`). A framework that ends the span in a
+   * `finally` and sets no status (Google's ADK on a failed tool) is a failure all the same.
+   */
+  settle(error: unknown, threw: boolean): void {
+    this.pending = false;
+    if (threw) this.thrownType = error === undefined || error === null ? '_OTHER' : errorType(error);
+    if (this.ended) this.record();
+  }
+
+  private record(): void {
+    if (this.recorded) return;
+    this.recorded = true;
     try {
-      const end = endTime === undefined ? performance.timeOrigin + performance.now() : epochMillis(endTime);
-      const failure = this.failed ? (this.exceptionType ?? '_OTHER') : undefined;
-      recordGenAiSpan(this.data, Math.max(0, end - this.startedAt) / 1000, failure, this.frame.measured);
+      const failure = this.failed ? (this.exceptionType ?? this.thrownType ?? '_OTHER') : this.thrownType;
+      recordGenAiSpan(this.data, Math.max(0, this.endedAt - this.startedAt) / 1000, failure, this.frame.measured);
     } catch (err) {
       // Recording never throws into the framework's code; the metric is lost, not the span.
       diag.debug(`agentmeter: a GenAI span could not be recorded (${err instanceof Error ? err.name : typeof err})`);

@@ -14,6 +14,7 @@ import { PACKAGE_NAME } from '../../version';
 import { insideMeasuredOperation, isCoveredScope } from '../coverage';
 import { BridgeSpan } from './span';
 import type { WrappingTracerProvider } from '../../trace/registered';
+import { isThenable } from '../wrap';
 
 /** The API's ProxyTracerProvider, by shape (the app and agentmeter may load different API copies). */
 export interface DelegatingProvider extends TracerProvider {
@@ -86,7 +87,7 @@ class BridgeTracer implements Tracer {
     const span = this.target().startSpan(name, options, context);
     // A span a direct hook has measured (its scope, or an operation it is timing) is left as is.
     if (isCoveredScope(this.name) || insideMeasuredOperation()) return span;
-    return new BridgeSpan(span, options?.attributes, options?.startTime);
+    return new BridgeSpan(span, name, options?.attributes, options?.startTime);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -98,6 +99,24 @@ class BridgeTracer implements Tracer {
     const parent = (rest.length >= 3 ? rest[1] : undefined) as Context | undefined;
     const ctx = parent ?? contextApi.active();
     const span = this.startSpan(name, options, ctx);
-    return contextApi.with(trace.setSpan(ctx, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    if (!(span instanceof BridgeSpan)) return contextApi.with(trace.setSpan(ctx, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    span.awaitOutcome();
+    let result: ReturnType<F>;
+    try {
+      result = contextApi.with(trace.setSpan(ctx, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    } catch (err) {
+      span.settle(err, true);
+      throw err;
+    }
+    if (isThenable(result)) {
+      // Watched on the side: the caller gets the very promise fn returned, its rejection unhandled or not as before.
+      Promise.resolve(result).then(
+        () => span.settle(undefined, false),
+        (err: unknown) => span.settle(err, true),
+      );
+    } else {
+      span.settle(undefined, false);
+    }
+    return result;
   }
 }

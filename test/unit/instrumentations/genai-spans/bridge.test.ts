@@ -89,6 +89,35 @@ describe('over the no-op provider (traces off)', () => {
     expect(histogramOf('gen_ai.client.operation.duration', llm)).toBeUndefined();
   });
 
+  it('counts a span named by the conventions whose function threw, though it set no attributes or status (ADK on a failed tool)', async () => {
+    installSpanBridge();
+    const tracer = trace.getTracer('fw');
+    const failing = tracer.startActiveSpan('execute_tool explode', async (span) => {
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw new RangeError('tool failed');
+      } finally {
+        span.end();
+      }
+    });
+    await expect(failing).rejects.toThrow('tool failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tracer.startActiveSpan('execute_tool lookup', (span) => {
+      span.end();
+      return 'ok';
+    })).toBe('ok');
+    expect(() => tracer.startActiveSpan('invoke_agent helper', (span) => {
+      span.end();
+      throw new TypeError('sync');
+    })).toThrow('sync');
+    tracer.startSpan('execute_tool').end(); // no target: not a tool span
+    tracer.startSpan('render page').end();
+    expect(histogramOf('gen_ai.execute_tool.duration', { 'gen_ai.tool.name': 'explode', 'error.type': 'RangeError' })!.count).toBe(1);
+    expect(histogramOf('gen_ai.execute_tool.duration', { 'gen_ai.tool.name': 'lookup' })!.count).toBe(1);
+    expect(histogramOf('gen_ai.invoke_agent.duration', { 'gen_ai.agent.name': 'helper', 'error.type': 'TypeError' })!.count).toBe(1);
+    expect(histogramOf('gen_ai.execute_tool.duration', { 'gen_ai.tool.name': '_unknown' })).toBeUndefined();
+  });
+
   it('reads hostile attribute values as data and records a nameless tool as _unknown', () => {
     installSpanBridge();
     const tracer = trace.getTracer('fw');
