@@ -1,13 +1,15 @@
 // `register` alone measures an app on the Vercel AI SDK 7 (`ai` from npm), as ESM under
 // `--import` and as CommonJS under `--require`: every tool execution, model call (tokens by type,
 // streams' first chunk) and run, exactly once; and exactly the same with the AI SDK's own
-// OpenTelemetry integration (`@ai-sdk/otel`) registered as well. A model served through the
-// Anthropic SDK is counted once, by that SDK's hook (innermost wins).
+// OpenTelemetry integration (`@ai-sdk/otel`) registered as well and its spans exported, which
+// agentmeter's GenAI span bridge would otherwise turn into the same metrics a second time. A model
+// served through the Anthropic SDK is counted once, by that SDK's hook (innermost wins).
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aiSdkApp } from '../infra/ai-sdk-app';
 import { CANNED, startCannedLlm } from '../infra/canned-llm';
 import { runNode, type RunningChild } from '../infra/child';
+import { startOtlpSink } from '../infra/otlp-sink';
 import { freePort } from '../infra/process.mjs';
 import { samples, sum, tally, type Sample } from '../infra/prom-text';
 
@@ -102,16 +104,39 @@ describe('node --import agentmeter/register with the AI SDK 7', () => {
     expectWorkload(await runApp('--import', 'app.mjs'));
   });
 
-  it('counts the same with the AI SDK’s own OpenTelemetry integration registered too', async () => {
-    const list = await runApp('--import', 'app.mjs', { AI_SDK_OTEL: '1' });
-    expectWorkload(list);
-    // The integration was on: it records a histogram of its own through the global MeterProvider,
-    // under another name than agentmeter's (one sample per model call it saw, the Anthropic one too).
-    expect(tally(list, 'gen_ai_client_inference_duration_seconds_count', ['gen_ai_request_model', 'error_type'], { otel_scope_name: 'gen_ai' })).toEqual({
-      'gpt-4o-mini': PLAIN_CALLS + 1,
-      'gpt-broken AI_APICallError': 1,
-      'claude-test-1': 1,
-    });
+  it('counts the same with the AI SDK’s own OpenTelemetry integration registered and its spans exported', async () => {
+    const sink = await startOtlpSink();
+    try {
+      const list = await runApp('--import', 'app.mjs', {
+        AI_SDK_OTEL: '1',
+        // Traces on: NodeSDK registers a tracer provider globally, which @ai-sdk/otel's own copy
+        // of the API (1.9.1) then uses too, through the span bridge.
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      });
+      expectWorkload(list);
+      // The integration was on: it records a histogram of its own through the global
+      // MeterProvider, under another name than agentmeter's (one sample per model call it saw).
+      expect(tally(list, 'gen_ai_client_inference_duration_seconds_count', ['gen_ai_request_model', 'error_type'], { otel_scope_name: 'gen_ai' })).toEqual({
+        'gpt-4o-mini': PLAIN_CALLS + 1,
+        'gpt-broken AI_APICallError': 1,
+        'claude-test-1': 1,
+      });
+      // And its spans were real and exported: per run, step, model call, tool and embedding.
+      const spans = sink.spans;
+      const operations = (): string => {
+        const gen = spans().filter((span) => span.scope === 'gen_ai').map((span) => ({ name: 'span', labels: { operation: span.name.split(' ')[0]! }, value: 1 }));
+        const counts = tally(gen, 'span', ['operation']);
+        return JSON.stringify(Object.fromEntries(Object.entries(counts).sort()));
+      };
+      const expected = { chat: PLAIN_CALLS + 3, embeddings: 2, execute_tool: 5, invoke_agent: 8, step: 13 };
+      for (let i = 0; i < 100 && operations() !== JSON.stringify(expected); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(JSON.parse(operations())).toEqual(expected);
+    } finally {
+      await sink.close();
+    }
   });
 });
 
