@@ -50,6 +50,7 @@ function isMessage(value: unknown): value is Message {
   return typeof value === 'object' && value !== null;
 }
 
+/** The channel subscription and its per-span state; `start()` and `stop()` are idempotent. */
 export class AiSdkChannel {
   private readonly channel: TracingChannel<unknown, object> = tracingChannel(AI_SDK_CHANNEL);
   private readonly spans = new WeakMap<object, Span>();

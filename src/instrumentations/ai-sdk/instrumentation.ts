@@ -22,6 +22,7 @@ export const AI_SDK_SPAN_SCOPES = ['gen_ai', 'ai'] as const;
 // subclass's fields exist, and two instances must not subscribe twice.
 const subscriber = new AiSdkChannel();
 
+/** `ai-sdk`: subscribes to the AI SDK's channel while enabled (one subscription per process). */
 export class AiSdkInstrumentation extends InstrumentationBase {
   constructor(config: InstrumentationConfig = {}) {
     super('agentmeter/instrumentation-ai-sdk', PACKAGE_VERSION, config);
