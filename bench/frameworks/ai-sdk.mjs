@@ -1,4 +1,4 @@
-// deps: {"ai":"7.0.173","zod":"4.6.7"}
+// deps: {"ai":"7.0.173","zod":"4.6.7","@opentelemetry/api":"1.10.0"}
 // The AI SDK 7 tool step, timed in an app that npm installed with the real `ai` (bench contract,
 // notes in docs/benchmarks.md): one generateText run of two steps over an in-process mock model,
 // the first asking for one tool call, the second answering, so one tool step per run. The runner

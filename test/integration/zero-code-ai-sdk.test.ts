@@ -109,8 +109,8 @@ describe('node --import agentmeter/register with the AI SDK 7', () => {
     try {
       const list = await runApp('--import', 'app.mjs', {
         AI_SDK_OTEL: '1',
-        // Traces on: NodeSDK registers a tracer provider globally, which @ai-sdk/otel's own copy
-        // of the API (1.9.1) then uses too, through the span bridge.
+        // Traces exported, as a user of the integration would have them: its spans are then real
+        // spans of the SDK's provider, through the span bridge (on @ai-sdk/otel's own API 1.9.1).
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`,
