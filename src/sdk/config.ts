@@ -15,9 +15,9 @@ export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
 /**
  * Official instrumentations (http .. runtime, openai 4-6) and agentmeter's own zero-code ones
- * (mcp, anthropic, and genai-spans, the bridge from GenAI-convention spans).
+ * (mcp, anthropic, ai-sdk, and genai-spans, the bridge from GenAI-convention spans).
  */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'genai-spans'] as const;
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'genai-spans'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */

@@ -9,6 +9,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isOwnRequest } from '../exporters/own-servers';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
 import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
+import { AiSdkInstrumentation } from '../instrumentations/ai-sdk/instrumentation';
 import { GenAiSpansInstrumentation } from '../instrumentations/genai-spans/instrumentation';
 import type { InstrumentationName } from './config';
 
@@ -26,6 +27,8 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   // agentmeter's for Anthropic, which has none (into the store, through recordLlmCall).
   openai: () => new OpenAIInstrumentation(),
   anthropic: () => new AnthropicInstrumentation(),
+  // The Vercel AI SDK 7 (`ai`), through its `ai:telemetry` diagnostics channel.
+  'ai-sdk': () => new AiSdkInstrumentation(),
   // GenAI-convention spans of any other framework, into the same metrics (genai-spans/tracer.ts).
   'genai-spans': () => new GenAiSpansInstrumentation(),
 };
