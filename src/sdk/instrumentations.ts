@@ -12,6 +12,7 @@ import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrume
 import { AiSdkInstrumentation } from '../instrumentations/ai-sdk/instrumentation';
 import { GenAiSpansInstrumentation } from '../instrumentations/genai-spans/instrumentation';
 import { OpenAIV7Instrumentation } from '../instrumentations/openai/instrumentation';
+import { OpenAIAgentsInstrumentation } from '../instrumentations/openai-agents/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation | Instrumentation[]> = {
@@ -31,6 +32,8 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation | Instrumenta
   anthropic: () => new AnthropicInstrumentation(),
   // The Vercel AI SDK 7 (`ai`), through its `ai:telemetry` diagnostics channel.
   'ai-sdk': () => new AiSdkInstrumentation(),
+  // The OpenAI Agents SDK: a trace processor beside the app's (agents, tools, handoffs).
+  'openai-agents': () => new OpenAIAgentsInstrumentation(),
   // GenAI-convention spans of any other framework, into the same metrics (genai-spans/tracer.ts).
   'genai-spans': () => new GenAiSpansInstrumentation(),
 };
