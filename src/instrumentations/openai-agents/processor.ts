@@ -54,33 +54,45 @@ export class AgentsMetricsProcessor implements TracingProcessor {
   }
 
   async onTraceStart(trace: AgentsTrace): Promise<void> {
-    const traceId = id(trace?.traceId);
-    if (traceId !== undefined && this.enabled()) remember(this.traces, traceId, performance.now());
+    try {
+      const traceId = id(trace?.traceId);
+      if (traceId !== undefined && this.enabled()) remember(this.traces, traceId, performance.now());
+    } catch (err) {
+      diag.debug('agentmeter: an Agents SDK trace could not be read', err);
+    }
   }
 
   async onTraceEnd(trace: AgentsTrace): Promise<void> {
-    const traceId = id(trace?.traceId);
-    const startedAt = traceId === undefined ? undefined : this.traces.get(traceId);
-    if (startedAt === undefined) return;
-    this.traces.delete(traceId!);
-    if (this.enabled()) recordWorkflow({ workflow: text(trace, 'name'), seconds: (performance.now() - startedAt) / 1000 });
+    const endedAt = performance.now();
+    try {
+      const traceId = id(trace?.traceId);
+      const startedAt = traceId === undefined ? undefined : this.traces.get(traceId);
+      if (traceId === undefined || startedAt === undefined) return;
+      this.traces.delete(traceId);
+      if (this.enabled()) recordWorkflow({ workflow: text(trace, 'name'), seconds: (endedAt - startedAt) / 1000 });
+    } catch (err) {
+      diag.debug('agentmeter: an Agents SDK trace could not be recorded', err);
+    }
   }
 
   async onSpanStart(span: AgentsSpan): Promise<void> {
-    const spanId = id(span?.spanId);
-    if (spanId === undefined || !this.enabled()) return;
-    remember(this.spans, spanId, { startedAt: performance.now(), parentId: id(span.parentId), agent: agentOf(span.spanData) });
+    const startedAt = performance.now();
+    try {
+      const spanId = id(span?.spanId);
+      if (spanId === undefined || !this.enabled()) return;
+      remember(this.spans, spanId, { startedAt, parentId: id(span.parentId), agent: agentOf(span.spanData) });
+    } catch (err) {
+      diag.debug('agentmeter: an Agents SDK span could not be read', err);
+    }
   }
 
   async onSpanEnd(span: AgentsSpan): Promise<void> {
     const endedAt = performance.now();
-    const spanId = id(span?.spanId);
-    const open = spanId === undefined ? undefined : this.spans.get(spanId);
-    if (!this.enabled()) {
-      if (spanId !== undefined) this.spans.delete(spanId);
-      return;
-    }
+    let spanId: string | undefined;
     try {
+      spanId = id(span?.spanId);
+      const open = spanId === undefined ? undefined : this.spans.get(spanId);
+      if (!this.enabled()) return;
       const seconds = open === undefined ? isoSeconds(span.startedAt, span.endedAt) : (endedAt - open.startedAt) / 1000;
       if (seconds !== undefined) this.record(span, seconds, open?.parentId ?? id(span.parentId));
     } catch (err) {
