@@ -14,10 +14,11 @@ export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'non
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
 /**
- * Official instrumentations (http .. runtime, openai 4-6) and agentmeter's own zero-code ones
- * (mcp, anthropic, ai-sdk, and genai-spans, the bridge from GenAI-convention spans).
+ * Official instrumentations (http .. runtime, openai for openai 4 to 6) and agentmeter's own
+ * zero-code ones (mcp, openai for openai 7, anthropic, ai-sdk, openai-agents, and genai-spans,
+ * the bridge from GenAI-convention spans).
  */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'genai-spans'] as const;
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'genai-spans'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */
