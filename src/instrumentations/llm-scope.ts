@@ -31,7 +31,12 @@ export function runInLlmFrame<T>(frame: LlmFrame, fn: () => T): T {
   return llmScope.run(frame, fn);
 }
 
-/** A provider-SDK hook has recorded a model call: the framework call around it, if any, must not. */
+/**
+ * A provider-SDK hook measures the model call it is starting now: the framework call around it,
+ * if any, must not record it too. Called when the SDK method is called, in the caller's context
+ * (the SDKs parse lazily, in whatever context awaits the result, which may be outside the frame),
+ * and before any record, so the framework hook sees the mark whenever its own call ends.
+ */
 export function markLlmMeasured(): void {
   const frame = llmScope.getStore();
   if (frame !== undefined) frame.measured = true;

@@ -5,10 +5,10 @@
  * error's class name (`RateLimitError`), as the official OpenAI instrumentation does. The SDK's
  * own tracing makes the spans; this adds the conventions' metrics.
  */
-import { errorType } from '../../attributes';
 import { recordLlmCall } from '../../record/llm';
 import { LlmStreamTimer } from '../../record/llm-stream';
 import { markLlmMeasured } from '../llm-scope';
+import { llmErrorType } from '../llm-errors';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
 import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
 
@@ -32,15 +32,6 @@ function isApiPromise(value: unknown): value is ApiPromise {
   );
 }
 
-/**
- * The error's class name (`RateLimitError`), as the OpenAI instrumentation reports it: SDKs
- * before 1.0 leave `name` at "Error" on every class.
- */
-export function llmErrorType(error: unknown): string {
-  const name = typeof error === 'object' && error !== null ? (error as { constructor?: { name?: unknown } }).constructor?.name : undefined;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : errorType(error);
-}
-
 function isEventStream(value: unknown): value is EventStream {
   return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
 }
@@ -53,6 +44,8 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
       const model = (args[0] as { model?: unknown } | undefined)?.model;
       const result = original.apply(this, args);
       if (!isApiPromise(result)) return result;
+      // This call will be recorded here: a framework hook around it leaves its own sample out.
+      markLlmMeasured();
       const modelName = typeof model === 'string' ? model : '';
       const record = (tokens: TokenCounts, error: unknown): void => {
         recordLlmCall({
@@ -63,7 +56,6 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
           ...tokens,
           error: error === undefined ? undefined : llmErrorType(error),
         });
-        markLlmMeasured();
       };
       // A request that fails (after the SDK's retries) never reaches the parse below.
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));

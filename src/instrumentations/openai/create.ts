@@ -7,7 +7,7 @@
  */
 import { recordLlmCall } from '../../record/llm';
 import { LlmStreamTimer } from '../../record/llm-stream';
-import { llmErrorType } from '../anthropic/messages';
+import { llmErrorType } from '../llm-errors';
 import { markLlmMeasured } from '../llm-scope';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
 import { openaiTokenCounts, StreamUsage, type OpenAITokenCounts } from './usage';
@@ -41,6 +41,20 @@ function isEventStream(value: unknown): value is EventStream {
 
 type RecordCall = (tokens: OpenAITokenCounts, error: unknown) => void;
 
+/**
+ * openai 4.19 to 6, which the official instrumentation records: `create` only marks the LLM
+ * frame or GenAI span it is called in, so a framework hook around it (ai-sdk, openai-agents,
+ * genai-spans) does not record the same call a second time.
+ */
+export function patchMarkOnly(prototype: object, enabled: () => boolean): boolean {
+  return wrapMethod(prototype, 'create', (original) =>
+    function create(this: unknown, ...args: unknown[]): unknown {
+      if (enabled()) markLlmMeasured();
+      return original.apply(this, args);
+    } as AnyFunction,
+  );
+}
+
 export function patchCreate(prototype: object, operation: OpenAIOperation, enabled: () => boolean): boolean {
   return wrapMethod(prototype, 'create', (original) =>
     function create(this: unknown, ...args: unknown[]): unknown {
@@ -59,9 +73,10 @@ export function patchCreate(prototype: object, operation: OpenAIOperation, enabl
           ...tokens,
           error: error === undefined ? undefined : llmErrorType(error),
         });
-        // A framework hook around this call (openai-agents, ai-sdk) leaves its own sample out.
-        markLlmMeasured();
       };
+      // This call will be recorded here: a framework hook around it (openai-agents, ai-sdk, a
+      // GenAI span) leaves its own sample out.
+      markLlmMeasured();
       // A request that fails (after the SDK's retries) never reaches the parse below.
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));
       // A new APIPromise over the same request: .withResponse() and .asResponse() work as before.

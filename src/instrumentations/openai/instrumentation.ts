@@ -13,7 +13,7 @@ import {
 import { PACKAGE_VERSION } from '../../version';
 import { noticeOnce } from '../notice';
 import { unwrapMethod } from '../wrap';
-import { patchCreate, type OpenAIOperation } from './create';
+import { patchCreate, patchMarkOnly, type OpenAIOperation } from './create';
 
 /** Versions whose resources' `create` returns an APIPromise with `_thenUnwrap`; tested with 7.59. */
 export const OPENAI_SDK_VERSIONS = ['>=7.0.0 <8'];
@@ -68,7 +68,9 @@ export class OpenAIV7Instrumentation extends InstrumentationBase {
       ['*'],
       (exports: OpenAIModule, version?: string) => {
         if (version === undefined || !/^7\./.test(version)) {
-          if (!measuredElsewhere(version)) {
+          if (measuredElsewhere(version)) {
+            for (const [prototype] of resources(exports)) patchMarkOnly(prototype, () => this.isEnabled());
+          } else {
             noticeOnce(
               `openai@${version}`,
               `agentmeter: openai ${version ?? '(unknown version)'} is not supported by the OpenAI instrumentation (supported: ${OFFICIAL_VERSIONS} ${OPENAI_SDK_VERSIONS.join(' ')}); its calls are not measured`,

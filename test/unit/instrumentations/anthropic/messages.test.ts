@@ -1,7 +1,8 @@
 // The Anthropic patch on a stand-in for the SDK's Messages.create, APIPromise and Stream; the real
 // SDK against a canned server is exercised in test/integration/zero-code.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { llmErrorType, patchMessages } from '../../../../src/instrumentations/anthropic/messages';
+import { patchMessages } from '../../../../src/instrumentations/anthropic/messages';
+import { llmErrorType } from '../../../../src/instrumentations/llm-errors';
 import { histogramOf, metric, resetStore } from '../../helpers';
 
 /** What the SDK's APIPromise offers: the request, a lazily parsed result, and _thenUnwrap. */

@@ -244,3 +244,21 @@ describe('hostile values from the request and the response', () => {
     expect(types() ?? []).toEqual(expected);
   });
 });
+
+describe('openai 4.19 to 6 (recorded by the official instrumentation)', () => {
+  it('create only marks the frame it is called in and records nothing of its own', async () => {
+    const { patchMarkOnly } = await import('../../../../src/instrumentations/openai/create');
+    const prototype = { create: (...args: unknown[]) => ({ args }) };
+    expect(patchMarkOnly(prototype, () => true)).toBe(true);
+    const frame = newLlmFrame();
+    const result = runInLlmFrame(frame, () => prototype.create({ model: 'gpt-4o' }));
+    expect(result).toEqual({ args: [{ model: 'gpt-4o' }] });
+    expect(frame.measured).toBe(true);
+    const untouched = newLlmFrame();
+    const disabled = { create: () => 1 };
+    patchMarkOnly(disabled, () => false);
+    runInLlmFrame(untouched, () => disabled.create());
+    expect(untouched.measured).toBe(false);
+    expect(metric('gen_ai.client.operation.duration')?.dataPoints ?? []).toEqual([]);
+  });
+});

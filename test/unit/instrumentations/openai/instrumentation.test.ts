@@ -47,10 +47,14 @@ describe('OpenAIV7Instrumentation', () => {
     expect(current()).toEqual(originals);
   });
 
-  it.each([['4.19.0'], ['5.23.2'], ['6.49.0']])('leaves openai %s to the official instrumentation, silently', (version) => {
+  it.each([['4.19.0'], ['5.23.2'], ['6.49.0']])('leaves openai %s to the official instrumentation, silently, wrapping create only to mark LLM frames', (version) => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const { OpenAI, originals, current } = client();
-    definition().patch!({ OpenAI }, version);
+    const def = definition();
+    def.patch!({ OpenAI }, version);
+    // Wrapped (to mark a framework's frame, patchMarkOnly), and given back on unpatch.
+    expect(current().every((fn, i) => fn !== originals[i])).toBe(true);
+    def.unpatch!({ OpenAI });
     expect(current()).toEqual(originals);
     expect(write).not.toHaveBeenCalled();
   });
