@@ -9,32 +9,9 @@ import { recordLlmCall } from '../../record/llm';
 import { LlmStreamTimer } from '../../record/llm-stream';
 import { markLlmMeasured } from '../llm-scope';
 import { llmErrorType } from '../llm-errors';
-import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
+import { wrapMethod, type AnyFunction } from '../wrap';
+import { isApiPromise, isEventStream, type EventStream } from '../api-promise';
 import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
-
-/** The parts of the SDK's `APIPromise` used here: the request, and a parse that maps its result. */
-interface ApiPromise {
-  responsePromise: PromiseLike<unknown>;
-  _thenUnwrap(transform: (data: unknown) => unknown): unknown;
-}
-
-/** A streamed response: the SDK's `Stream`, whose iteration starts from `iterator()`. */
-interface EventStream {
-  iterator: (this: EventStream) => AsyncIterator<unknown>;
-}
-
-function isApiPromise(value: unknown): value is ApiPromise {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ApiPromise)._thenUnwrap === 'function' &&
-    isThenable((value as ApiPromise).responsePromise)
-  );
-}
-
-function isEventStream(value: unknown): value is EventStream {
-  return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
-}
 
 export function patchMessages(prototype: object, enabled: () => boolean): boolean {
   return wrapMethod(prototype, 'create', (original) =>

@@ -9,35 +9,12 @@ import { recordLlmCall } from '../../record/llm';
 import { LlmStreamTimer } from '../../record/llm-stream';
 import { llmErrorType } from '../llm-errors';
 import { markLlmMeasured } from '../llm-scope';
-import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
+import { wrapMethod, type AnyFunction } from '../wrap';
+import { isApiPromise, isEventStream, type EventStream } from '../api-promise';
 import { openaiTokenCounts, StreamUsage, type OpenAITokenCounts } from './usage';
 
 /** The operation a resource's `create` performs (`gen_ai.operation.name`). */
 export type OpenAIOperation = 'chat' | 'embeddings';
-
-/** The parts of the SDK's `APIPromise` used here: the request, and a parse that maps its result. */
-interface ApiPromise {
-  responsePromise: PromiseLike<unknown>;
-  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): unknown;
-}
-
-/** A streamed response: the SDK's `Stream`, whose every way of reading starts from `iterator()`. */
-interface EventStream {
-  iterator: (this: EventStream) => AsyncIterator<unknown>;
-}
-
-function isApiPromise(value: unknown): value is ApiPromise {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ApiPromise)._thenUnwrap === 'function' &&
-    isThenable((value as ApiPromise).responsePromise)
-  );
-}
-
-function isEventStream(value: unknown): value is EventStream {
-  return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
-}
 
 type RecordCall = (tokens: OpenAITokenCounts, error: unknown) => void;
 
