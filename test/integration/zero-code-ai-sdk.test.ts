@@ -4,25 +4,16 @@
 // OpenTelemetry integration (`@ai-sdk/otel`) registered as well and its spans exported, which
 // agentmeter's GenAI span bridge would otherwise turn into the same metrics a second time. A model
 // served through the Anthropic SDK is counted once, by that SDK's hook (innermost wins).
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { aiSdkApp } from '../infra/ai-sdk-app';
-import { CANNED, startCannedLlm } from '../infra/canned-llm';
+import { CANNED } from '../infra/canned-llm';
+import { llmAppSuite } from '../infra/llm-app-suite';
 import { runNode, type RunningChild } from '../infra/child';
 import { startOtlpSink } from '../infra/otlp-sink';
 import { freePort } from '../infra/process.mjs';
 import { samples, sum, tally, type Sample } from '../infra/prom-text';
 
-let appDir: string;
-let llm: Awaited<ReturnType<typeof startCannedLlm>>;
-beforeAll(async () => {
-  appDir = (await aiSdkApp()).dir;
-  llm = await startCannedLlm();
-}, 600000);
-afterAll(async () => {
-  await llm?.close();
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+const suite = llmAppSuite(async () => (await aiSdkApp()).dir);
 
 let app: RunningChild | undefined;
 afterEach(async () => {
@@ -46,7 +37,7 @@ const PLAIN_CALLS = 10;
 
 async function runApp(flag: '--import' | '--require', file: string, env: Record<string, string> = {}): Promise<Sample[]> {
   const port = await freePort();
-  app = runNode([flag, 'agentmeter/register', file], { LLM_URL: llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), ...env }, 60000, appDir);
+  app = runNode([flag, 'agentmeter/register', file], { LLM_URL: suite.llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), ...env }, 60000, suite.dir);
   expect(await app.ready).toEqual({ ready: true, texts: ['Done', 'Done', 'Done', 'Hello world', 'Done', 'Done', 'Hello'], errors: ['AI_APICallError'] });
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   // register writes nothing to stdout: the app's one line is all there is.

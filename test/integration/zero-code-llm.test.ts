@@ -5,9 +5,9 @@
 // error types; and the same data arrives through Kafka and the Collector, which serves one
 // description per family.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANNED, startCannedLlm } from '../infra/canned-llm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CANNED } from '../infra/canned-llm';
+import { llmAppSuite } from '../infra/llm-app-suite';
 import { runNode, type RunningChild } from '../infra/child';
 import { collectorService, kafkaService } from '../infra/kafka-helpers';
 import { freePort } from '../infra/process.mjs';
@@ -15,16 +15,7 @@ import { prometheus, query, waitForQuery, type Sample as PromSample } from '../i
 import { samples, sum, tally, typeLines, type Sample } from '../infra/prom-text';
 import { zeroCodeApp } from '../infra/zero-code-app';
 
-let appDir: string;
-let llm: Awaited<ReturnType<typeof startCannedLlm>>;
-beforeAll(async () => {
-  appDir = (await zeroCodeApp()).dir;
-  llm = await startCannedLlm();
-}, 600000);
-afterAll(async () => {
-  await llm?.close();
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+const suite = llmAppSuite(async () => (await zeroCodeApp()).dir);
 
 let app: RunningChild | undefined;
 afterEach(async () => {
@@ -53,7 +44,7 @@ function perBucket(list: Sample[], labels: Record<string, string>): Record<strin
 describe('node --require agentmeter/register with the OpenAI and Anthropic SDKs', () => {
   it('durations by bucket, tokens by type and error types match the canned answers, in one family per name', async () => {
     const port = await freePort();
-    app = runNode(['--require', 'agentmeter/register', 'llm-app.cjs'], { LLM_URL: llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, 60000, appDir);
+    app = runNode(['--require', 'agentmeter/register', 'llm-app.cjs'], { LLM_URL: suite.llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, 60000, suite.dir);
     expect(await app.ready).toEqual({ ready: true, openaiText: 'Hello', anthropicText: 'Hello', errors: ['RateLimitError', 'RateLimitError'] });
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const list = samples(text);
@@ -114,13 +105,13 @@ describe('the same app through Kafka and the Collector', () => {
     const service = `zero-code-llm-${process.pid}`;
     const port = await freePort();
     app = runNode(['--require', 'agentmeter/register', 'llm-app.cjs'], {
-      LLM_URL: llm.url,
+      LLM_URL: suite.llm.url,
       OTEL_SERVICE_NAME: service,
       OTEL_METRICS_EXPORTER: 'prometheus,kafka',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
       OTEL_METRIC_EXPORT_INTERVAL: '500',
       AGENTMETER_KAFKA_BROKERS: kafkaService().brokers,
-    }, 60000, appDir);
+    }, 60000, suite.dir);
     await app.ready;
     const direct = samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     const via = `path="collector",job="${service}"`;
@@ -158,7 +149,7 @@ describe('the same app through Kafka and the Collector', () => {
       OTEL_METRICS_EXPORTER: 'kafka',
       OTEL_METRIC_EXPORT_INTERVAL: '500',
       AGENTMETER_KAFKA_BROKERS: kafkaService().brokers,
-    }, 60000, appDir);
+    }, 60000, suite.dir);
     await app.ready;
     const series = await waitForQuery(`zero_code_conflict_seconds_sum{path="collector",job="${service}"}`, (r) => r.length === 2, 45000);
     expect(byKey(series, ['otel_scope_name'])).toEqual({ 'zero-code-a': 1, 'zero-code-b': 2 });

@@ -3,10 +3,10 @@
 // handoffs into metrics, and each model call is counted once, by the openai 7 hook under the
 // agents' default model, or from its span when that hook is off. The model is the canned
 // server, scripted per agent (canned-agents.ts): exact counts and token sums on the endpoint.
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANNED, startCannedLlm } from '../infra/canned-llm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CANNED } from '../infra/canned-llm';
+import { llmAppSuite } from '../infra/llm-app-suite';
 import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { installApp, throwawayApp } from '../infra/npm-app';
 import { freePort } from '../infra/process.mjs';
@@ -16,16 +16,7 @@ import { samples, sum, tally, type Sample } from '../infra/prom-text';
 export const OPENAI_AGENTS_DEPENDENCIES = { '@opentelemetry/api': '1.10.0', '@openai/agents': '0.20.0', openai: '7.59.0', zod: '4.6.7' };
 const FIXTURES = ['scenario.cjs', 'app.cjs', 'app.mjs'].map((f) => resolve(ROOT, 'test/fixtures/openai-agents', f));
 
-let appDir: string;
-let llm: Awaited<ReturnType<typeof startCannedLlm>>;
-beforeAll(async () => {
-  appDir = throwawayApp(await installApp(OPENAI_AGENTS_DEPENDENCIES), FIXTURES);
-  llm = await startCannedLlm();
-}, 600000);
-afterAll(async () => {
-  await llm?.close();
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+const suite = llmAppSuite(async () => throwawayApp(await installApp(OPENAI_AGENTS_DEPENDENCIES), FIXTURES));
 
 let app: RunningChild | undefined;
 afterEach(async () => {
@@ -44,13 +35,13 @@ const OUTPUTS = ['done', 'done', 'done', 'done'];
 const SDK_NO_KEY = 'No API key provided for OpenAI tracing exporter. Exports will be skipped';
 
 async function runApp(args: string[], env: Record<string, string> = {}): Promise<{ ready: Record<string, unknown>; list: Sample[]; requests: number }> {
-  const before = llm.requests.get('/v1/responses') ?? 0;
+  const before = suite.llm.requests.get('/v1/responses') ?? 0;
   const port = await freePort();
   // vitest sets NODE_ENV=test, under which the SDK turns its tracing off: the app runs as in production.
-  app = runNode(args, { LLM_URL: llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), NODE_ENV: 'production', ...env }, 60000, appDir);
+  app = runNode(args, { LLM_URL: suite.llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), NODE_ENV: 'production', ...env }, 60000, suite.dir);
   const ready = await app.ready;
   const list = samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-  return { ready, list, requests: (llm.requests.get('/v1/responses') ?? 0) - before };
+  return { ready, list, requests: (suite.llm.requests.get('/v1/responses') ?? 0) - before };
 }
 
 /** Model calls per series (model, error type), and tokens per model and type. */

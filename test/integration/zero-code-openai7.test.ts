@@ -3,12 +3,12 @@
 // name, with the real SDK from npm, in its CommonJS and ESM builds, pointed at the canned server.
 // Exact counts by bucket, tokens by type (cached and reasoning parts included), chunk timings,
 // error classes; the official instrumentation, also enabled, adds no series (each call once).
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANNED, startCannedLlm } from '../infra/canned-llm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CANNED } from '../infra/canned-llm';
+import { llmAppSuite } from '../infra/llm-app-suite';
 import { ROOT, runNode, type RunningChild } from '../infra/child';
-import { installApp, throwawayApp, type InstalledApp } from '../infra/npm-app';
+import { installApp, throwawayApp } from '../infra/npm-app';
 import { freePort } from '../infra/process.mjs';
 import { samples, sum, tally, type Sample } from '../infra/prom-text';
 
@@ -16,18 +16,7 @@ import { samples, sum, tally, type Sample } from '../infra/prom-text';
 export const OPENAI7_DEPENDENCIES = { '@opentelemetry/api': '1.10.0', openai: '7.59.0' };
 const FIXTURES = ['scenario.cjs', 'app.cjs', 'app.mjs'].map((f) => resolve(ROOT, 'test/fixtures/openai7', f));
 
-let installed: InstalledApp;
-let appDir: string;
-let llm: Awaited<ReturnType<typeof startCannedLlm>>;
-beforeAll(async () => {
-  installed = await installApp(OPENAI7_DEPENDENCIES);
-  appDir = throwawayApp(installed, FIXTURES);
-  llm = await startCannedLlm();
-}, 600000);
-afterAll(async () => {
-  await llm?.close();
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+const suite = llmAppSuite(async () => throwawayApp(await installApp(OPENAI7_DEPENDENCIES), FIXTURES));
 
 let app: RunningChild | undefined;
 afterEach(async () => {
@@ -65,7 +54,7 @@ describe.each([
 ])('openai 7 with %s', (_build, args) => {
   it('counts every call once, with durations by bucket, tokens by type, chunk timings and error classes', async () => {
     const port = await freePort();
-    app = runNode(args, { LLM_URL: llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, 60000, appDir);
+    app = runNode(args, { LLM_URL: suite.llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }, 60000, suite.dir);
     expect(await app.ready).toEqual({ ready: true, texts: Array(8).fill('Hello'), errors: ['RateLimitError', 'RateLimitError'], dimensions: 2 });
     const { list } = await scrape(port);
 
@@ -125,7 +114,7 @@ describe.each([
 describe('turning it off', () => {
   it('AGENTMETER_INSTRUMENTATIONS without openai: no LLM series, and the calls work as before', async () => {
     const port = await freePort();
-    app = runNode(['--import', 'agentmeter/register', 'app.mjs'], { LLM_URL: llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), AGENTMETER_INSTRUMENTATIONS: 'http,anthropic' }, 60000, appDir);
+    app = runNode(['--import', 'agentmeter/register', 'app.mjs'], { LLM_URL: suite.llm.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), AGENTMETER_INSTRUMENTATIONS: 'http,anthropic' }, 60000, suite.dir);
     expect((await app.ready).errors).toEqual(['RateLimitError', 'RateLimitError']);
     const { list } = await scrape(port);
     expect(sum(list, `${DURATION}_count`)).toBe(0);
