@@ -9,6 +9,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isOwnRequest } from '../exporters/own-servers';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
 import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
+import { LangChainInstrumentation } from '../instrumentations/langchain/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
@@ -25,8 +26,14 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   // agentmeter's for Anthropic, which has none (into the store, through recordLlmCall).
   openai: () => new OpenAIInstrumentation(),
   anthropic: () => new AnthropicInstrumentation(),
+  // Agent frameworks, through their own extension points: a LangChain callback handler on every
+  // run (into the store).
+  langchain: () => new LangChainInstrumentation(),
 };
 
 export function createInstrumentations(names: readonly InstrumentationName[]): Instrumentation[] {
-  return names.map((name) => FACTORIES[name]());
+  const created = names.map((name) => FACTORIES[name]());
+  // LangChain leaves a model call to the provider-SDK hook among these that measures it.
+  for (const instrumentation of created) if (instrumentation instanceof LangChainInstrumentation) instrumentation.setPeers(created);
+  return created;
 }
