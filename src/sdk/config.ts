@@ -13,8 +13,8 @@ import { resolveEndpointConfig, type EndpointOptions, type ResolvedEndpointConfi
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
-/** Official instrumentations (http .. runtime, openai) and agentmeter's own zero-code ones (mcp, anthropic, langchain). */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'langchain'] as const;
+/** Official instrumentations (http .. runtime, openai) and agentmeter's own zero-code ones (mcp, anthropic, langchain, mastra). */
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'langchain', 'mastra'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */

@@ -10,6 +10,7 @@ import { isOwnRequest } from '../exporters/own-servers';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
 import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
 import { LangChainInstrumentation } from '../instrumentations/langchain/instrumentation';
+import { MastraInstrumentation } from '../instrumentations/mastra/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
@@ -27,8 +28,9 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   openai: () => new OpenAIInstrumentation(),
   anthropic: () => new AnthropicInstrumentation(),
   // Agent frameworks, through their own extension points: a LangChain callback handler on every
-  // run (into the store).
+  // run, and an exporter in every Mastra instance's observability (into the store).
   langchain: () => new LangChainInstrumentation(),
+  mastra: () => new MastraInstrumentation(),
 };
 
 export function createInstrumentations(names: readonly InstrumentationName[]): Instrumentation[] {
