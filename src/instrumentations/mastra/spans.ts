@@ -12,13 +12,15 @@
  *
  * A generation spans every step of the agent's loop, tool executions included: recording it as
  * one LLM call would count one call where the provider served several, each as long as the
- * whole loop. Durations come from the spans' own start and end times. Client-side and
+ * whole loop. A model call that fails ends its spans without the error, with finish reason
+ * `error`; the agent run above it carries the error, so the call is recorded when the run ends,
+ * with the run's error type. Durations come from the spans' own start and end times. Client-side and
  * provider-executed tools (`client_tool_call`, `provider_tool_call`) are not the app's tool
  * executions and are not recorded.
  */
 import { errorType } from '../../attributes';
 import { recordAgentInvocation, recordWorkflow } from '../../record/agent';
-import { recordLlmCall } from '../../record/llm';
+import { recordLlmCall, type LlmCall } from '../../record/llm';
 import { recordToolCall } from '../../record/tool';
 import { recordingFailed } from '../../record/guarded';
 import { RunMap } from '../run-map';
@@ -55,7 +57,12 @@ interface SpanState {
   model: string | undefined;
   /** A span under this one has recorded the LLM call(s). */
   measured: boolean;
+  /** Agent runs: model calls that failed in them, recorded with the run's error when it ends. */
+  failedCalls: LlmCall[] | undefined;
 }
+
+/** Failed model calls kept per agent run until it ends (a run that retries for ever is cut off). */
+const MAX_FAILED_CALLS = 32;
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -103,7 +110,7 @@ export class MastraSpanRecorder {
     const parent = text(span.parentSpanId);
     const attrs = attributes(span);
     const agent = span.entityType === 'agent' ? (text(span.entityName) ?? text(span.entityId)) : undefined;
-    const state: SpanState = { type, parent, agent, provider: undefined, model: undefined, measured: false };
+    const state: SpanState = { type, parent, agent, provider: undefined, model: undefined, measured: false, failedCalls: undefined };
     if (type === 'model_generation') {
       state.provider = providerName(attrs.provider);
       state.model = text(attrs.model) ?? '';
@@ -123,12 +130,14 @@ export class MastraSpanRecorder {
     switch (type) {
       case 'agent_run': {
         const run = this.spans.take(id);
+        const error = failure(span);
+        for (const call of run?.failedCalls ?? []) recordLlmCall({ ...call, error: error ?? '_OTHER' });
         recordAgentInvocation({
           agent: text(span.entityName) ?? text(span.entityId) ?? run?.agent ?? 'agent',
           seconds: spanSeconds(span),
           provider: run?.provider === '' ? undefined : run?.provider,
           model: run?.model === '' ? undefined : run?.model,
-          error: failure(span),
+          error,
         });
         return;
       }
@@ -164,20 +173,26 @@ export class MastraSpanRecorder {
     const error = failure(span);
     const startMillis = span.startTime instanceof Date ? span.startTime.getTime() : undefined;
     const firstChunk = attrs.completionStartTime instanceof Date && startMillis !== undefined ? (attrs.completionStartTime.getTime() - startMillis) / 1000 : undefined;
-    recordLlmCall({
+    const call: LlmCall = {
       provider: text(attrs.provider) !== undefined ? providerName(attrs.provider) : (generation?.provider ?? '_OTHER'),
       model: text(attrs.model) ?? generation?.model ?? '',
       seconds: spanSeconds(span),
       ...(error === undefined ? tokenCounts(attrs.usage) : {}),
       timeToFirstChunkSeconds: firstChunk !== undefined && firstChunk >= 0 ? firstChunk : undefined,
       error,
-    });
-    // The step and generation above this call are measured through it.
+    };
+    // The step and generation above this call are measured through it; a failed call waits for its agent run.
+    let run: SpanState | undefined;
     for (let parent = text(span.parentSpanId), depth = 0; parent !== undefined && depth < 8; depth++) {
       const state = this.spans.get(parent);
       if (state === undefined) break;
       state.measured = true;
+      if (state.type === 'agent_run') run = state;
       parent = state.parent;
     }
+    if (error !== undefined || attrs.finishReason !== 'error') return recordLlmCall(call);
+    if (run === undefined) return recordLlmCall({ ...call, error: '_OTHER' });
+    run.failedCalls ??= [];
+    if (run.failedCalls.length < MAX_FAILED_CALLS) run.failedCalls.push(call);
   }
 }

@@ -69,6 +69,29 @@ describe('Mastra spans as records', () => {
     expect(histogramOf('gen_ai.client.token.usage', { ...llm, 'gen_ai.token.type': 'input' })).toMatchObject({ count: 1, sum: 100 });
   });
 
+  it('records a failed model call, which Mastra ends with finish reason error, with its agent run’s error', () => {
+    const recorder = new MastraSpanRecorder();
+    const generation = span('gen', 'model_generation', 'agent', { attributes: { provider: 'mock', model: 'm' } });
+    const step = span('step', 'model_step', 'gen');
+    const infer = span('inf', 'model_inference', 'step', { attributes: { provider: 'mock', model: 'm' } });
+    const failed = { endTime: at(30), attributes: { provider: 'mock', model: 'm', usage: {}, finishReason: 'error' } };
+    replay(recorder, [
+      ['start', span('agent', 'agent_run', undefined)],
+      ['start', generation],
+      ['start', step],
+      ['start', infer],
+      ['end', { ...infer, ...failed }],
+      ['end', { ...step, ...failed }],
+      ['end', { ...generation, ...failed }],
+    ]);
+    expect(metric('gen_ai.client.operation.duration')).toBeUndefined();
+    replay(recorder, [['end', { ...span('agent', 'agent_run', undefined), endTime: at(40), errorInfo: { message: 'overloaded', name: 'ModelOverloadedError' } }]]);
+    const labels = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'mock', 'gen_ai.request.model': 'm', 'error.type': 'ModelOverloadedError' };
+    expect(histogramOf('gen_ai.client.operation.duration', labels)).toMatchObject({ count: 1, sum: 0.03 });
+    expect(metric('gen_ai.client.token.usage')).toBeUndefined();
+    expect(histogramOf('gen_ai.invoke_agent.duration', { 'gen_ai.agent.name': 'Trip Planner', 'gen_ai.provider.name': 'mock', 'gen_ai.request.model': 'm', 'error.type': 'ModelOverloadedError' })!.count).toBe(1);
+  });
+
   it('records workflows by name, failed and cancelled ones with their type, and MCP tools', () => {
     const recorder = new MastraSpanRecorder();
     const workflow = (id: string, fields: Partial<ExportedSpan>) => span(id, 'workflow_run', undefined, { entityType: 'workflow_run', entityId: 'doubler', entityName: 'doubler', endTime: at(20), ...fields });
