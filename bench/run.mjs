@@ -43,6 +43,12 @@ log('\n## MCP tool calls\n');
 const { runMcp } = await import('./mcp.bench.mjs');
 log((await runMcp()).markdown);
 
+if (!process.argv.includes('--no-frameworks')) {
+  log('\n## Zero-code hooks on agent frameworks\n');
+  const { runFrameworks } = await import('./frameworks.bench.mjs');
+  log((await runFrameworks()).markdown);
+}
+
 if (!process.argv.includes('--no-kafka')) {
   log('\n## Kafka exporter\n');
   const { runKafka } = await import('./kafka.bench.mjs');

@@ -11,6 +11,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 const coveredScopes = new Set<string>();
 const measuring = new AsyncLocalStorage<true>();
 
+/**
+ * The store behind `runMeasured`, for a hook that enters measured operations through a
+ * diagnostics channel's `bindStore` (the AI SDK's) rather than by calling a function.
+ */
+export const measuredOperations: AsyncLocalStorage<true> = measuring;
+
 /** Spans of tracer `scopeName` describe operations a direct hook has measured. */
 export function coverSpanScope(scopeName: string): void {
   coveredScopes.add(scopeName);

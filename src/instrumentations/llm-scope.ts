@@ -7,6 +7,7 @@
  * error class and every token field the API returned.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { trace } from '@opentelemetry/api';
 
 /** One framework-level model call in progress. */
 export interface LlmFrame {
@@ -15,6 +16,11 @@ export interface LlmFrame {
 }
 
 export const llmScope = new AsyncLocalStorage<LlmFrame>();
+/**
+ * The frames of model-call spans the GenAI span bridge watches: a framework that runs its model
+ * call with its span active (the usual way) gets its span marked as its frame would be.
+ */
+export const spanLlmFrames = new WeakMap<object, LlmFrame>();
 
 export function newLlmFrame(): LlmFrame {
   return { measured: false };
@@ -29,4 +35,7 @@ export function runInLlmFrame<T>(frame: LlmFrame, fn: () => T): T {
 export function markLlmMeasured(): void {
   const frame = llmScope.getStore();
   if (frame !== undefined) frame.measured = true;
+  const span = trace.getActiveSpan();
+  const spanFrame = span === undefined ? undefined : spanLlmFrames.get(span);
+  if (spanFrame !== undefined) spanFrame.measured = true;
 }

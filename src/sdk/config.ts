@@ -13,8 +13,12 @@ import { resolveEndpointConfig, type EndpointOptions, type ResolvedEndpointConfi
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
-/** Official instrumentations (http .. runtime, openai) and agentmeter's own zero-code ones (mcp, anthropic, langchain, mastra). */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'langchain', 'mastra'] as const;
+/**
+ * Official instrumentations (http .. runtime, openai for openai 4 to 6) and agentmeter's own
+ * zero-code ones (mcp, openai for openai 7, anthropic, ai-sdk, openai-agents, langchain, mastra,
+ * and genai-spans, the bridge from GenAI-convention spans).
+ */
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'langchain', 'mastra', 'genai-spans'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */

@@ -9,11 +9,15 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isOwnRequest } from '../exporters/own-servers';
 import { McpInstrumentation } from '../instrumentations/mcp/instrumentation';
 import { AnthropicInstrumentation } from '../instrumentations/anthropic/instrumentation';
+import { AiSdkInstrumentation } from '../instrumentations/ai-sdk/instrumentation';
+import { GenAiSpansInstrumentation } from '../instrumentations/genai-spans/instrumentation';
+import { OpenAIV7Instrumentation } from '../instrumentations/openai/instrumentation';
+import { OpenAIAgentsInstrumentation } from '../instrumentations/openai-agents/instrumentation';
 import { LangChainInstrumentation } from '../instrumentations/langchain/instrumentation';
 import { MastraInstrumentation } from '../instrumentations/mastra/instrumentation';
 import type { InstrumentationName } from './config';
 
-const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
+const FACTORIES: Record<InstrumentationName, () => Instrumentation | Instrumentation[]> = {
   // agentmeter's own endpoints are not the app's traffic (a scrape is not one of its requests).
   http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: isOwnRequest }),
   undici: () => new UndiciInstrumentation(),
@@ -23,18 +27,25 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
   runtime: () => new RuntimeNodeInstrumentation(),
   // MCP servers and clients (@modelcontextprotocol/sdk), into agentmeter's store.
   mcp: () => new McpInstrumentation(),
-  // LLM clients: OpenAI's official instrumentation (into the SDK's MeterProvider), and
-  // agentmeter's for Anthropic, which has none (into the store, through recordLlmCall).
-  openai: () => new OpenAIInstrumentation(),
+  // LLM clients: OpenAI's official instrumentation for openai 4 to 6 (into the SDK's
+  // MeterProvider), agentmeter's for openai 7, which the official one does not support yet, and
+  // for Anthropic, which has none (both into the store, through recordLlmCall).
+  openai: () => [new OpenAIInstrumentation(), new OpenAIV7Instrumentation()],
   anthropic: () => new AnthropicInstrumentation(),
+  // The Vercel AI SDK 7 (`ai`), through its `ai:telemetry` diagnostics channel.
+  'ai-sdk': () => new AiSdkInstrumentation(),
+  // The OpenAI Agents SDK: a trace processor beside the app's (agents, tools, handoffs).
+  'openai-agents': () => new OpenAIAgentsInstrumentation(),
   // Agent frameworks, through their own extension points: a LangChain callback handler on every
   // run, and an exporter in every Mastra instance's observability (into the store).
   langchain: () => new LangChainInstrumentation(),
   mastra: () => new MastraInstrumentation(),
+  // GenAI-convention spans of any other framework, into the same metrics (genai-spans/tracer.ts).
+  'genai-spans': () => new GenAiSpansInstrumentation(),
 };
 
 export function createInstrumentations(names: readonly InstrumentationName[]): Instrumentation[] {
-  const created = names.map((name) => FACTORIES[name]());
+  const created = names.flatMap((name) => FACTORIES[name]());
   // LangChain leaves a model call to the provider-SDK hook among these that measures it.
   for (const instrumentation of created) if (instrumentation instanceof LangChainInstrumentation) instrumentation.setPeers(created);
   return created;

@@ -22,6 +22,7 @@ import { setBuildInfo, setHealth } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { webConfigFor } from './endpoint-config';
 import { createInstrumentations } from './instrumentations';
+import { installSpanBridge } from '../instrumentations/genai-spans/install';
 import { flushOnExit } from './exit';
 import { shutdownRoutingEvents, startRoutingEvents } from '../events/routing-events';
 import type { RoutingEventPublisherOptions } from '../events/options';
@@ -178,6 +179,9 @@ function startSdk(config: ResolvedConfig, instanceId: string, readers: IMetricRe
           tracesAndLogs: other === undefined,
         });
   if (other) report(otherSdkNotice(other));
+  // The SDK registers its tracer provider after enabling the instrumentations: the span bridge
+  // goes in front of it now, before the app makes a span.
+  else if (config.instrumentations.includes('genai-spans')) installSpanBridge();
   return sdk;
 }
 

@@ -11,7 +11,8 @@
  * spans, or many calls a second inside them, does not pay a context lookup per call, and a rare
  * bucket (the slow tail) still gets the first traced call that lands in it.
  */
-import { context, ProxyTracerProvider, trace, TraceFlags, type TracerProvider } from '@opentelemetry/api';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { tracingRegistered } from '../trace/registered';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 
 /** One exemplar: a measurement and the span it was taken in. */
@@ -51,14 +52,6 @@ let wanted = true;
 export const SKIP_AFTER_HIT = 7;
 /** Longest backoff after repeated misses. */
 export const MAX_SKIP_AFTER_MISS = 255;
-
-// The API's no-op provider is the delegate of a ProxyTracerProvider that has none.
-const noopTracerProvider = new ProxyTracerProvider().getDelegate();
-
-function tracingRegistered(provider: TracerProvider): boolean {
-  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
-  return delegate !== noopTracerProvider;
-}
 
 /**
  * Switches sampling on when exemplars are wanted and a tracer provider is registered; called

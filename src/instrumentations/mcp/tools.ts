@@ -5,7 +5,7 @@
  * error is still visible, keyed here by the request's `extra` (one object per request).
  */
 import {
-  context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace,
+  context, propagation, SpanKind, SpanStatusCode, trace,
   type Attributes, type Context, type Span, type Tracer,
 } from '@opentelemetry/api';
 import {
@@ -13,6 +13,7 @@ import {
   ATTR_OPERATION_NAME, ATTR_TOOL_NAME,
 } from '../../catalog-vocabulary';
 import { isThenable, wrapMethod, type AnyFunction } from '../wrap';
+import { tracingRegistered } from '../../trace/registered';
 import { noteRegistered, type NameKind } from './names';
 import type { McpMessage, McpRequestExtra } from './sdk-types';
 
@@ -54,9 +55,6 @@ export function patchMcpServer(prototype: object, enabled: () => boolean): boole
   );
 }
 
-/** What the API's tracer provider delegates to while no SDK has registered one: the no-op. */
-const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
-
 let tracing = { on: false, checkedAt: -Infinity };
 
 /**
@@ -66,8 +64,7 @@ let tracing = { on: false, checkedAt: -Infinity };
  */
 export function tracingOn(now: number = performance.now()): boolean {
   if (now - tracing.checkedAt < 1000) return tracing.on;
-  const provider = trace.getTracerProvider();
-  tracing = { on: !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_TRACER_PROVIDER, checkedAt: now };
+  tracing = { on: tracingRegistered(), checkedAt: now };
   return tracing.on;
 }
 
