@@ -25,12 +25,13 @@ export const LANGCHAIN_DEPENDENCIES = {
   zod: '4.6.7',
 };
 
-/** Mastra 1.x, its observability package and its OpenTelemetry exporter; the AI SDK for its mock model. */
+/** Mastra 1.x, its observability package, its OpenTelemetry exporter and bridge; the AI SDK for its mock model. */
 export const MASTRA_DEPENDENCIES = {
   '@opentelemetry/api': '1.10.0',
   '@mastra/core': '1.71.0',
   '@mastra/observability': '1.17.9',
   '@mastra/otel-exporter': '1.4.0',
+  '@mastra/otel-bridge': '1.5.4',
   '@opentelemetry/exporter-trace-otlp-http': '0.218.0',
   ai: '7.0.173',
   zod: '4.6.7',

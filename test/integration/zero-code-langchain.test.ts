@@ -2,10 +2,10 @@
 // and Anthropic integrations installed from npm (test/infra/framework-apps.ts), ESM and
 // CommonJS. A createAgent agent on a scripted chat model runs twice (two model calls and two
 // tools, one of which throws, per run), an agent whose model fails once, and ChatOpenAI and
-// ChatAnthropic call the canned server. Each model call is counted once: ChatAnthropic's by the
-// anthropic instrumentation (the SDK's own counts), ChatOpenAI's by the callbacks (openai 7,
-// which @langchain/openai 1.6 uses, is outside the official instrumentation's range). The same
-// numbers come out with LangSmith's tracing on in its OpenTelemetry mode.
+// ChatAnthropic call the canned server. Each model call is counted once, by the hook inside it:
+// ChatOpenAI's by the openai instrumentation (openai 7), ChatAnthropic's by the anthropic one (the
+// SDK's own counts), both by the callbacks when those are off. The same numbers come out with
+// LangSmith's tracing on in its OpenTelemetry mode.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CANNED, startCannedLlm } from '../infra/canned-llm';
@@ -116,7 +116,7 @@ describe('node --import agentmeter/register with LangChain.js', () => {
     expect(app!.stderr()).toBe('');
   });
 
-  it('records ChatAnthropic’s calls from the callbacks when the anthropic instrumentation is off', async () => {
+  it('records the provider models’ calls from the callbacks when the SDKs’ instrumentations are off', async () => {
     const { list } = await run(['--import', 'agentmeter/register', 'app.mjs'], { LLM_URL: llm.url, AGENTMETER_INSTRUMENTATIONS: 'langchain' });
     expectAgents(list);
     // LangChain adds the stream's message_start output token to its final count: one more than the SDK's.

@@ -1,15 +1,17 @@
 // `register` alone measures Mastra apps: @mastra/core 1.x with @mastra/observability and
-// @mastra/otel-exporter from npm (test/infra/framework-apps.ts), ESM and CommonJS, whether the
+// @mastra/otel-exporter and @mastra/otel-bridge from npm (test/infra/framework-apps.ts), ESM and CommonJS, whether the
 // app configured observability or not. An agent on the AI SDK's mock model runs three times
 // (generate twice, stream once; per run a model call asking for two tools, one of which throws,
 // then the answer), an agent whose model fails, a workflow twice and one whose step throws.
-// The counts are the same in every shape, and with Mastra's own OtelExporter on: each agent
+// The counts are the same in every shape, and with Mastra's OtelExporter or OtelBridge on (the
+// bridge's spans reach the GenAI span bridge, which leaves them to this hook): each agent
 // run, model call, tool call and workflow once. Mastra's model calls do not reach the AI SDK's
 // telemetry channel, so no other hook sees them.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runNode, type RunningChild } from '../infra/child';
 import { mastraApp } from '../infra/framework-apps';
+import { startOtlpSink } from '../infra/otlp-sink';
 import { freePort } from '../infra/process.mjs';
 import { samples, sum, tally, type Sample } from '../infra/prom-text';
 
@@ -102,10 +104,31 @@ describe('node --require agentmeter/register with a CommonJS Mastra app', () => 
   });
 });
 
-describe('Mastra with its own OtelExporter on', () => {
+describe('Mastra with its own OpenTelemetry exporter or bridge on', () => {
   it('still counts each run, call and workflow once while OtelExporter exports the same spans', async () => {
     const { ready, list } = await run(['--import', 'agentmeter/register', 'app.mjs'], { MASTRA_OBSERVABILITY: 'otel' });
     expectRuns(ready, list);
     expect(ready.otlpRequests).toBeGreaterThanOrEqual(1);
+  });
+
+  it('still counts each once with Mastra’s OtelBridge making real spans through the span bridge', async () => {
+    const sink = await startOtlpSink();
+    try {
+      const { ready, list } = await run(['--import', 'agentmeter/register', 'app.mjs'], {
+        MASTRA_OBSERVABILITY: 'otel-bridge',
+        // Traces on, so the OtelBridge's spans are real spans of agentmeter's provider, which the
+        // GenAI span bridge reads: the mastra hook covers their scope.
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces`,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      });
+      expectRuns(ready, list);
+      // The bridge's spans were exported: one per agent run at least.
+      for (let i = 0; i < 100 && sink.spans().filter((s) => s.scope === '@mastra/otel-bridge').length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(sink.spans().filter((s) => s.scope === '@mastra/otel-bridge' && s.name.startsWith('invoke_agent')).length).toBe(4);
+    } finally {
+      await sink.close();
+    }
   });
 });

@@ -28,10 +28,11 @@ import { MastraSpanRecorder } from './spans';
 export const MASTRA_CORE_VERSIONS = ['>=1.16.0 <2'];
 
 /**
- * Mastra's own OpenTelemetry exporter (`@mastra/otel-exporter`) turns the same spans into
- * OpenTelemetry spans of this scope: the span bridge leaves them alone.
+ * Mastra's own OpenTelemetry exporter (`@mastra/otel-exporter`) and bridge (`@mastra/otel-bridge`,
+ * which makes real spans of the global tracer provider) turn the same spans into OpenTelemetry
+ * spans of these scopes, with the GenAI attributes: the span bridge leaves them alone.
  */
-export const MASTRA_OTEL_SCOPE = '@mastra/otel-exporter';
+export const MASTRA_OTEL_SCOPES = ['@mastra/otel-exporter', '@mastra/otel-bridge'];
 
 const MASTRA_FILES = ['dist/mastra/index.js', 'dist/mastra/index.cjs'];
 
@@ -68,12 +69,12 @@ export class MastraInstrumentation extends InstrumentationBase {
 
   override enable(): void {
     super.enable();
-    coverSpanScope(MASTRA_OTEL_SCOPE);
+    for (const scope of MASTRA_OTEL_SCOPES) coverSpanScope(scope);
   }
 
   override disable(): void {
     super.disable();
-    uncoverSpanScope(MASTRA_OTEL_SCOPE);
+    for (const scope of MASTRA_OTEL_SCOPES) uncoverSpanScope(scope);
   }
 
   protected init(): InstrumentationNodeModuleDefinition {
