@@ -88,6 +88,9 @@ export const DROP_REASONS = [
   'not_a_string',
   'unreadable_input',
   'sum_overflow',
+  // A framework run (LangChain, Mastra) that never reported its end: evicted from the hook's
+  // bounded table of runs in progress.
+  'unfinished_run',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 /** Why the Kafka exporter gave up on messages. */

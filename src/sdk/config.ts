@@ -15,10 +15,10 @@ export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 
 /**
  * Official instrumentations (http .. runtime, openai for openai 4 to 6) and agentmeter's own
- * zero-code ones (mcp, openai for openai 7, anthropic, ai-sdk, openai-agents, and genai-spans,
- * the bridge from GenAI-convention spans).
+ * zero-code ones (mcp, openai for openai 7, anthropic, ai-sdk, openai-agents, langchain, mastra,
+ * and genai-spans, the bridge from GenAI-convention spans).
  */
-export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'genai-spans'] as const;
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'langchain', 'mastra', 'genai-spans'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /** Options of `start()`; each one overrides its environment variable (endpoint options: endpoint-config.ts). */

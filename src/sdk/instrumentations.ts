@@ -13,6 +13,8 @@ import { AiSdkInstrumentation } from '../instrumentations/ai-sdk/instrumentation
 import { GenAiSpansInstrumentation } from '../instrumentations/genai-spans/instrumentation';
 import { OpenAIV7Instrumentation } from '../instrumentations/openai/instrumentation';
 import { OpenAIAgentsInstrumentation } from '../instrumentations/openai-agents/instrumentation';
+import { LangChainInstrumentation } from '../instrumentations/langchain/instrumentation';
+import { MastraInstrumentation } from '../instrumentations/mastra/instrumentation';
 import type { InstrumentationName } from './config';
 
 const FACTORIES: Record<InstrumentationName, () => Instrumentation | Instrumentation[]> = {
@@ -34,10 +36,17 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation | Instrumenta
   'ai-sdk': () => new AiSdkInstrumentation(),
   // The OpenAI Agents SDK: a trace processor beside the app's (agents, tools, handoffs).
   'openai-agents': () => new OpenAIAgentsInstrumentation(),
+  // Agent frameworks, through their own extension points: a LangChain callback handler on every
+  // run, and an exporter in every Mastra instance's observability (into the store).
+  langchain: () => new LangChainInstrumentation(),
+  mastra: () => new MastraInstrumentation(),
   // GenAI-convention spans of any other framework, into the same metrics (genai-spans/tracer.ts).
   'genai-spans': () => new GenAiSpansInstrumentation(),
 };
 
 export function createInstrumentations(names: readonly InstrumentationName[]): Instrumentation[] {
-  return names.flatMap((name) => FACTORIES[name]());
+  const created = names.flatMap((name) => FACTORIES[name]());
+  // LangChain leaves a model call to the provider-SDK hook among these that measures it.
+  for (const instrumentation of created) if (instrumentation instanceof LangChainInstrumentation) instrumentation.setPeers(created);
+  return created;
 }

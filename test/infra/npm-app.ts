@@ -41,8 +41,18 @@ export interface InstalledApp {
   installLog: string;
 }
 
+/** How the app's dependencies are installed. */
+export interface InstallOptions {
+  /**
+   * `npm install --legacy-peer-deps`: for a set whose peers conflict as they do for users (e.g.
+   * an exporter whose peer range stops below the OpenTelemetry API agentmeter needs). Peers are
+   * then not installed on their own: list each one.
+   */
+  legacyPeerDeps?: boolean;
+}
+
 /** Packs this repo (its dist/ as built) and installs it with `dependencies` into a cached app. */
-export async function installApp(dependencies: Record<string, string>): Promise<InstalledApp> {
+export async function installApp(dependencies: Record<string, string>, options: InstallOptions = {}): Promise<InstalledApp> {
   const packDir = mkdtempSync(join(tmpdir(), 'agentmeter-pack-'));
   try {
     const packed = await npm(['pack', '--pack-destination', packDir], ROOT);
@@ -52,25 +62,26 @@ export async function installApp(dependencies: Record<string, string>): Promise<
     }
     const tarball = readFileSync(join(packDir, name));
     const npmVersion = (await npm(['--version'], ROOT)).stdout.trim();
-    const key = sha256(JSON.stringify({ dependencies, tarball: sha256(tarball), node: process.version, npm: npmVersion })).slice(0, 16);
+    const flags = options.legacyPeerDeps === true ? ['--legacy-peer-deps'] : [];
+    const key = sha256(JSON.stringify({ dependencies, ...(flags.length > 0 ? { flags } : {}), tarball: sha256(tarball), node: process.version, npm: npmVersion })).slice(0, 16);
     const root = cacheDir('coexist-app');
     const dir = join(root, key);
     if (existsSync(join(dir, 'install.log'))) utimesSync(dir, new Date(), new Date());
-    else await install(root, dir, dependencies, tarball);
+    else await install(root, dir, dependencies, tarball, flags);
     return { dir, installLog: readFileSync(join(dir, 'install.log'), 'utf8') };
   } finally {
     rmSync(packDir, { recursive: true, force: true });
   }
 }
 
-async function install(root: string, dir: string, dependencies: Record<string, string>, tarball: Buffer): Promise<void> {
+async function install(root: string, dir: string, dependencies: Record<string, string>, tarball: Buffer, flags: string[]): Promise<void> {
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   writeFileSync(join(partial, 'agentmeter.tgz'), tarball);
   const pkg = { name: 'coexist-app', version: '1.0.0', private: true, dependencies: { ...dependencies, agentmeter: 'file:agentmeter.tgz' } };
   writeFileSync(join(partial, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  const result = await npm(['install', '--no-audit', '--no-fund', '--prefer-offline'], partial);
+  const result = await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...flags], partial);
   if (result.code !== 0) throw new Error(`npm install in ${partial} failed (exit ${result.code}): ${result.stderr}`);
   // Written last: its presence marks a complete install.
   writeFileSync(join(partial, 'install.log'), `${result.stdout}${result.stderr}`);

@@ -17,7 +17,7 @@ describe('resolveConfig', () => {
       prometheusPort: 9464,
       exportIntervalMillis: 60000,
       attributeCap: 100,
-      instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'genai-spans'],
+      instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'langchain', 'mastra', 'genai-spans'],
       flushOnExit: false,
       summary: false,
       summaryHost: '127.0.0.1',
@@ -104,11 +104,11 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_ATTRIBUTE_CAP: '-5' }, 'AGM_ERR_CONFIG: AGENTMETER_ATTRIBUTE_CAP="-5" is not valid; allowed: an integer from 1 to 100000'],
     [{ AGENTMETER_WINDOW_SIZE: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_WINDOW_SIZE="0" is not valid; allowed: an integer from 1 to 1000000'],
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
-    [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, genai-spans'],
+    [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, langchain, mastra, genai-spans'],
     [{ AGENTMETER_CLUSTER_TIMEOUT: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER_TIMEOUT="0" is not valid; allowed: an integer from 1 to 60000'],
     // Nothing left after trimming is not "no exporter": it is a mistake, named.
     [{ OTEL_METRICS_EXPORTER: ' , ' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="," is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none (none is given)'],
-    [{ AGENTMETER_INSTRUMENTATIONS: ',,' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS=",," is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, genai-spans (none is given)'],
+    [{ AGENTMETER_INSTRUMENTATIONS: ',,' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS=",," is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, langchain, mastra, genai-spans (none is given)'],
   ])('rejects %j with one clear message', (env, message) => {
     const error = thrownBy(() => resolveConfig({}, env));
     expect(error).toBeInstanceOf(ConfigError);
