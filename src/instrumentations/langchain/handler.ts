@@ -15,7 +15,7 @@ import { recordLlmCall } from '../../record/llm';
 import { LlmStreamTimer } from '../../record/llm-stream';
 import { recordToolCall } from '../../record/tool';
 import { recordingFailed } from '../../record/guarded';
-import { llmErrorType } from '../anthropic/messages';
+import { llmErrorType } from '../llm-errors';
 import type { ProviderSdk } from '../provider-sdks';
 import { RunMap } from '../run-map';
 import { agentName, isAgentRun, isInsideAgent, toolName } from './agents';
