@@ -5,6 +5,7 @@
  * whose every way of reading starts from `iterator()`.
  */
 import { isThenable } from './wrap';
+import type { LlmStreamTimer } from '../record/llm-stream';
 
 export interface ApiPromise {
   responsePromise: PromiseLike<unknown>;
@@ -26,4 +27,37 @@ export function isApiPromise(value: unknown): value is ApiPromise {
 
 export function isEventStream(value: unknown): value is EventStream {
   return typeof value === 'object' && value !== null && typeof (value as EventStream).iterator === 'function';
+}
+
+/** What a hook reads from a stream's events: the token usage they carry. */
+export interface StreamTally<C> {
+  add(event: unknown): void;
+  counts(): C;
+}
+
+/**
+ * Records a stream when its last event has been read, it fails, or the reader stops early; every
+ * server-sent event is a chunk for the timer. Each read of the stream gets its own tally.
+ */
+export function observeStream<C>(stream: EventStream, tally: () => StreamTally<C>, record: (counts: C, error: unknown) => void, timer: LlmStreamTimer): void {
+  const iterate = stream.iterator;
+  stream.iterator = function iterator(this: EventStream): AsyncIterator<unknown> {
+    return observed(iterate.call(this), tally(), record, timer);
+  };
+}
+
+async function* observed<C>(events: AsyncIterator<unknown>, usage: StreamTally<C>, record: (counts: C, error: unknown) => void, timer: LlmStreamTimer): AsyncGenerator<unknown> {
+  let failure: { error: unknown } | undefined;
+  try {
+    for await (const event of { [Symbol.asyncIterator]: () => events }) {
+      timer.chunk();
+      usage.add(event);
+      yield event;
+    }
+  } catch (err) {
+    failure = { error: err ?? '_OTHER' };
+    throw err;
+  } finally {
+    record(usage.counts(), failure?.error);
+  }
 }

@@ -10,7 +10,7 @@ import { LlmStreamTimer } from '../../record/llm-stream';
 import { markLlmMeasured } from '../llm-scope';
 import { llmErrorType } from '../llm-errors';
 import { wrapMethod, type AnyFunction } from '../wrap';
-import { isApiPromise, isEventStream, type EventStream } from '../api-promise';
+import { isApiPromise, isEventStream, observeStream } from '../api-promise';
 import { StreamUsage, tokenCounts, type TokenCounts } from './usage';
 
 export function patchMessages(prototype: object, enabled: () => boolean): boolean {
@@ -38,7 +38,7 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));
       // A new APIPromise over the same request: .withResponse() and .asResponse() work as before.
       return result._thenUnwrap((data: unknown) => {
-        if (isEventStream(data)) observeStream(data, record, new LlmStreamTimer({ provider: 'anthropic', model: modelName }, startedAt));
+        if (isEventStream(data)) observeStream(data, () => new StreamUsage(), record, new LlmStreamTimer({ provider: 'anthropic', model: modelName }, startedAt));
         else record(tokenCounts((data as { usage?: unknown } | null)?.usage), undefined);
         return data;
       });
@@ -46,28 +46,3 @@ export function patchMessages(prototype: object, enabled: () => boolean): boolea
   );
 }
 
-/** Records the stream when its last event has been read, it fails, or the reader stops early. */
-function observeStream(stream: EventStream, record: (tokens: TokenCounts, error: unknown) => void, timer: LlmStreamTimer): void {
-  const iterate = stream.iterator;
-  stream.iterator = function iterator(this: EventStream): AsyncIterator<unknown> {
-    return observed(iterate.call(this), record, timer);
-  };
-}
-
-async function* observed(events: AsyncIterator<unknown>, record: (tokens: TokenCounts, error: unknown) => void, timer: LlmStreamTimer): AsyncGenerator<unknown> {
-  const usage = new StreamUsage();
-  let failure: { error: unknown } | undefined;
-  try {
-    for await (const event of { [Symbol.asyncIterator]: () => events }) {
-      // Every server-sent event is a chunk of the response (message_start included).
-      timer.chunk();
-      usage.add(event);
-      yield event;
-    }
-  } catch (err) {
-    failure = { error: err ?? '_OTHER' };
-    throw err;
-  } finally {
-    record(usage.counts(), failure?.error);
-  }
-}

@@ -10,7 +10,7 @@ import { LlmStreamTimer } from '../../record/llm-stream';
 import { llmErrorType } from '../llm-errors';
 import { markLlmMeasured } from '../llm-scope';
 import { wrapMethod, type AnyFunction } from '../wrap';
-import { isApiPromise, isEventStream, type EventStream } from '../api-promise';
+import { isApiPromise, isEventStream, observeStream } from '../api-promise';
 import { openaiTokenCounts, StreamUsage, type OpenAITokenCounts } from './usage';
 
 /** The operation a resource's `create` performs (`gen_ai.operation.name`). */
@@ -58,7 +58,7 @@ export function patchCreate(prototype: object, operation: OpenAIOperation, enabl
       result.responsePromise.then(undefined, (err: unknown) => record({}, err ?? '_OTHER'));
       // A new APIPromise over the same request: .withResponse() and .asResponse() work as before.
       return result._thenUnwrap((data: unknown) => {
-        if (isEventStream(data)) observeStream(data, record, new LlmStreamTimer({ provider: 'openai', model, operation }, startedAt));
+        if (isEventStream(data)) observeStream(data, () => new StreamUsage(), record, new LlmStreamTimer({ provider: 'openai', model, operation }, startedAt));
         else record(openaiTokenCounts((data as { usage?: unknown } | null)?.usage), undefined);
         return data;
       });
@@ -66,33 +66,3 @@ export function patchCreate(prototype: object, operation: OpenAIOperation, enabl
   );
 }
 
-/**
- * Records the stream when its last event has been read, it fails, or the reader stops early.
- * `iterator` is what `for await`, `tee()` and `toReadableStream()` all read through (the SDK's
- * chunk normaliser for Chat Completions calls it too), so the stream is observed once whichever
- * the app uses.
- */
-function observeStream(stream: EventStream, record: RecordCall, timer: LlmStreamTimer): void {
-  const iterate = stream.iterator;
-  stream.iterator = function iterator(this: EventStream): AsyncIterator<unknown> {
-    return observed(iterate.call(this), record, timer);
-  };
-}
-
-async function* observed(events: AsyncIterator<unknown>, record: RecordCall, timer: LlmStreamTimer): AsyncGenerator<unknown> {
-  const usage = new StreamUsage();
-  let failure: { error: unknown } | undefined;
-  try {
-    for await (const event of { [Symbol.asyncIterator]: () => events }) {
-      // Every server-sent event is a chunk of the response, as for Anthropic.
-      timer.chunk();
-      usage.add(event);
-      yield event;
-    }
-  } catch (err) {
-    failure = { error: err ?? '_OTHER' };
-    throw err;
-  } finally {
-    record(usage.counts(), failure?.error);
-  }
-}
