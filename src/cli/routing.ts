@@ -43,8 +43,13 @@ function numberOrText(raw: string): number | string {
   return /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
 }
 
-function booleanOrText(raw: string): boolean | string {
-  return raw === 'true' ? true : raw === 'false' ? false : raw;
+/**
+ * `true` / `false` in any case (Python's `str(False)` is `False`) become booleans; anything else
+ * stays text for the schema to refuse.
+ */
+export function booleanOrText(raw: string): boolean | string {
+  const word = raw.trim().toLowerCase();
+  return word === 'true' ? true : word === 'false' ? false : raw;
 }
 
 function refuse(line: string): void {
@@ -143,7 +148,7 @@ function logCommand(): Command {
     .description('record one routing decision: Kafka, or PostgreSQL when Kafka is down; prints the stored event as JSON')
     .requiredOption('--query <text>', 'the routed query text, stored verbatim')
     .requiredOption('--duration-ms <n>', 'time to decide, integer milliseconds 0-999')
-    .requiredOption('--cache-hit <bool>', 'true or false')
+    .requiredOption('--cache-hit <bool>', 'true or false, in any case')
     .requiredOption('--candidates <n>', 'candidate agents evaluated, integer >= 0')
     .option('--strategy <s>', 'match strategy, e.g. semantic')
     .option('--correlation-id <uuid>', 'UUID of the request (default: a new one)')

@@ -127,3 +127,14 @@ describe('agentmeter routing and db help', () => {
     expect(db.stdout).toMatch(/^Usage: agentmeter db migrate \[options\]\n/);
   });
 });
+
+describe('--cache-hit', () => {
+  it.each([
+    ['true', true], ['True', true], ['TRUE', true], [' true ', true],
+    ['false', false], ['False', false], ['FALSE', false],
+    ['maybe', 'maybe'], ['1', '1'], ['', ''],
+  ])('reads %j as %j', async (raw, expected) => {
+    const { booleanOrText } = await import('../../../src/cli/routing');
+    expect(booleanOrText(raw)).toBe(expected);
+  });
+});
