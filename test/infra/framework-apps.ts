@@ -38,8 +38,11 @@ export const MASTRA_DEPENDENCIES = {
 };
 
 function fixtures(framework: string): string[] {
-  const dir = resolve(ROOT, 'test/fixtures', framework);
-  return readdirSync(dir).map((f) => resolve(dir, f));
+  // Each framework's own files, and the ones every framework app uses (the in-process OTLP receiver).
+  return [framework, 'framework-shared'].flatMap((folder) => {
+    const dir = resolve(ROOT, 'test/fixtures', folder);
+    return readdirSync(dir).map((f) => resolve(dir, f));
+  });
 }
 
 export async function langchainApp(): Promise<{ installed: InstalledApp; dir: string }> {
