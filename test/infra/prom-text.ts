@@ -37,6 +37,25 @@ export function tally(list: Sample[], name: string, keys: string[], where: Recor
   return out;
 }
 
+/** The GenAI duration buckets' `le` values (the conventions' advice, as the catalog has it), then +Inf. */
+const GENAI_LE = ['0.01', '0.02', '0.04', '0.08', '0.16', '0.32', '0.64', '1.28', '2.56', '5.12', '10.24', '20.48', '40.96', '81.92', '+Inf'];
+
+/**
+ * Calls per bucket of `gen_ai_client_operation_duration_seconds` (upper bound → calls in that
+ * bucket, not cumulative; empty buckets left out) for the series matching `labels`.
+ */
+export function durationsPerBucket(list: Sample[], labels: Record<string, string>): Record<string, number> {
+  const cumulative = tally(list, 'gen_ai_client_operation_duration_seconds_bucket', ['le'], labels);
+  const out: Record<string, number> = {};
+  let previous = 0;
+  for (const le of GENAI_LE) {
+    const inBucket = (cumulative[le] ?? 0) - previous;
+    if (inBucket !== 0) out[le] = inBucket;
+    previous = cumulative[le] ?? 0;
+  }
+  return out;
+}
+
 /** How many `# TYPE` lines each family has (one is the only valid number). */
 export function typeLines(text: string): Record<string, number> {
   const out: Record<string, number> = {};

@@ -12,7 +12,7 @@ import { CANNED, startCannedLlm } from '../infra/canned-llm';
 import { runNode, type RunningChild } from '../infra/child';
 import { langchainApp } from '../infra/framework-apps';
 import { freePort } from '../infra/process.mjs';
-import { samples, sum, tally, type Sample } from '../infra/prom-text';
+import { samples, sum, tally, type Sample, durationsPerBucket } from '../infra/prom-text';
 
 let appDir: string;
 let llm: Awaited<ReturnType<typeof startCannedLlm>>;
@@ -46,18 +46,6 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
   return { ready, list };
 }
 
-/** Calls per GenAI duration bucket (upper bound → calls in it). */
-function perBucket(list: Sample[], labels: Record<string, string>): Record<string, number> {
-  const cumulative = tally(list, `${DURATION}_bucket`, ['le'], labels);
-  const out: Record<string, number> = {};
-  let previous = 0;
-  for (const le of ['0.01', '0.02', '0.04', '0.08', '0.16', '0.32', '0.64', '1.28', '2.56', '5.12', '10.24', '20.48', '40.96', '81.92', '+Inf']) {
-    const inBucket = (cumulative[le] ?? 0) - previous;
-    if (inBucket !== 0) out[le] = inBucket;
-    previous = cumulative[le] ?? 0;
-  }
-  return out;
-}
 
 /** The agents, their tools and the scripted model's calls: the same in every app. */
 function expectAgents(list: Sample[]): void {
@@ -80,10 +68,10 @@ function expectProviderCalls(list: Sample[], anthropicOutput: number): void {
   const openai = { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o-mini' };
   const anthropic = { gen_ai_provider_name: 'anthropic', gen_ai_request_model: 'claude-test-1' };
   // Two plain answers in (0.16, 0.32], the stream to its last chunk in (0.64, 1.28], the 429 in (0.32, 0.64].
-  expect(perBucket(list, { ...openai, error_type: '' })).toEqual({ '0.32': 2, '1.28': 1 });
-  expect(perBucket(list, { ...anthropic, error_type: '' })).toEqual({ '0.32': 2, '1.28': 1 });
-  expect(perBucket(list, { gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
-  expect(perBucket(list, { gen_ai_request_model: 'claude-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
+  expect(durationsPerBucket(list, { ...openai, error_type: '' })).toEqual({ '0.32': 2, '1.28': 1 });
+  expect(durationsPerBucket(list, { ...anthropic, error_type: '' })).toEqual({ '0.32': 2, '1.28': 1 });
+  expect(durationsPerBucket(list, { gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
+  expect(durationsPerBucket(list, { gen_ai_request_model: 'claude-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
   expect(sum(list, `${DURATION}_count`, { gen_ai_request_model: 'gpt-warm-up' }) + sum(list, `${DURATION}_count`, { gen_ai_request_model: 'claude-warm-up' })).toBe(2);
   const { usage, streamUsage } = CANNED.openai;
   expect(tally(list, `${TOKENS}_sum`, ['gen_ai_token_type'], openai)).toEqual({

@@ -12,7 +12,7 @@ import { runNode, type RunningChild } from '../infra/child';
 import { collectorService, kafkaService } from '../infra/kafka-helpers';
 import { freePort } from '../infra/process.mjs';
 import { prometheus, query, waitForQuery, type Sample as PromSample } from '../infra/prom';
-import { samples, sum, tally, typeLines, type Sample } from '../infra/prom-text';
+import { durationsPerBucket, samples, sum, tally, typeLines } from '../infra/prom-text';
 import { zeroCodeApp } from '../infra/zero-code-app';
 
 const suite = llmAppSuite(async () => (await zeroCodeApp()).dir);
@@ -28,18 +28,6 @@ const ANTHROPIC = { otel_scope_name: 'agentmeter', gen_ai_provider_name: 'anthro
 const DURATION = 'gen_ai_client_operation_duration_seconds';
 const TOKENS = 'gen_ai_client_token_usage';
 
-/** Calls per GenAI duration bucket (upper bound → calls in it) for one model. */
-function perBucket(list: Sample[], labels: Record<string, string>): Record<string, number> {
-  const cumulative = tally(list, `${DURATION}_bucket`, ['le'], labels);
-  const out: Record<string, number> = {};
-  let previous = 0;
-  for (const le of ['0.01', '0.02', '0.04', '0.08', '0.16', '0.32', '0.64', '1.28', '2.56', '5.12', '10.24', '20.48', '40.96', '81.92', '+Inf']) {
-    const inBucket = (cumulative[le] ?? 0) - previous;
-    if (inBucket !== 0) out[le] = inBucket;
-    previous = cumulative[le] ?? 0;
-  }
-  return out;
-}
 
 describe('node --require agentmeter/register with the OpenAI and Anthropic SDKs', () => {
   it('durations by bucket, tokens by type and error types match the canned answers, in one family per name', async () => {
@@ -66,10 +54,10 @@ describe('node --require agentmeter/register with the OpenAI and Anthropic SDKs'
     // Two plain answers in (0.16, 0.32], the stream timed to its last event in (0.64, 1.28], the
     // 429 in (0.32, 0.64]: the same for both SDKs.
     const expected = { '0.32': 2, '1.28': 1 };
-    expect(perBucket(list, { ...OPENAI, gen_ai_request_model: 'gpt-4o-mini', error_type: '' })).toEqual(expected);
-    expect(perBucket(list, { ...ANTHROPIC, gen_ai_request_model: 'claude-test-1', error_type: '' })).toEqual(expected);
-    expect(perBucket(list, { ...OPENAI, gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
-    expect(perBucket(list, { ...ANTHROPIC, gen_ai_request_model: 'claude-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
+    expect(durationsPerBucket(list, { ...OPENAI, gen_ai_request_model: 'gpt-4o-mini', error_type: '' })).toEqual(expected);
+    expect(durationsPerBucket(list, { ...ANTHROPIC, gen_ai_request_model: 'claude-test-1', error_type: '' })).toEqual(expected);
+    expect(durationsPerBucket(list, { ...OPENAI, gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
+    expect(durationsPerBucket(list, { ...ANTHROPIC, gen_ai_request_model: 'claude-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 1 });
     const least = 2 * CANNED.replySeconds + CANNED.streamSeconds;
     for (const labels of [{ ...OPENAI, gen_ai_request_model: 'gpt-4o-mini' }, { ...ANTHROPIC, gen_ai_request_model: 'claude-test-1' }]) {
       expect(sum(list, `${DURATION}_sum`, labels)).toBeGreaterThanOrEqual(least);

@@ -13,7 +13,7 @@ import { runNode, type RunningChild } from '../infra/child';
 import { mastraApp } from '../infra/framework-apps';
 import { startOtlpSink } from '../infra/otlp-sink';
 import { freePort } from '../infra/process.mjs';
-import { samples, sum, tally, type Sample } from '../infra/prom-text';
+import { samples, sum, tally, type Sample, durationsPerBucket } from '../infra/prom-text';
 
 let appDir: string;
 beforeAll(async () => {
@@ -41,18 +41,6 @@ async function run(args: string[], env: Record<string, string>): Promise<{ ready
   return { ready, list };
 }
 
-/** Calls per GenAI duration bucket (upper bound → calls in it). */
-function perBucket(list: Sample[], labels: Record<string, string>): Record<string, number> {
-  const cumulative = tally(list, `${DURATION}_bucket`, ['le'], labels);
-  const out: Record<string, number> = {};
-  let previous = 0;
-  for (const le of ['0.01', '0.02', '0.04', '0.08', '0.16', '0.32', '0.64', '1.28', '2.56', '5.12', '10.24', '20.48', '40.96', '81.92', '+Inf']) {
-    const inBucket = (cumulative[le] ?? 0) - previous;
-    if (inBucket !== 0) out[le] = inBucket;
-    previous = cumulative[le] ?? 0;
-  }
-  return out;
-}
 
 function expectRuns(ready: Record<string, unknown>, list: Sample[]): void {
   expect(ready).toMatchObject({ ready: true, errors: ['ModelOverloadedError'], statuses: ['success', 'success', 'failed'], aiSdkCalls: 0 });
@@ -66,7 +54,7 @@ function expectRuns(ready: Record<string, unknown>, list: Sample[]): void {
   });
   // One call per provider call (inference span), each answered after 170 ms; the failed one at once.
   expect(tally(list, `${DURATION}_count`, ['error_type'], MOCK)).toEqual({ '': 6, ModelOverloadedError: 1 });
-  expect(perBucket(list, { ...MOCK, error_type: '' })).toEqual({ '0.32': 6 });
+  expect(durationsPerBucket(list, { ...MOCK, error_type: '' })).toEqual({ '0.32': 6 });
   // Per call 100 input tokens (40 cache reads, 10 cache writes), 20 output (5 reasoning).
   expect(tally(list, `${TOKENS}_sum`, ['gen_ai_token_type'], MOCK)).toEqual({ input: 600, output: 120, cache_read: 240, cache_write: 60, reasoning: 30 });
   expect(tally(list, `${TOKENS}_count`, ['gen_ai_token_type'], MOCK)).toEqual({ input: 6, output: 6, cache_read: 6, cache_write: 6, reasoning: 6 });

@@ -10,7 +10,7 @@ import { llmAppSuite } from '../infra/llm-app-suite';
 import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { installApp, throwawayApp } from '../infra/npm-app';
 import { freePort } from '../infra/process.mjs';
-import { samples, sum, tally, type Sample } from '../infra/prom-text';
+import { samples, sum, tally, type Sample, durationsPerBucket } from '../infra/prom-text';
 
 /** openai at its newest major (7), and the API agentmeter's peer range asks for. */
 export const OPENAI7_DEPENDENCIES = { '@opentelemetry/api': '1.10.0', openai: '7.59.0' };
@@ -29,19 +29,6 @@ const TOKENS = 'gen_ai_client_token_usage';
 const FIRST = 'gen_ai_client_operation_time_to_first_chunk_seconds';
 const PER_CHUNK = 'gen_ai_client_operation_time_per_output_chunk_seconds';
 const OURS = { otel_scope_name: 'agentmeter', gen_ai_provider_name: 'openai' };
-const BOUNDS = ['0.01', '0.02', '0.04', '0.08', '0.16', '0.32', '0.64', '1.28', '2.56', '5.12', '10.24', '20.48', '40.96', '81.92', '+Inf'];
-
-/** Calls per duration bucket (upper bound → calls in it) for one series selection. */
-function perBucket(list: Sample[], labels: Record<string, string>): Record<string, number> {
-  const cumulative = tally(list, `${DURATION}_bucket`, ['le'], labels);
-  const out: Record<string, number> = {};
-  let previous = 0;
-  for (const le of BOUNDS) {
-    if ((cumulative[le] ?? 0) - previous !== 0) out[le] = (cumulative[le] ?? 0) - previous;
-    previous = cumulative[le] ?? 0;
-  }
-  return out;
-}
 
 async function scrape(port: number): Promise<{ text: string; list: Sample[] }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -71,10 +58,10 @@ describe.each([
     expect(sum(list, `${DURATION}_count`, { otel_scope_name: '@opentelemetry/instrumentation-openai' })).toBe(0);
 
     // Plain answers in (0.16, 0.32], streams timed to their last event in (0.64, 1.28], 429s in (0.32, 0.64].
-    expect(perBucket(list, { ...OURS, gen_ai_request_model: 'gpt-4o-mini' })).toEqual({ '0.32': 2, '1.28': 1 });
-    expect(perBucket(list, { ...OURS, gen_ai_request_model: 'gpt-4o-detailed' })).toEqual({ '0.32': 1, '1.28': 1 });
-    expect(perBucket(list, { ...OURS, gen_ai_request_model: 'gpt-5-mini' })).toEqual({ '0.32': 1, '1.28': 2 });
-    expect(perBucket(list, { ...OURS, gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 2 });
+    expect(durationsPerBucket(list, { ...OURS, gen_ai_request_model: 'gpt-4o-mini' })).toEqual({ '0.32': 2, '1.28': 1 });
+    expect(durationsPerBucket(list, { ...OURS, gen_ai_request_model: 'gpt-4o-detailed' })).toEqual({ '0.32': 1, '1.28': 1 });
+    expect(durationsPerBucket(list, { ...OURS, gen_ai_request_model: 'gpt-5-mini' })).toEqual({ '0.32': 1, '1.28': 2 });
+    expect(durationsPerBucket(list, { ...OURS, gen_ai_request_model: 'gpt-rate-limited', error_type: 'RateLimitError' })).toEqual({ '0.64': 2 });
 
     // Tokens: input counts the cached part, output the reasoning part; each part as its own type.
     const { usage, streamUsage, details, responses } = CANNED.openai;
