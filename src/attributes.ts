@@ -123,6 +123,11 @@ export class CardinalityGuard {
     return undefined;
   }
 
+  /** The value of an optional name: "" (absent) when not given or empty, else as name() reads it ("" after a drop). */
+  optionalName(value: unknown, what: string): string {
+    return value === undefined || value === '' ? '' : (this.name(value, what) ?? '');
+  }
+
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);

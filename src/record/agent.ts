@@ -44,18 +44,13 @@ export interface Workflow {
   error?: unknown;
 }
 
-/** An optional bounded name: "" (absent) when not given. */
-function optionalName(value: unknown, what: string): string {
-  return value === undefined || value === '' ? '' : (guard.name(value, what) ?? '');
-}
-
 /** Records one agent invocation; never throws (bad input is dropped and counted). */
 export const recordAgentInvocation = guarded('recordAgentInvocation', (run: AgentInvocation): void => {
   const seconds = guard.measurement(run.seconds, 'agent seconds');
   if (seconds < 0) return;
   const agent = guard.name(run.agent, 'agent');
   if (agent === undefined) return;
-  agentDuration.get4(agent, optionalName(run.provider, 'provider'), optionalName(run.model, 'model'), failureType(run.error)).record(seconds);
+  agentDuration.get4(agent, guard.optionalName(run.provider, 'provider'), guard.optionalName(run.model, 'model'), failureType(run.error)).record(seconds);
 });
 
 /** Counts one handoff; never throws. */
@@ -70,5 +65,5 @@ export const recordAgentHandoff = guarded('recordAgentHandoff', (handoff: AgentH
 export const recordWorkflow = guarded('recordWorkflow', (workflow: Workflow): void => {
   const seconds = guard.measurement(workflow.seconds, 'workflow seconds');
   if (seconds < 0) return;
-  workflowDuration.get2(optionalName(workflow.workflow, 'workflow'), failureType(workflow.error)).record(seconds);
+  workflowDuration.get2(guard.optionalName(workflow.workflow, 'workflow'), failureType(workflow.error)).record(seconds);
 });

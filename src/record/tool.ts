@@ -40,7 +40,7 @@ function record(toolName: unknown, seconds: unknown, error: unknown, agentName?:
   if (value < 0) return;
   const tool = guard.name(toolName, 'tool');
   if (tool === undefined) return;
-  const agent = agentName === undefined || agentName === '' ? '' : (guard.name(agentName, 'agent') ?? '');
+  const agent = guard.optionalName(agentName, 'agent');
   const type = failureType(error);
   const point = toolDuration.get3(tool, agent, type);
   point.record(value);
