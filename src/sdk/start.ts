@@ -177,6 +177,8 @@ function startSdk(config: ResolvedConfig, instanceId: string, readers: IMetricRe
           readers,
           instrumentations: other ? [] : createInstrumentations(config.instrumentations),
           tracesAndLogs: other === undefined,
+          // Traces asked for but not exported is a silent failure: said on stderr in both modes.
+          report: stderrLine,
         });
   if (other) report(otherSdkNotice(other));
   // The SDK registers its tracer provider after enabling the instrumentations: the span bridge

@@ -1,5 +1,7 @@
 // The platform promises of package.json, and the scripts that must agree with them.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MIN_NODE, NODE_LINES } from '../../scripts/node-runtime.mjs';
 
@@ -9,6 +11,20 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   devDependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
 };
+
+/** `@opentelemetry/*` packages installed below the top level of `root`: each one a second copy. */
+function nestedOtelPackages(root: string, top = true): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(root)) {
+    const names = entry.startsWith('@') ? readdirSync(join(root, entry)).map((name) => `${entry}/${name}`) : [entry];
+    for (const name of names) {
+      if (!top && name.startsWith('@opentelemetry/')) found.push(join(root, name));
+      const below = join(root, name, 'node_modules');
+      if (existsSync(below)) found.push(...nestedOtelPackages(below, false));
+    }
+  }
+  return found;
+}
 
 describe('package.json', () => {
   it('supports Node 22.15 and later, the floor the CI and the set-up scripts use', () => {
@@ -24,13 +40,21 @@ describe('package.json', () => {
     expect(pkg.devDependencies['@opentelemetry/api']).toBe('1.10.0');
   });
 
-  it('is on OpenTelemetry JS 3.x: stable packages ^3, experimental ^0.301', () => {
-    const otel = Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@opentelemetry/'));
-    const stable = ['@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace'];
-    for (const name of stable) expect(pkg.dependencies[name], name).toMatch(/^\^3\.\d+\.\d+$/);
-    const experimental = ['@opentelemetry/sdk-node', '@opentelemetry/exporter-prometheus', '@opentelemetry/exporter-metrics-otlp-http', '@opentelemetry/otlp-transformer', '@opentelemetry/instrumentation', '@opentelemetry/instrumentation-http'];
-    for (const name of experimental) expect(pkg.dependencies[name], name).toMatch(/^\^0\.301\.\d+$/);
-    // sdk-trace-base was folded into sdk-trace in 3.x.
-    expect(otel.map(([name]) => name)).not.toContain('@opentelemetry/sdk-trace-base');
+  it('pins one OpenTelemetry JS release (3.0.0 / 0.300.0), the one the contrib instrumentations accept', () => {
+    // The core packages pin each other exactly (exporter-prometheus 0.300.0 wants core 3.0.0), and
+    // the contrib instrumentations take instrumentation ^0.300.0 (below 0.301): any other pin
+    // makes a plain `npm install agentmeter` nest copies (test/integration/packed-install.test.ts).
+    const stable = ['@opentelemetry/context-async-hooks', '@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace'];
+    for (const name of stable) expect(pkg.dependencies[name], name).toBe('3.0.0');
+    const experimental = ['@opentelemetry/exporter-prometheus', '@opentelemetry/exporter-metrics-otlp-http', '@opentelemetry/otlp-transformer', '@opentelemetry/instrumentation', '@opentelemetry/instrumentation-http'];
+    for (const name of experimental) expect(pkg.dependencies[name], name).toBe('0.300.0');
+    const otel = Object.keys(pkg.dependencies).filter((name) => name.startsWith('@opentelemetry/'));
+    // sdk-trace-base was folded into sdk-trace in 3.x; sdk-node is the app's to install, for traces and logs.
+    expect(otel).not.toContain('@opentelemetry/sdk-trace-base');
+    expect(otel).not.toContain('@opentelemetry/sdk-node');
+  });
+
+  it('installs from its lockfile with no nested copy of an OpenTelemetry package', () => {
+    expect(nestedOtelPackages(fileURLToPath(new URL('../../node_modules', import.meta.url)))).toEqual([]);
   });
 });
