@@ -12,6 +12,8 @@ export const AI_SDK_DEPENDENCIES = {
   '@ai-sdk/otel': '1.0.173',
   zod: '4.6.7',
   '@anthropic-ai/sdk': '1.12.0',
+  // For OTEL_TRACES_EXPORTER: agentmeter exports traces through the app's own NodeSDK.
+  '@opentelemetry/sdk-node': '0.300.0',
 };
 
 const FIXTURES = resolve(ROOT, 'test/fixtures/ai-sdk');

@@ -35,6 +35,8 @@ export const MASTRA_DEPENDENCIES = {
   '@opentelemetry/exporter-trace-otlp-http': '0.218.0',
   ai: '7.0.173',
   zod: '4.6.7',
+  // For OTEL_TRACES_EXPORTER: agentmeter exports traces through the app's own NodeSDK.
+  '@opentelemetry/sdk-node': '0.300.0',
 };
 
 function fixtures(framework: string): string[] {

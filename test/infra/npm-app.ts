@@ -106,3 +106,14 @@ export function throwawayApp(installed: InstalledApp, fixtures: string[]): strin
   for (const fixture of fixtures) copyFileSync(fixture, join(dir, basename(fixture)));
   return dir;
 }
+
+/**
+ * What a new user runs: `npm install agentmeter @opentelemetry/api@1.10` in an empty app, with
+ * no lockfile, so npm resolves every range as it does for them.
+ */
+export const PLAIN_INSTALL_DEPENDENCIES: Record<string, string> = { '@opentelemetry/api': '1.10' };
+
+/** The packed tarball installed as a new user installs it (cached like any other app). */
+export function plainInstall(): Promise<InstalledApp> {
+  return installApp(PLAIN_INSTALL_DEPENDENCIES);
+}

@@ -12,7 +12,8 @@ import { freePort, waitFor } from '../infra/process.mjs';
 import { samples, sum, type Sample } from '../infra/prom-text';
 import { resolve } from 'node:path';
 
-const DEPENDENCIES = { '@opentelemetry/api': '1.10.0', '@google/adk': '2.0.0', zod: '4.6.7' };
+// sdk-node for OTEL_TRACES_EXPORTER: agentmeter exports traces through the app's own NodeSDK.
+const DEPENDENCIES = { '@opentelemetry/api': '1.10.0', '@google/adk': '2.0.0', zod: '4.6.7', '@opentelemetry/sdk-node': '0.300.0' };
 
 let appDir: string;
 let sink: OtlpSink;
