@@ -1,9 +1,9 @@
 // The platform promises of package.json, and the scripts that must agree with them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MIN_NODE, NODE_LINES } from '../../scripts/node-runtime.mjs';
+import { installedPackages } from '../infra/npm-tree';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   engines: { node: string };
@@ -11,20 +11,6 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   devDependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
 };
-
-/** `@opentelemetry/*` packages installed below the top level of `root`: each one a second copy. */
-function nestedOtelPackages(root: string, top = true): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(root)) {
-    const names = entry.startsWith('@') ? readdirSync(join(root, entry)).map((name) => `${entry}/${name}`) : [entry];
-    for (const name of names) {
-      if (!top && name.startsWith('@opentelemetry/')) found.push(join(root, name));
-      const below = join(root, name, 'node_modules');
-      if (existsSync(below)) found.push(...nestedOtelPackages(below, false));
-    }
-  }
-  return found;
-}
 
 describe('package.json', () => {
   it('supports Node 22.15 and later, the floor the CI and the set-up scripts use', () => {
@@ -55,6 +41,7 @@ describe('package.json', () => {
   });
 
   it('installs from its lockfile with no nested copy of an OpenTelemetry package', () => {
-    expect(nestedOtelPackages(fileURLToPath(new URL('../../node_modules', import.meta.url)))).toEqual([]);
+    const nested = installedPackages(fileURLToPath(new URL('../../node_modules', import.meta.url))).filter((p) => p.nested && p.name.startsWith('@opentelemetry/'));
+    expect(nested.map((p) => `${p.path}@${p.version}`)).toEqual([]);
   });
 });
