@@ -1,6 +1,6 @@
 /**
  * The resource every reader of agentmeter reports, built in one place for both set-ups
- * (NodeSDK, or a private MeterProvider beside another SDK), with an explicit
+ * (agentmeter's global MeterProvider, or a private one beside another SDK), with an explicit
  * `service.instance.id`: the identity that keeps the series of replicas of one service apart
  * (the Collector's Prometheus exporter turns it into `instance`). NodeSDK's default detectors
  * already add a random one, but only while `OTEL_NODE_RESOURCE_DETECTORS` keeps
