@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SecureVersion } from 'node:tls';
-import { parse, YAMLParseError } from 'yaml';
+import { yaml } from '../optional-modules';
 import { ConfigError } from '../errors';
 
 /** How a TLS server treats client certificates (the toolkit's `client_auth_type`, after Go's tls.ClientAuthType). */
@@ -201,6 +201,7 @@ function position(text: string, offset: number): string {
 /** Parses a web config file's text; `dir` resolves relative paths, `source` names the file's variable in errors. */
 export function parseWebConfig(text: string, dir: string, source: string): WebConfig {
   const reader = new Reader(source, dir);
+  const { parse, YAMLParseError } = yaml();
   let document: unknown;
   try {
     // prettyErrors off: a pretty error quotes the offending line, which may hold an inline key.

@@ -3,7 +3,6 @@
  * official instrumentations unless another OpenTelemetry SDK in the process runs them.
  */
 import { diag } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { detectResources, envDetector } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -33,6 +32,7 @@ import { startPrimaryMode, startWorkerMode, type PrimaryMode, type WorkerMode } 
 import { clusterWorkerId } from '../cluster/protocol';
 import { toolWindows } from '../store/windows';
 import { setExemplarsWanted } from '../store/exemplars';
+import { otlpHttpExporter } from '../optional-modules';
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
@@ -155,7 +155,7 @@ function metricReaders(config: ResolvedConfig, role: ClusterRole, limits: Endpoi
       readers.push(reader);
       prometheus = endpoint;
     } else if (name === 'kafka') readers.push(pushReader(kafka!, config));
-    else if (name === 'otlp') readers.push(pushReader(new OTLPMetricExporter(), config));
+    else if (name === 'otlp') readers.push(pushReader(new (otlpHttpExporter().OTLPMetricExporter)(), config));
     else readers.push(pushReader(new ConsoleMetricExporter(), config));
   }
   return { readers, prometheus };

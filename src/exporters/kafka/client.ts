@@ -5,7 +5,8 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { diag } from '@opentelemetry/api';
-import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
+import type { ISocketFactory, Kafka } from 'kafkajs';
+import { kafkajs } from '../../optional-modules';
 import { kafkajsSasl } from './credentials';
 import { fixKafkaRequestQueue } from './request-queue-fix';
 import { registerZstdCodec, zstdAvailable } from './compression';
@@ -57,6 +58,7 @@ export function createKafkaClient(o: ResolvedKafkaOptions, retries = 1, socketFa
   fixKafkaRequestQueue();
   // Producers send zstd by default; the routing-event writer's consumer must read it.
   if (zstdAvailable()) registerZstdCodec();
+  const { Kafka, logLevel } = kafkajs();
   return new Kafka({
     ...(socketFactory === undefined ? {} : { socketFactory }),
     clientId: o.clientId,

@@ -8,7 +8,8 @@
  */
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import type { CompressionTypes } from 'kafkajs';
+import { kafkajs } from '../../optional-modules';
 
 export type KafkaCompression = 'zstd' | 'gzip' | 'none';
 
@@ -32,6 +33,7 @@ interface Codec {
  * gives it to the kafkajs copy it is called from).
  */
 export function registerZstdCodec(): void {
+  const { CompressionCodecs, CompressionTypes } = kafkajs();
   let existing: unknown;
   try {
     existing = CompressionCodecs[CompressionTypes.ZSTD]?.();
@@ -52,6 +54,7 @@ export function registerZstdCodec(): void {
 
 /** The kafkajs compression type to send with (createKafkaClient has put the zstd codec in place). */
 export function kafkaCompressionType(compression: KafkaCompression): CompressionTypes {
+  const { CompressionTypes } = kafkajs();
   if (compression === 'zstd') return CompressionTypes.ZSTD;
   return compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 }

@@ -3,7 +3,7 @@
  * @opentelemetry/otlp-transformer), split by data points when it exceeds the size limit.
  */
 import { createHash } from 'node:crypto';
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { otlpTransformer } from '../../optional-modules';
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 /** The result of encoding one collection. */
@@ -15,7 +15,7 @@ export interface EncodedExport {
 }
 
 function encode(resourceMetrics: ResourceMetrics): Uint8Array {
-  return ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
+  return otlpTransformer().ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
 }
 
 function dataPointCount(resourceMetrics: ResourceMetrics): number {

@@ -3,7 +3,7 @@
  * otlp-transformer, so it is exactly what the stock serializer writes), each scope's header and
  * each metric's name, description and unit.
  */
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { otlpTransformer } from '../../optional-modules';
 import type { Resource } from '@opentelemetry/resources';
 import type { ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { SnapshotInstrument } from '../../store/snapshot';
@@ -33,7 +33,7 @@ export class OtlpFraming {
   resourceBody(resource: Resource): Uint8Array {
     let body = this.resources.get(resource);
     if (body === undefined) {
-      const request = ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [] }) ?? new Uint8Array(0);
+      const request = otlpTransformer().ProtobufMetricsSerializer.serializeRequest({ resource, scopeMetrics: [] }) ?? new Uint8Array(0);
       body = resourceMetricsBody(request).slice();
       this.resources.set(resource, body);
     }
