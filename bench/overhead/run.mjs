@@ -2,7 +2,7 @@
 // interleaved round by round (ABCDE, BCDEA, ...). autocannon and the 1 s scraper run here, in
 // a process of their own; the server counts its requests and CPU time itself, which stays far
 // steadier than req/s when other work shares the cores.
-// Options: --rounds N (3) --seconds S (4, measured per run) --warmup S (1) --connections C (16)
+// Options: --rounds N (7) --seconds S (4, measured per run) --warmup S (1) --connections C (16)
 // --profile minimal|realistic|both (both) --variants a,b,... --no-kafka --cpu-prof DIR
 // --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
 import { fork } from 'node:child_process';
@@ -17,7 +17,7 @@ import { HASHES } from './hashes.mjs';
 import { freePort } from '../../test/infra/process.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
-export const VARIANTS = ['none', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
+export const VARIANTS = ['none', 'start-only', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
 const LABELS = {
   none: 'no metrics',
   'start-only': 'agentmeter start() only, no helper calls',
@@ -101,9 +101,14 @@ async function measure(variant, profile, options) {
     const elapsed = (performance.now() - started) / 1000;
     const scraped = stopScraping();
     const requests = after.requests - before.requests;
+    const perRequest = (group) => (after.threads[group] - before.threads[group]) / requests;
     return {
       rps: requests / elapsed,
       cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / requests,
+      threadMicrosPerRequest: { main: perRequest('main'), v8: perRequest('v8'), libuv: perRequest('libuv'), other: perRequest('other') },
+      gcPerThousand: ((after.gcCount - before.gcCount) * 1000) / requests,
+      gcMillisPerThousand: ((after.gcMillis - before.gcMillis) * 1000) / requests,
+      heapMegabytes: after.heapUsed / 1e6,
       recordingMicrosPerRequest: profile ? profile.recordingMicros / requests : Number.NaN,
       backgroundMicrosPerRequest: profile ? profile.backgroundMicros / requests : Number.NaN,
       p50: result.latency.p50,
@@ -117,7 +122,7 @@ async function measure(variant, profile, options) {
 }
 
 export async function runOverhead(options = {}) {
-  const o = { rounds: 3, seconds: 4, warmup: 1, connections: 16, profiles: ['minimal', 'realistic'], variants: VARIANTS, attribute: true, ...options };
+  const o = { rounds: 7, seconds: 4, warmup: 1, connections: 16, profiles: ['minimal', 'realistic'], variants: VARIANTS, attribute: true, ...options };
   let infra;
   if (o.variants.includes('agentmeter-kafka') && o.brokers === undefined) {
     const { up, down } = await import('../../test/infra/services.mjs');
@@ -153,9 +158,26 @@ export async function runOverhead(options = {}) {
         fmt(median(runs[r.variant].map((x) => x.p99)), 1),
       ]);
       const baseCpu = median(runs.none?.map((x) => x.cpuMicrosPerRequest) ?? [Number.NaN]);
+      const where = o.variants.map((variant) => {
+        const mine = runs[variant];
+        const m = (pick) => median(mine.map(pick));
+        return [
+          LABELS[variant] ?? variant,
+          fmt(m((x) => x.cpuMicrosPerRequest), 1),
+          fmt(m((x) => x.threadMicrosPerRequest.main), 1),
+          fmt(m((x) => x.threadMicrosPerRequest.v8), 2),
+          fmt(m((x) => x.threadMicrosPerRequest.libuv + x.threadMicrosPerRequest.other), 2),
+          fmt(m((x) => x.gcPerThousand), 2),
+          fmt(m((x) => x.gcMillisPerThousand), 2),
+          fmt(m((x) => x.heapMegabytes), 1),
+          variant === 'none' || !o.attribute ? '-' : fmt(m((x) => x.recordingMicrosPerRequest + x.backgroundMicrosPerRequest), 2),
+        ];
+      });
       sections.push(
         `${profile === 'minimal' ? 'Minimal' : 'Realistic'} profile (${HASHES[profile]} SHA-256 hashes per request; ${fmt(baseCpu, 0)} µs of server CPU per request without metrics), ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s (medians; spread min .. max over rounds)${o.attribute ? '; the two profile columns are CPU time a sampling profile of the server attributes to the ten recordings per request, and to metrics code outside them (scrapes, collection, export), per request' : ''}:\n\n` +
-          table(['variant', 'req/s', 'throughput lost', 'CPU µs/req (server)', 'CPU per request added', 'recording µs/req (profile)', 'scrape/export µs/req (profile)', 'p50 ms', 'p99 ms'], rows),
+          table(['variant', 'req/s', 'throughput lost', 'CPU µs/req (server)', 'CPU per request added', 'recording µs/req (profile)', 'scrape/export µs/req (profile)', 'p50 ms', 'p99 ms'], rows) +
+          `\n\nWhere the server's CPU went (${profile} profile; medians over rounds): the kernel's per-thread account (/proc schedstat) of all threads, the main thread, V8's worker threads (concurrent GC marking and sweeping, compilation) and the rest (libuv pool, signal and task threads); garbage collections and their pause time per 1,000 requests; the heap after the run; and, beside them, what the main thread's sampling profile attributes to metrics code:\n\n` +
+          table(['variant', 'all threads µs/req', 'main thread µs/req', 'V8 workers µs/req', 'other threads µs/req', 'GCs per 1k req', 'GC pause ms per 1k req', 'heap MB', 'profile: metrics code µs/req'], where),
       );
     }
   } finally {
