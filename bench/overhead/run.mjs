@@ -21,6 +21,7 @@ export const VARIANTS = ['none', 'start-only', 'agentmeter-prom', 'agentmeter-ka
 const LABELS = {
   none: 'no metrics',
   'start-only': 'agentmeter start() only, no helper calls',
+  'start-eager': 'the same, with the modules an import loaded before they were made lazy',
   'agentmeter-prom': 'agentmeter, /metrics scraped every 1 s',
   'agentmeter-kafka': 'agentmeter, Kafka export every 1 s',
   otel: 'OTel SDK + PrometheusExporter, scraped every 1 s',

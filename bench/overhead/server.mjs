@@ -1,6 +1,6 @@
 // The benchmark tool server: an HTTP JSON tool endpoint (parse, cache lookup, routing decision,
 // simulated tool, publish) with one metrics variant, started by bench/overhead/run.mjs.
-// Env: VARIANT (none | start-only | agentmeter-prom | agentmeter-kafka | otel | prom-client),
+// Env: VARIANT (none | start-only | start-eager | agentmeter-prom | agentmeter-kafka | otel | prom-client),
 // PROFILE (minimal | realistic), METRICS_PORT, KAFKA_BROKERS. Reports its port over IPC.
 import http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -12,13 +12,28 @@ import { HASHES } from './hashes.mjs';
 import { agentmeterRecorder, otelRecorder, promClientRecorder, requestShape } from './recorders.mjs';
 
 const variant = process.env.VARIANT ?? 'none';
+const EAGER_BEFORE = [
+  'kafkajs',
+  'yaml',
+  '@opentelemetry/otlp-transformer',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/instrumentation-http',
+  '@opentelemetry/instrumentation-undici',
+  '@opentelemetry/instrumentation-pg',
+  '@opentelemetry/instrumentation-kafkajs',
+  '@opentelemetry/instrumentation-runtime-node',
+  '@opentelemetry/instrumentation-openai',
+];
 const profile = process.env.PROFILE ?? 'minimal';
 const metricsPort = Number(process.env.METRICS_PORT ?? 0);
 
 
 async function setUp() {
   if (variant === 'none') return { record: undefined, close: async () => {} };
-  if (variant.startsWith('agentmeter') || variant === 'start-only') {
+  if (variant.startsWith('agentmeter') || variant.startsWith('start-')) {
+    // start-eager: what importing agentmeter loaded before it required these on first use
+    // (src/optional-modules.ts), for a before/after in one run.
+    if (variant === 'start-eager') for (const name of EAGER_BEFORE) await import(name);
     const am = (await import('agentmeter')).default;
     const kafka = variant === 'agentmeter-kafka';
     const handle = am.start({
@@ -29,7 +44,7 @@ async function setUp() {
       ...(kafka ? { kafka: { brokers: [process.env.KAFKA_BROKERS], topic: 'bench_overhead' } } : {}),
     });
     await handle.ready();
-    return { record: variant === 'start-only' ? undefined : agentmeterRecorder(am), close: () => handle.shutdown() };
+    return { record: variant.startsWith('start-') ? undefined : agentmeterRecorder(am), close: () => handle.shutdown() };
   }
   if (variant === 'otel') {
     const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
