@@ -6,6 +6,7 @@ import { runExemplarCost, runHotPath } from './hot-path.bench.mjs';
 import { runScrape } from './scrape.bench.mjs';
 import { fmt } from './harness.mjs';
 import { recordedSoakSection } from './soak-section.mjs';
+import { recordedSummarySection } from './summary-section.mjs';
 import am from 'agentmeter';
 
 // No endpoint, no instrumentations: only lift the attribute cap so 10,000 tool series exist.
@@ -18,7 +19,11 @@ const log = (text = '') => {
   out.push(text);
 };
 
-log(`# Benchmarks\n\nNode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Regenerate with \`npm run bench -- --write\`.\n`);
+// The hand-written summary over several runs stays at the top; this run's tables follow it.
+const summary = recordedSummarySection();
+out.push('# Benchmarks\n');
+if (summary !== undefined) out.push(`${summary}\n`);
+log(`${summary === undefined ? '' : '## The last run\n\n'}Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Regenerate with \`npm run bench -- --write\`.\n`);
 log('## Recording (hot path)\n');
 const hot = runHotPath();
 log(hot.markdown);
