@@ -52,6 +52,11 @@ describe('the docs inside node_modules/agentmeter', () => {
     ]);
   });
 
+  it('come with the licence the manifest names', () => {
+    expect(readFileSync(join(packageDir, 'LICENSE'), 'utf8').trimStart().split('\n')[0]!.trim()).toBe('Apache License');
+    expect((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { license: string }).license).toBe('Apache-2.0');
+  });
+
   it('link only to files and headings in the package, or to https URLs (this project only under its repository)', () => {
     expect(repositoryUrl).toBe('https://github.com/agentmeter/agentmeter');
     expect(brokenLinks(packageDir, docFiles, repositoryUrl)).toEqual([]);
