@@ -18,3 +18,12 @@ export function summarySection(text) {
 export function recordedSummarySection(file = BENCHMARKS_FILE) {
   return existsSync(file) ? summarySection(readFileSync(file, 'utf8')) : undefined;
 }
+
+/**
+ * docs/benchmarks.md from one run's tables (`body`, starting with its Node/CPU line): the summary
+ * first under "# Benchmarks", the run under "## The last run", the soak section last.
+ */
+export function benchmarksFile(summary, body, soak) {
+  const run = summary === undefined ? body : `${summary}\n\n## The last run\n\n${body}`;
+  return `# Benchmarks\n\n${run}\n${soak === undefined ? '' : `\n${soak}\n`}`;
+}

@@ -5,7 +5,6 @@ import { renderMetricTable } from '../../src/catalog-doc';
 import { ERROR_CODES } from '../../src/errors';
 import { METRIC_LIST } from '../../src/catalog';
 import { brokenLinks, codeBlocks } from '../infra/markdown';
-import { summarySection } from '../../bench/summary-section.mjs';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const readme = read('README.md');
@@ -69,14 +68,5 @@ describe('README.md and docs/*.md in the repository', () => {
   const files = ['README.md', ...readdirSync(`${root}docs`).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
   it('link only to files and headings that exist (the packed copy is checked by packed-docs.test.ts)', () => {
     expect(brokenLinks(root, files, 'https://github.com/agentmeter/agentmeter')).toEqual([]);
-  });
-});
-
-describe('docs/benchmarks.md', () => {
-  it('opens with the hand-written summary that npm run bench -- --write keeps', () => {
-    const text = read('docs/benchmarks.md');
-    const summary = summarySection(text);
-    expect(summary).toBeDefined();
-    expect(text.startsWith(`# Benchmarks\n\n${summary}\n\n## The last run\n`)).toBe(true);
   });
 });
