@@ -12,8 +12,11 @@ import { freePort } from '../infra/process.mjs';
 
 /** How long one block may take, start to exit. */
 const BLOCK_TIMEOUT_MILLIS = 20000;
-/** The endpoint port the docs show; the test moves it to a free port so parallel runs cannot collide. */
-const DOCUMENTED_PORT = 9464;
+/**
+ * The ports the docs show, and the variables that set them: the test moves each to a free port
+ * so that parallel runs cannot collide, and maps it back in what a block prints.
+ */
+const DOCUMENTED_PORTS = { OTEL_EXPORTER_PROMETHEUS_PORT: 9464, AGENTMETER_SUMMARY_PORT: 9109 };
 
 let installed: InstalledApp;
 let packageDir: string;
@@ -78,10 +81,10 @@ interface Ran {
   timedOut: boolean;
 }
 
-function runBlock(args: string[], cwd: string, port: number): Promise<Ran> {
+function runBlock(args: string[], cwd: string, ports: Record<string, number>): Promise<Ran> {
   return new Promise((resolve) => {
     // As pasted into a shell: no OTEL_* or AGENTMETER_* settings of the test run leak in.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) };
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -113,11 +116,12 @@ function command(block: RunnableBlock): { fileName: string; args: string[] } {
 }
 
 describe('code blocks labelled runnable', () => {
-  it('are the ones a newcomer pastes: README first example and start() in code, the helpers example', () => {
+  it('are the ones a newcomer pastes: README first example and start() in code, the helpers and summary examples', () => {
     expect(runnable().map((b) => `${b.file} ${b.run} ${command(b).args.join(' ')}`)).toEqual([
       'README.md cjs --require agentmeter/register app.js',
       'README.md esm app.mjs',
       'docs/helpers.md cjs --require agentmeter/register app.js',
+      'docs/summary-and-jobs.md cjs app.js',
     ]);
   });
 
@@ -128,9 +132,11 @@ describe('code blocks labelled runnable', () => {
       const dir = throwawayApp(installed, []);
       try {
         writeFileSync(join(dir, fileName), block.code);
-        const port = await freePort();
-        const ran = await runBlock(args, dir, port);
-        const stdout = ran.stdout.replaceAll(`:${port}/`, `:${DOCUMENTED_PORT}/`);
+        const ports: Record<string, number> = {};
+        for (const variable of Object.keys(DOCUMENTED_PORTS)) ports[variable] = await freePort();
+        const ran = await runBlock(args, dir, ports);
+        let stdout = ran.stdout;
+        for (const [variable, documented] of Object.entries(DOCUMENTED_PORTS)) stdout = stdout.replaceAll(`127.0.0.1:${ports[variable]}`, `127.0.0.1:${documented}`);
         const where = `${block.file}:${block.line} (node ${args.join(' ')})`;
         if (ran.timedOut) failures.push(`${where}: still running after ${BLOCK_TIMEOUT_MILLIS} ms`);
         else if (ran.code !== 0) failures.push(`${where}: exit ${ran.code ?? ran.signal}; stderr: ${ran.stderr}`);
