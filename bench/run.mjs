@@ -6,6 +6,7 @@ import { runExemplarCost, runHotPath } from './hot-path.bench.mjs';
 import { runScrape } from './scrape.bench.mjs';
 import { fmt } from './harness.mjs';
 import { recordedSoakSection } from './soak-section.mjs';
+import { benchmarksFile, recordedSummarySection } from './summary-section.mjs';
 import am from 'agentmeter';
 
 // No endpoint, no instrumentations: only lift the attribute cap so 10,000 tool series exist.
@@ -18,7 +19,7 @@ const log = (text = '') => {
   out.push(text);
 };
 
-log(`# Benchmarks\n\nNode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Regenerate with \`npm run bench -- --write\`.\n`);
+log(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Regenerate with \`npm run bench -- --write\`.\n`);
 log('## Recording (hot path)\n');
 const hot = runHotPath();
 log(hot.markdown);
@@ -71,8 +72,8 @@ if (!process.argv.includes('--no-overhead')) {
 
 if (write) {
   mkdirSync('docs', { recursive: true });
-  // The soak is recorded by `npm run soak -- --write` (30 minutes): keep its section.
-  const soak = recordedSoakSection();
-  writeFileSync('docs/benchmarks.md', `${out.join('\n')}\n${soak === undefined ? '' : `\n${soak}\n`}`);
+  // The hand-written summary (several runs) and the soak (`npm run soak -- --write`, 30 minutes)
+  // are not part of this run: keep their sections around its tables.
+  writeFileSync('docs/benchmarks.md', benchmarksFile(recordedSummarySection(), out.join('\n'), recordedSoakSection()));
   console.log('\nwrote docs/benchmarks.md');
 }
