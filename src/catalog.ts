@@ -1,7 +1,7 @@
 /**
  * The metric catalog: every instrument agentmeter emits, as data.
  *
- * The README's metric reference, the Prometheus names, the cardinality guard and the tests all
+ * The metric reference (docs/metrics.md), the Prometheus names, the cardinality guard and the tests all
  * read this table; nothing else declares a metric.
  */
 
@@ -44,7 +44,7 @@ export interface MetricDefinition {
   readonly attributes: readonly AttributeRule[];
   /** Keys set from the value of another key (listed after `attributes` in the reference). */
   readonly derived?: readonly DerivedAttribute[];
-  /** Which helper family records it: used to group the README table. */
+  /** Which helper family records it: used to group the table of docs/metrics.md. */
   readonly domain: MetricDomain;
 }
 

@@ -3,7 +3,7 @@
  * (`start()`, exporter constructors); recording never does.
  */
 
-/** Stable error codes; the README's error table lists each one (a test checks it). */
+/** Stable error codes; docs/errors.md lists each one (a test checks it). */
 export const ERROR_CODES = {
   config: 'AGM_ERR_CONFIG',
   incompatibleDependency: 'AGM_ERR_INCOMPATIBLE_DEPENDENCY',
