@@ -1,8 +1,8 @@
 /**
  * The metric catalog: every instrument agentmeter emits, as data.
  *
- * The metric reference (docs/metrics.md), the Prometheus names, the cardinality guard and the tests all
- * read this table; nothing else declares a metric.
+ * The metric reference (docs/metrics.md), the Prometheus names, the cardinality guard and the
+ * tests all read this table; nothing else declares a metric.
  */
 
 /** How an instrument aggregates; maps to OTel histogram, counter, up-down counter and gauge. */
