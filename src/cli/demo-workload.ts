@@ -6,7 +6,9 @@
  */
 import type { Server } from 'node:http';
 import { setCacheSize, setDbPoolState, setHealth, setJobLogger, trackRequest, trackSession } from '../index';
-import { start } from '../sdk/start';
+import { diag } from '@opentelemetry/api';
+import { startReporting } from '../sdk/start';
+import { DISABLED_LINE, EXIT_CANNOT_LISTEN, EXIT_DISABLED, cannotListenLine, stopHint } from './demo-messages';
 import { buildSummary } from '../exporters/summary/summary';
 import { Scenario, sleep } from './demo-scenario';
 
@@ -76,14 +78,31 @@ async function listen(scenario: Scenario): Promise<{ server: Server; url: string
 
 /** Runs until SIGINT/SIGTERM; `durationMillis` stops it earlier (used by tests). */
 export async function runDemo(options: DemoOptions = {}): Promise<void> {
-  const handle = start({
-    prometheusPort: options.port,
-    serviceName: serviceName(),
-    instrumentations: ['runtime', 'http'],
-    summary: true,
-    summaryPort: options.summaryPort,
-  });
-  await handle.ready();
+  const handle = startReporting(
+    {
+      prometheusPort: options.port,
+      serviceName: serviceName(),
+      instrumentations: ['runtime', 'http'],
+      summary: true,
+      summaryPort: options.summaryPort,
+    },
+    (line) => diag.warn(line),
+    (failure) => void process.stderr.write(`${cannotListenLine(failure)}\n`),
+  );
+  if (!handle.config.enabled) {
+    process.stderr.write(`${DISABLED_LINE}\n`);
+    await handle.shutdown();
+    process.exitCode = EXIT_DISABLED;
+    return;
+  }
+  try {
+    await handle.ready();
+  } catch {
+    // Each endpoint that failed has said so; a demo with nothing to show ends.
+    await handle.shutdown();
+    process.exitCode = EXIT_CANNOT_LISTEN;
+    return;
+  }
   setJobLogger({ info() {} }); // the fault burst's job records are for their write errors only
   const began = Date.now();
   const faultFrom = began + (options.faultAfterMillis ?? 0);
@@ -91,8 +110,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const faulty = (): boolean => options.faultBurst === true && Date.now() >= faultFrom && Date.now() < faultTo;
   const scenario = new Scenario(faulty);
   const api = await listen(scenario);
-  if (handle.prometheusUrl !== undefined) console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  (Ctrl-C to stop)`);
-  else console.log(`agentmeter demo: exporting to ${handle.config.metricsExporters.join(', ')}  (Ctrl-C to stop)`);
+  const hint = stopHint(options);
+  if (handle.prometheusUrl !== undefined) console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  ${hint}`);
+  else console.log(`agentmeter demo: exporting to ${handle.config.metricsExporters.join(', ')}  ${hint}`);
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
   if (options.faultBurst) {
     console.log(`agentmeter demo: fault burst from +${(faultFrom - began) / 1000} s for ${(faultTo - faultFrom) / 1000} s`);

@@ -7,6 +7,11 @@
 import { Command, Option } from 'commander';
 import { port, positiveInteger } from './parse';
 
+/** The routing topic when AGENTMETER_ROUTING_EVENTS_TOPIC is unset (src/events/options.ts, not imported: help stays light). */
+const DEFAULT_TOPIC = 'agent.routing.performance.v1';
+/** kafkajs's broker when neither variable is set (src/exporters/kafka/options.ts). */
+const DEFAULT_BROKERS = 'localhost:9092';
+
 /** Exit status when the event is refused (the same as a usage error). */
 const EXIT_INVALID = 2;
 /** Exit status when no chosen sink took the event. */
@@ -45,12 +50,15 @@ function numberOrText(raw: string): number | string {
 
 /**
  * `true` / `false` in any case (Python's `str(False)` is `False`) become booleans; anything else
- * stays text for the schema to refuse.
+ * stays text, which `logEvent` refuses with CACHE_HIT_REFUSED.
  */
 export function booleanOrText(raw: string): boolean | string {
   const word = raw.trim().toLowerCase();
   return word === 'true' ? true : word === 'false' ? false : raw;
 }
+
+/** The line for a `--cache-hit` that is not a boolean word (the value is not echoed: it is the caller's text). */
+export const CACHE_HIT_REFUSED = '--cache-hit: cache_hit is not valid: must be true or false; allowed: true or false in any case (true, True, TRUE, false, False, FALSE)';
 
 function refuse(line: string): void {
   process.stderr.write(`agentmeter: ${line}\n`);
@@ -67,6 +75,11 @@ async function logEvent(opts: LogOptions): Promise<void> {
       return;
     }
   }
+  const cacheHit = booleanOrText(opts.cacheHit);
+  if (typeof cacheHit !== 'boolean') {
+    refuse(CACHE_HIT_REFUSED);
+    return;
+  }
   const { createRoutingEvent } = await import('../events/event.js');
   const { EventValidationError } = await import('../errors.js');
   let event;
@@ -74,7 +87,7 @@ async function logEvent(opts: LogOptions): Promise<void> {
     event = createRoutingEvent({
       query: opts.query,
       durationMs: numberOrText(opts.durationMs) as number,
-      cacheHit: booleanOrText(opts.cacheHit) as boolean,
+      cacheHit,
       candidates: numberOrText(opts.candidates) as number,
       strategy: opts.strategy,
       correlationId: opts.correlationId,
@@ -143,25 +156,53 @@ async function consume(opts: ConsumeOptions): Promise<void> {
   process.stdout.write(`${JSON.stringify({ stopped: true, rows_inserted: inserted, duplicates, dead_letters: deadLetters, batches })}\n`);
 }
 
+/** The first of `names` set (non-blank) in `env`, as the Kafka settings read it. */
+function setting(env: NodeJS.ProcessEnv, ...names: string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/**
+ * Where `routing log` would send the event, read from `env` when help is printed. Broker and
+ * topic are shown; the database URL is not (it may hold a password), only which variable holds it.
+ */
+export function connectionsHelp(env: NodeJS.ProcessEnv = process.env): string {
+  const brokers = setting(env, 'AGENTMETER_KAFKA_BROKERS', 'KAFKA_BROKERS');
+  const topic = setting(env, 'AGENTMETER_ROUTING_EVENTS_TOPIC');
+  const database = setting(env, 'DATABASE_URL');
+  return [
+    'Connections, read from the environment now:',
+    `  Kafka brokers  ${brokers === undefined ? `${DEFAULT_BROKERS} (default; AGENTMETER_KAFKA_BROKERS, else KAFKA_BROKERS)` : `${brokers.value} (from ${brokers.name})`}`,
+    `  Kafka topic    ${topic === undefined ? `${DEFAULT_TOPIC} (default; AGENTMETER_ROUTING_EVENTS_TOPIC)` : `${topic.value} (from ${topic.name})`}`,
+    `  PostgreSQL     ${database === undefined ? 'DATABASE_URL is not set: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE\n                 (node-postgres defaults: localhost:5432)' : 'from DATABASE_URL (set; not shown)'}`,
+    '  SASL and TLS as for the metric exporter (AGENTMETER_KAFKA_SASL_*, AGENTMETER_KAFKA_TLS*).',
+  ].join('\n');
+}
+
 function logCommand(): Command {
   return new Command('log')
     .description('record one routing decision: Kafka, or PostgreSQL when Kafka is down; prints the stored event as JSON')
-    .requiredOption('--query <text>', 'the routed query text, stored verbatim')
-    .requiredOption('--duration-ms <n>', 'time to decide, integer milliseconds 0-999')
-    .requiredOption('--cache-hit <bool>', 'true or false, in any case')
-    .requiredOption('--candidates <n>', 'candidate agents evaluated, integer >= 0')
+    .requiredOption('--query <text>', '(required) the routed query text, stored verbatim')
+    .requiredOption('--duration-ms <n>', '(required) time to decide, integer milliseconds 0-999')
+    .requiredOption('--cache-hit <bool>', '(required) true or false, in any case')
+    .requiredOption('--candidates <n>', '(required) candidate agents evaluated, integer >= 0')
     .option('--strategy <s>', 'match strategy, e.g. semantic')
     .option('--correlation-id <uuid>', 'UUID of the request (default: a new one)')
     .option('--confidence <json>', 'named scores from 0 to 1 as a JSON object, e.g. \'{"semantic":0.91}\'')
     .option('--agent <name>', 'the selected agent')
     .option('--service-name <name>', 'service_name of the event (default: OTEL_SERVICE_NAME, else unknown_service:node)')
     .addOption(new Option('--sink <sink>', 'kafka, postgres, or auto: Kafka, else PostgreSQL').choices(['kafka', 'postgres', 'auto']).default('auto'))
-    .addHelpText(
-      'after',
+    .addHelpText('after', () =>
       [
         '',
-        'Kafka: AGENTMETER_KAFKA_BROKERS (SASL/TLS as for the metric exporter), topic AGENTMETER_ROUTING_EVENTS_TOPIC',
-        '(default agent.routing.performance.v1). PostgreSQL: DATABASE_URL or PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.',
+        connectionsHelp(),
+        '',
+        'Prints one JSON object: success, published_to ("kafka" or "postgres"), topic, the event\'s fields',
+        '(correlation_id, query_text, routing_duration_ms, cache_hit, candidates_evaluated, ...), and from',
+        'PostgreSQL also metric_id and created_at.',
         'Exit status: 0 stored, 2 invalid input (nothing written), 3 no sink took the event.',
         '',
         'Example:',
@@ -181,12 +222,13 @@ function consumeCommand(): Command {
     .option('--batch-size <n>', 'most rows per INSERT', positiveInteger, 1000)
     .option('--metrics-port <n>', 'Prometheus endpoint port, 0 picks a free one (default: OTEL_EXPORTER_PROMETHEUS_PORT, else 9464)', port)
     .option('--no-from-beginning', 'a new consumer group reads only new events')
-    .addHelpText(
-      'after',
+    .addHelpText('after', () =>
       [
         '',
         'Prints {"ready":true,...} once it holds partitions; SIGTERM or Ctrl-C writes and commits the batch in hand,',
-        'then prints {"stopped":true,...}. Run `agentmeter db migrate` first. Connections as for `routing log`.',
+        'then prints {"stopped":true,...}. Run `agentmeter db migrate` first.',
+        '',
+        connectionsHelp(),
       ].join('\n'),
     )
     .action((opts: ConsumeOptions) => consume(opts));

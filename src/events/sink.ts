@@ -1,7 +1,9 @@
 /**
  * Where `agentmeter routing log` puts one event: Kafka (acknowledged), PostgreSQL directly, or
  * `auto` — Kafka, and PostgreSQL when Kafka does not acknowledge. The result is the JSON the
- * command prints.
+ * command prints: a superset of the answers of the Python skill it replaces (`execute_kafka.py`),
+ * whose callers read `success`, `published_to`, `topic` and, from the database, `metric_id` and
+ * `created_at`, beside the event's own fields.
  */
 import type { Producer } from 'kafkajs';
 import { ExportError } from '../errors';
@@ -17,7 +19,18 @@ export type SinkChoice = (typeof SINKS)[number];
 
 export type SinkResult =
   | ({ success: true; published_to: 'kafka'; topic: string } & RoutingEvent)
-  | ({ success: true; published_to: 'postgres'; id: number; created_at: string; kafka_error?: string } & RoutingEvent)
+  | ({
+      success: true;
+      published_to: 'postgres';
+      /** The topic Kafka refused (`auto`); null when Kafka was not tried (`--sink postgres`). */
+      topic: string | null;
+      /** The row's `id`, under the skill's name. */
+      metric_id: number;
+      /** The same as `metric_id`: the name earlier agentmeter releases printed, kept for their callers. */
+      id: number;
+      created_at: string;
+      kafka_error?: string;
+    } & RoutingEvent)
   | { success: false; correlation_id: string; event_id: string; errors: { kafka?: string; postgres?: string } };
 
 export interface SinkOptions {
@@ -51,11 +64,11 @@ async function toKafka(event: RoutingEvent, producer: Producer, kafka: ResolvedK
   }
 }
 
-async function toPostgres(event: RoutingEvent, options: PostgresOptions = {}): Promise<{ id: number; created_at: string }> {
+async function toPostgres(event: RoutingEvent, options: PostgresOptions = {}): Promise<{ metric_id: number; id: number; created_at: string }> {
   const pool = createPool({ maxConnections: 1, ...options });
   try {
     const row = await insertEventReturning(pool, event);
-    return { id: row.id, created_at: row.createdAt };
+    return { metric_id: row.id, id: row.id, created_at: row.createdAt };
   } finally {
     await pool.end().catch(() => undefined);
   }
@@ -82,7 +95,8 @@ export async function writeToSink(event: RoutingEvent, sink: SinkChoice, options
   if (sink !== 'kafka') {
     try {
       const row = await toPostgres(event, options.postgres);
-      return { success: true, published_to: 'postgres', ...row, ...(errors.kafka === undefined ? {} : { kafka_error: errors.kafka }), ...event };
+      const topic = kafka?.topic ?? null;
+      return { success: true, published_to: 'postgres', topic, ...row, ...(errors.kafka === undefined ? {} : { kafka_error: errors.kafka }), ...event };
     } catch (err) {
       errors.postgres = reason(err);
     }

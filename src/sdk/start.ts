@@ -55,12 +55,27 @@ export interface AgentmeterHandle {
 /** Endpoints that cannot listen say so on stderr, whatever the mode: a silent endpoint looks like an app with no metrics. */
 const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function cannotListen(what: string, host: string, port: number, variable: string): (err: unknown) => void {
-  return (err) =>
-    stderrLine(
-      `agentmeter: the ${what} cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} ` +
-        `(${err instanceof Error ? err.message : String(err)}); recording goes on, but nothing is served there: set ${variable} to a free port`,
-    );
+/** An endpoint that could not listen: which one, `host:port` as a URL writes it, and why. */
+export interface ListenFailure {
+  endpoint: 'prometheus' | 'summary';
+  address: string;
+  err: unknown;
+}
+
+/**
+ * What an app hears: its recording goes on and the variable names the fix. The demo, which stops
+ * instead and takes its ports from flags, passes its own words to startReporting.
+ */
+function appCannotListen({ endpoint, address, err }: ListenFailure): void {
+  const [what, variable] = endpoint === 'prometheus' ? ['Prometheus endpoint', 'OTEL_EXPORTER_PROMETHEUS_PORT'] : ['summary server', 'AGENTMETER_SUMMARY_PORT'];
+  stderrLine(
+    `agentmeter: the ${what} cannot listen on ${address} ` +
+      `(${err instanceof Error ? err.message : String(err)}); recording goes on, but nothing is served there: set ${variable} to a free port`,
+  );
+}
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Longest wait for the final export on shutdown or exit, in milliseconds. */
@@ -132,7 +147,7 @@ function clusterRole(config: ResolvedConfig, workerId: number | undefined): Clus
 }
 
 /** The pull endpoint, or in a cluster worker the reader the primary collects through. */
-function prometheusReader(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits): { reader: IMetricReader; endpoint?: PrometheusEndpoint } {
+function prometheusReader(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits, cannotListen: (failure: ListenFailure) => void): { reader: IMetricReader; endpoint?: PrometheusEndpoint } {
   if (role.worker?.reader) return { reader: role.worker.reader };
   const endpoint = new PrometheusEndpoint({
     host: config.prometheusHost,
@@ -141,17 +156,23 @@ function prometheusReader(config: ResolvedConfig, role: ClusterRole, limits: End
     otherResources: role.primary?.otherResources,
     ...limits,
   });
-  endpoint.ready().catch(cannotListen('Prometheus endpoint', config.prometheusHost, config.prometheusPort, 'OTEL_EXPORTER_PROMETHEUS_PORT'));
+  endpoint.ready().catch((err: unknown) => cannotListen({ endpoint: 'prometheus', address: hostPort(config.prometheusHost, config.prometheusPort), err }));
   return { reader: endpoint, endpoint };
 }
 
 /** One reader per configured exporter, in the order given. */
-function metricReaders(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits, kafka: KafkaMetricExporter | undefined): { readers: IMetricReader[]; prometheus?: PrometheusEndpoint } {
+function metricReaders(
+  config: ResolvedConfig,
+  role: ClusterRole,
+  limits: EndpointLimits,
+  kafka: KafkaMetricExporter | undefined,
+  cannotListen: (failure: ListenFailure) => void,
+): { readers: IMetricReader[]; prometheus?: PrometheusEndpoint } {
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusEndpoint | undefined;
   for (const name of config.metricsExporters) {
     if (name === 'prometheus') {
-      const { reader, endpoint } = prometheusReader(config, role, limits);
+      const { reader, endpoint } = prometheusReader(config, role, limits, cannotListen);
       readers.push(reader);
       prometheus = endpoint;
     } else if (name === 'kafka') readers.push(pushReader(kafka!, config));
@@ -188,7 +209,12 @@ function startSdk(config: ResolvedConfig, instanceId: string, readers: IMetricRe
 }
 
 /** The summary server when asked for (not in a cluster worker); its failure to listen is reported, never thrown. */
-function summaryServer(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits): { ready: Promise<void>; server(): SummaryServer | undefined } {
+function summaryServer(
+  config: ResolvedConfig,
+  role: ClusterRole,
+  limits: EndpointLimits,
+  cannotListen: (failure: ListenFailure) => void,
+): { ready: Promise<void>; server(): SummaryServer | undefined } {
   let server: SummaryServer | undefined;
   const ready =
     config.summary && !role.inWorker
@@ -205,12 +231,15 @@ function summaryServer(config: ResolvedConfig, role: ClusterRole, limits: Endpoi
         })
       : Promise.resolve();
   // Reported through ready() and on stderr; never an unhandled rejection in the host.
-  ready.catch(cannotListen('summary server', config.summaryHost, config.summaryPort, 'AGENTMETER_SUMMARY_PORT'));
+  ready.catch((err: unknown) => cannotListen({ endpoint: 'summary', address: hostPort(config.summaryHost, config.summaryPort), err }));
   return { ready, server: () => server };
 }
 
-/** start() with the line about another SDK sent to `report` (the register hook prints it). */
-export function startReporting(options: StartOptions, report: (line: string) => void): AgentmeterHandle {
+/**
+ * start() with the line about another SDK sent to `report` (the register hook prints it), and an
+ * endpoint that cannot listen told to `cannotListen` (default: one stderr line for an app).
+ */
+export function startReporting(options: StartOptions, report: (line: string) => void, cannotListen: (failure: ListenFailure) => void = appCannotListen): AgentmeterHandle {
   if (current !== undefined) {
     diag.warn('agentmeter: start() called again; returning the running instance');
     return current;
@@ -240,13 +269,13 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     startRoutingEvents({ ...kafkaConnection(options.kafka), ...own }, config.serviceName);
   }
   const role = clusterRole(config, workerId);
-  const { readers, prometheus } = metricReaders(config, role, limits, kafka);
+  const { readers, prometheus } = metricReaders(config, role, limits, kafka, cannotListen);
   const sdk = startSdk(config, instance.id, readers, report);
   // After the SDK: a tracer provider it registered (OTEL_TRACES_EXPORTER) turns sampling on now.
   setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
-  const summary = summaryServer(config, role, limits);
+  const summary = summaryServer(config, role, limits, cannotListen);
 
   let stopped: Promise<void> | undefined;
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};

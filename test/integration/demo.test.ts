@@ -1,8 +1,38 @@
 // `npm run demo` (dist/cli/main.js demo): serves the simulated agent's metrics, prints a live
-// summary, and stops cleanly on Ctrl-C (SIGINT) with exit code 0.
+// summary, and stops cleanly on Ctrl-C (SIGINT) with exit code 0; with a port taken it says so,
+// names its own flag and exits 1.
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../infra/child';
+import { freePort } from '../infra/process.mjs';
+
+function demo(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** A port some other process holds on 127.0.0.1. */
+async function takenPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+function inUse(what: string, port: number, flag: string): string {
+  return `agentmeter demo: the ${what} cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); the demo exits: give ${flag} a free port, or ${flag} 0 to pick one\n`;
+}
 
 describe('agentmeter demo', () => {
   it('serves tool, cache, routing and LLM series and exits 0 on SIGINT', async () => {
@@ -37,5 +67,37 @@ describe('agentmeter demo', () => {
     expect(await exited).toBe(0);
     expect(out).toContain('agentmeter demo: stopped');
     expect(err).toBe('');
+  });
+
+  it('with its --port taken: one line naming --port, exit 1, nothing on stdout', async () => {
+    const taken = await takenPort();
+    try {
+      expect(await demo(['--port', String(taken.port), '--summary-port', '0', '--seconds', '5'])).toEqual({ status: 1, stdout: '', stderr: inUse('Prometheus endpoint', taken.port, '--port') });
+    } finally {
+      taken.server.close();
+    }
+  });
+
+  it('with both ports taken: one line per endpoint, each naming its flag, exit 1', async () => {
+    const metrics = await takenPort();
+    const summary = await takenPort();
+    try {
+      const run = await demo(['--port', String(metrics.port), '--summary-port', String(summary.port), '--seconds', '5']);
+      expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
+      expect(run.stderr.split(/(?<=\n)/).sort()).toEqual([inUse('Prometheus endpoint', metrics.port, '--port'), inUse('status page', summary.port, '--summary-port')].sort());
+    } finally {
+      metrics.server.close();
+      summary.server.close();
+    }
+  });
+
+  it.each([['AGENTMETER_ENABLED', 'false'], ['OTEL_SDK_DISABLED', 'true']])('with %s=%s: one line saying why and that the demo exits, exit 1', async (name, value) => {
+    const port = await freePort();
+    const run = await demo(['--port', String(port), '--summary-port', '0', '--seconds', '5'], { [name]: value });
+    expect(run).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'agentmeter demo: metrics are off in this environment (OTEL_SDK_DISABLED=true or AGENTMETER_ENABLED=false), so nothing would be recorded or served; the demo exits: unset them to run it\n',
+    });
   });
 });

@@ -257,7 +257,7 @@ describe('refused input writes nothing anywhere', () => {
     [set('--duration-ms', '4.5'), '--duration-ms: routing_duration_ms is not valid: must be integer'],
     [set('--duration-ms', 'abc'), '--duration-ms: routing_duration_ms is not valid: must be integer'],
     [set('--candidates', '-1'), '--candidates: candidates_evaluated is not valid: must be >= 0'],
-    [set('--cache-hit', 'maybe'), '--cache-hit: cache_hit is not valid: must be boolean'],
+    [set('--cache-hit', 'maybe'), '--cache-hit: cache_hit is not valid: must be true or false; allowed: true or false in any case (true, True, TRUE, false, False, FALSE)\n'],
     [set('--confidence', 'not json'), '--confidence: "not json" is not valid JSON'],
     [set('--confidence', '"semantic"'), '--confidence: confidence_components is not valid: must be object'],
     [set('--confidence', '{"semantic":1.01}'), '--confidence: confidence_components.semantic is not valid: must be <= 1'],
@@ -421,11 +421,13 @@ describe('--sink auto with the broker stopped', () => {
     const run = await agentmeter(['routing', 'log', '--query', 'while Kafka is down', '--duration-ms', '42', '--cache-hit', 'false', '--candidates', '5', '--agent', 'fallback']);
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(result).slice(0, 5)).toEqual(['success', 'published_to', 'id', 'created_at', 'kafka_error']);
-    expect(result).toMatchObject({ success: true, published_to: 'postgres' });
+    expect(Object.keys(result).slice(0, 7)).toEqual(['success', 'published_to', 'topic', 'metric_id', 'id', 'created_at', 'kafka_error']);
+    // The topic it tried before falling back.
+    expect(result).toMatchObject({ success: true, published_to: 'postgres', topic });
     expect(result.kafka_error).toMatch(/^AGM_ERR_EXPORT: Kafka did not acknowledge the routing event \(KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
     const [row] = await query<{ id: string; created_at: Date }>(databaseUrl, 'SELECT id, created_at FROM router_performance_metrics WHERE event_id = $1', [result.event_id]);
-    expect({ id: Number(row!.id), created_at: row!.created_at.toISOString() }).toEqual({ id: result.id, created_at: result.created_at });
+    expect({ id: Number(row!.id), created_at: row!.created_at.toISOString() }).toEqual({ id: result.metric_id, created_at: result.created_at });
+    expect(result.id).toBe(result.metric_id);
     expect(await storedEvents('event_id = $1', [result.event_id])).toEqual([eventOf(result)]);
 
     const both = await agentmeter(['routing', 'log', '--query', 'nowhere to go', '--duration-ms', '1', '--cache-hit', 'false', '--candidates', '1'], {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../infra/child';
 import { freePort } from '../../infra/process.mjs';
+import { CACHE_HIT_REFUSED, booleanOrText, connectionsHelp } from '../../../src/cli/routing';
 
 interface Run {
   status: number | null;
@@ -62,7 +63,7 @@ describe('agentmeter routing log refuses bad input before connecting anywhere', 
     [withFlag('--duration-ms', '4.5'), 'agentmeter: --duration-ms: routing_duration_ms is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999\n'],
     [withFlag('--duration-ms', 'abc'), 'agentmeter: --duration-ms: routing_duration_ms is not valid: must be integer; allowed: an integer number of milliseconds from 0 to 999\n'],
     [withFlag('--candidates', '-1'), 'agentmeter: --candidates: candidates_evaluated is not valid: must be >= 0; allowed: an integer from 0 to 2147483647\n'],
-    [withFlag('--cache-hit', 'maybe'), 'agentmeter: --cache-hit: cache_hit is not valid: must be boolean; allowed: true or false\n'],
+    ...['maybe', 'yes', '1', '0', 'truee', 'f', ''].map((raw) => [withFlag('--cache-hit', raw), `agentmeter: ${CACHE_HIT_REFUSED}\n`] as [string[], string]),
     [withFlag('--confidence', '{semantic:0.9}'), 'agentmeter: --confidence: "{semantic:0.9}" is not valid JSON (Expected property name or \'}\' in JSON at position 1 (line 1 column 2)); allowed: a JSON object of named scores from 0 to 1, e.g. {"semantic":0.91}\n'],
     [withFlag('--confidence', '[0.5]'), 'agentmeter: --confidence: confidence_components is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}\n'],
     [withFlag('--confidence', '0.5'), 'agentmeter: --confidence: confidence_components is not valid: must be object; allowed: a JSON object of up to 32 named scores, each a number from 0 to 1, e.g. {"semantic":0.91,"keyword":0.4}\n'],
@@ -133,8 +134,95 @@ describe('--cache-hit', () => {
     ['true', true], ['True', true], ['TRUE', true], [' true ', true],
     ['false', false], ['False', false], ['FALSE', false],
     ['maybe', 'maybe'], ['1', '1'], ['', ''],
-  ])('reads %j as %j', async (raw, expected) => {
-    const { booleanOrText } = await import('../../../src/cli/routing');
+  ])('reads %j as %j', (raw, expected) => {
     expect(booleanOrText(raw)).toBe(expected);
+  });
+
+  it('refuses anything else with one line naming the flag and every accepted spelling', () => {
+    expect(CACHE_HIT_REFUSED).toBe('--cache-hit: cache_hit is not valid: must be true or false; allowed: true or false in any case (true, True, TRUE, false, False, FALSE)');
+  });
+
+  it.each(['True', 'FALSE', 'fAlSe'])('stores --cache-hit %j (reaches the sinks, which are down: exit 3, not 2)', async (raw) => {
+    const closed = await freePort();
+    const run = await agentmeter(withFlag('--cache-hit', raw), { AGENTMETER_KAFKA_BROKERS: `127.0.0.1:${closed}`, DATABASE_URL: `postgres://nobody@127.0.0.1:${closed}/none` });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 3, stderr: '' });
+  });
+});
+
+const UNSET = { AGENTMETER_KAFKA_BROKERS: '', KAFKA_BROKERS: '', AGENTMETER_ROUTING_EVENTS_TOPIC: '', DATABASE_URL: '' };
+
+const CONNECTIONS_DEFAULT = [
+  'Connections, read from the environment now:',
+  '  Kafka brokers  localhost:9092 (default; AGENTMETER_KAFKA_BROKERS, else KAFKA_BROKERS)',
+  '  Kafka topic    agent.routing.performance.v1 (default; AGENTMETER_ROUTING_EVENTS_TOPIC)',
+  '  PostgreSQL     DATABASE_URL is not set: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE',
+  '                 (node-postgres defaults: localhost:5432)',
+  '  SASL and TLS as for the metric exporter (AGENTMETER_KAFKA_SASL_*, AGENTMETER_KAFKA_TLS*).',
+].join('\n');
+
+describe('routing help: required flags and the connections it will use', () => {
+  it('prints routing log --help exactly, with the defaults when nothing is set', async () => {
+    const run = await agentmeter(['routing', 'log', '--help'], UNSET);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      [
+        'Usage: agentmeter routing log [options]',
+        '',
+        'record one routing decision: Kafka, or PostgreSQL when Kafka is down; prints the',
+        'stored event as JSON',
+        '',
+        'Options:',
+        '  --query <text>           (required) the routed query text, stored verbatim',
+        '  --duration-ms <n>        (required) time to decide, integer milliseconds 0-999',
+        '  --cache-hit <bool>       (required) true or false, in any case',
+        '  --candidates <n>         (required) candidate agents evaluated, integer >= 0',
+        '  --strategy <s>           match strategy, e.g. semantic',
+        '  --correlation-id <uuid>  UUID of the request (default: a new one)',
+        '  --confidence <json>      named scores from 0 to 1 as a JSON object, e.g.',
+        '                           \'{"semantic":0.91}\'',
+        '  --agent <name>           the selected agent',
+        '  --service-name <name>    service_name of the event (default:',
+        '                           OTEL_SERVICE_NAME, else unknown_service:node)',
+        '  --sink <sink>            kafka, postgres, or auto: Kafka, else PostgreSQL',
+        '                           (choices: "kafka", "postgres", "auto", default:',
+        '                           "auto")',
+        '  -h, --help               print usage',
+        '',
+        CONNECTIONS_DEFAULT,
+        '',
+        'Prints one JSON object: success, published_to ("kafka" or "postgres"), topic, the event\'s fields',
+        '(correlation_id, query_text, routing_duration_ms, cache_hit, candidates_evaluated, ...), and from',
+        'PostgreSQL also metric_id and created_at.',
+        'Exit status: 0 stored, 2 invalid input (nothing written), 3 no sink took the event.',
+        '',
+        'Example:',
+        '  agentmeter routing log --query "refund my order" --duration-ms 12 --cache-hit false --candidates 4 \\',
+        '    --strategy semantic --agent billing --confidence \'{"semantic":0.91,"keyword":0.4}\'',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows the brokers and topic it will use and only the name of the database variable', async () => {
+    const env = { AGENTMETER_KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092', AGENTMETER_ROUTING_EVENTS_TOPIC: 'routing.v1', DATABASE_URL: 'postgres://router:s3cret@db:5432/agents' };
+    const expected = [
+      'Connections, read from the environment now:',
+      '  Kafka brokers  kafka-1:9092,kafka-2:9092 (from AGENTMETER_KAFKA_BROKERS)',
+      '  Kafka topic    routing.v1 (from AGENTMETER_ROUTING_EVENTS_TOPIC)',
+      '  PostgreSQL     from DATABASE_URL (set; not shown)',
+      '  SASL and TLS as for the metric exporter (AGENTMETER_KAFKA_SASL_*, AGENTMETER_KAFKA_TLS*).',
+    ].join('\n');
+    expect(connectionsHelp(env)).toBe(expected);
+    expect(connectionsHelp({ KAFKA_BROKERS: ' kafka-3:9092 ', AGENTMETER_KAFKA_BROKERS: ' ' }).split('\n')[1]).toBe('  Kafka brokers  kafka-3:9092 (from KAFKA_BROKERS)');
+    expect(connectionsHelp({})).toBe(CONNECTIONS_DEFAULT);
+    const run = await agentmeter(['routing', 'log', '--help'], { ...UNSET, ...env });
+    expect(run.stdout).toContain(`\n${expected}\n`);
+    expect(run.stdout).not.toContain('s3cret');
+  });
+
+  it('routing consume --help ends with the same connections', async () => {
+    const run = await agentmeter(['routing', 'consume', '--help'], UNSET);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout.endsWith(`Run \`agentmeter db migrate\` first.\n\n${CONNECTIONS_DEFAULT}\n`)).toBe(true);
   });
 });
