@@ -21,6 +21,8 @@ export const STATUS_PAGE = `<!doctype html>
   td.bad { color: #b3261e; font-weight: 600; }
   .empty { color: #5b6474; font-style: italic; }
   #error { color: #b3261e; }
+  #llm-total { color: #5b6474; margin-bottom: 6px; }
+  #llm-cost th:nth-child(2), #llm-cost td:nth-child(2) { text-align: left; }
 </style>
 </head>
 <body>
@@ -32,7 +34,7 @@ export const STATUS_PAGE = `<!doctype html>
 <h2>Caches</h2>
 <table id="caches"><thead><tr><th>cache</th><th>hits</th><th>misses</th><th>requests</th><th>hit rate</th><th>evictions</th><th>size rejections</th></tr></thead><tbody></tbody></table>
 <h2>LLM cost</h2>
-<div id="llm-total" class="empty"></div>
+<div id="llm-total"></div>
 <table id="llm-cost"><thead><tr><th>provider</th><th>model</th><th>USD</th><th>unpriced calls</th></tr></thead><tbody></tbody></table>
 <h2>Service</h2>
 <table id="system"><thead><tr><th>active sessions</th><th>concurrent requests</th><th>total requests</th><th>started</th><th>uptime s</th></tr></thead><tbody></tbody></table>
