@@ -87,6 +87,12 @@ const actionType = { key: ATTR_ACTION_TYPE } as const;
 /** The agent a tool ran for, when the framework says (AI SDK agents, the Agents SDK, LangChain, Mastra). */
 const toolAgent = { key: ATTR_AGENT_NAME, optional: true, when: 'when the framework names the agent' } as const;
 const llm = [{ key: ATTR_OPERATION_NAME }, { key: ATTR_PROVIDER_NAME }, { key: ATTR_REQUEST_MODEL }] as const;
+/** Cost series: by provider, model and, when the caller or framework names it, agent. */
+const llmCostAttributes = [
+  { key: ATTR_PROVIDER_NAME },
+  { key: ATTR_REQUEST_MODEL },
+  { key: ATTR_AGENT_NAME, optional: true, when: 'when the caller or framework names the agent' },
+] as const;
 const publish = [
   { key: ATTR_MESSAGING_SYSTEM },
   { key: ATTR_MESSAGING_DESTINATION },
@@ -255,6 +261,24 @@ export const METRICS = {
     description: 'Time between a streamed response\'s chunks, one sample per chunk after the first.',
     buckets: CHUNK_INTERVAL_BUCKETS,
     attributes: llm,
+    domain: 'llm',
+  },
+  llmCost: {
+    name: 'agent.llm.cost',
+    kind: 'counter',
+    // No GenAI convention for cost yet (semantic-conventions-genai has a proposal only); UCUM
+    // has no currency, so the unit is an annotation, which Prometheus names leave out.
+    unit: '{USD}',
+    description: 'USD cost of LLM calls, from the price table or the configured overrides (docs/llm-cost.md); unpriced calls are not in it.',
+    attributes: llmCostAttributes,
+    domain: 'llm',
+  },
+  llmUnpricedCalls: {
+    name: 'agent.llm.unpriced_calls',
+    kind: 'counter',
+    unit: '{call}',
+    description: 'LLM calls whose cost is unknown: no price for the provider and model, or no token counts; never counted as zero cost.',
+    attributes: llmCostAttributes,
     domain: 'llm',
   },
   agentDuration: {

@@ -28,6 +28,7 @@ export { RoutingEventWriter } from './events/writer';
 export type { RoutingEventWriterOptions, WriterStats } from './events/writer';
 export { recordLlmCall } from './record/llm';
 export type { LlmCall } from './record/llm';
+export type { LlmModelPrice, LlmPrices } from './record/llm-prices';
 export { LlmStreamTimer } from './record/llm-stream';
 export type { LlmStreamLabels } from './record/llm-stream';
 export { recordAgentInvocation, recordAgentHandoff, recordWorkflow } from './record/agent';

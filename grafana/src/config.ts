@@ -30,6 +30,8 @@ export interface Thresholds {
   dataAgeSeconds: number;
   /** Fewest events per second before a ratio alert may fire (ignores a handful of calls). */
   minEventsPerSecond: number;
+  /** LLM spend of one job over the last 24 hours above which the budget alert fires; USD. Set it to your budget. */
+  llmDailyBudgetUsd: number;
 }
 
 export interface MixinConfig {
@@ -80,6 +82,7 @@ export const DEFAULT_CONFIG: MixinConfig = {
     llmErrorRatio: 0.1,
     dataAgeSeconds: 300,
     minEventsPerSecond: 0.05,
+    llmDailyBudgetUsd: 100,
   },
 };
 

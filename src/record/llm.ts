@@ -1,17 +1,21 @@
 /**
- * LLM calls: `gen_ai.client.operation.duration`, `gen_ai.client.token.usage` by token type and,
- * for streams, `gen_ai.client.operation.time_to_first_chunk`.
+ * LLM calls: `gen_ai.client.operation.duration`, `gen_ai.client.token.usage` by token type,
+ * for streams `gen_ai.client.operation.time_to_first_chunk`, and the call's USD cost
+ * (`agent.llm.cost`) or, when it has no price, `agent.llm.unpriced_calls`.
  */
 import { failureType } from '../attributes';
 import { guard, instruments, state } from '../store/registry';
 import { recordingFailed } from './guarded';
 import { jobState, recordJobLlmCall } from '../jobs/scope';
 import { withKeys } from '../store/instrument';
-import { ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, type TOKEN_TYPES } from '../catalog-vocabulary';
+import { llmCostUsd, type CostTokens } from './llm-prices';
+import { ATTR_AGENT_NAME, ATTR_ERROR_TYPE, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE, type TOKEN_TYPES } from '../catalog-vocabulary';
 
 const llmDuration = withKeys(instruments.llmDuration, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_ERROR_TYPE);
 const llmTokens = withKeys(instruments.llmTokens, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_TOKEN_TYPE);
 const llmFirstChunk = withKeys(instruments.llmFirstChunk, ATTR_OPERATION_NAME, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL);
+const llmCost = withKeys(instruments.llmCost, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_AGENT_NAME);
+const llmUnpriced = withKeys(instruments.llmUnpricedCalls, ATTR_PROVIDER_NAME, ATTR_REQUEST_MODEL, ATTR_AGENT_NAME);
 
 /** One finished GenAI operation. */
 export interface LlmCall {
@@ -43,6 +47,8 @@ export interface LlmCall {
   timeToFirstChunkSeconds?: number;
   /** Set on failure: an Error or an error type string. */
   error?: unknown;
+  /** The agent the call ran for (`gen_ai.agent.name`), when known; a label of the cost series only. */
+  agent?: string;
   /** Job phase (e.g. `planning`); written to a job's metrics.jsonl only, never a metric label. */
   phase?: string;
 }
@@ -70,16 +76,22 @@ function llmCall(call: LlmCall): void {
   if (operation === undefined || provider === undefined || model === undefined) return;
   const type = failureType(call.error);
   llmDuration.get4(operation, provider, model, type).record(seconds);
-  const tokens = (count: number | undefined, tokenType: TokenType): void => {
-    if (count === undefined) return;
+  // Each count checked once: it feeds both the token histogram and the cost.
+  const counted = (count: number | undefined, tokenType: TokenType): number | undefined => {
+    if (count === undefined) return undefined;
     const value = guard.measurement(count, `${tokenType} tokens`);
-    if (value >= 0) llmTokens.get4(operation, provider, model, tokenType).record(value);
+    if (value < 0) return undefined;
+    llmTokens.get4(operation, provider, model, tokenType).record(value);
+    return value;
   };
-  tokens(call.inputTokens, 'input');
-  tokens(call.outputTokens, 'output');
-  tokens(call.cacheReadTokens, 'cache_read');
-  tokens(call.cacheWriteTokens ?? call.cacheCreationTokens, 'cache_write');
-  tokens(call.reasoningTokens, 'reasoning');
+  const tokens: CostTokens = {
+    input: counted(call.inputTokens, 'input'),
+    output: counted(call.outputTokens, 'output'),
+    cacheRead: counted(call.cacheReadTokens, 'cache_read'),
+    cacheWrite: counted(call.cacheWriteTokens ?? call.cacheCreationTokens, 'cache_write'),
+    reasoning: counted(call.reasoningTokens, 'reasoning'),
+  };
+  recordCost(provider, model, guard.optionalName(call.agent, 'agent'), tokens, type !== '');
   if (call.timeToFirstChunkSeconds !== undefined) {
     const first = guard.measurement(call.timeToFirstChunkSeconds, 'time to first chunk seconds');
     if (first >= 0) llmFirstChunk.get3(operation, provider, model).record(first);
@@ -87,4 +99,18 @@ function llmCall(call: LlmCall): void {
   if (jobState.active !== 0) {
     recordJobLlmCall({ phase: call.phase, provider, model, seconds, inputTokens: call.inputTokens, outputTokens: call.outputTokens, type });
   }
+}
+
+/**
+ * The call's cost, or one unpriced call: no price for the model, or (for a call that succeeded)
+ * no token counts to price. A failed call without counts is billed nothing and counts in neither.
+ */
+function recordCost(provider: string, model: string, agent: string, tokens: CostTokens, failed: boolean): void {
+  if (tokens.input === undefined && tokens.output === undefined) {
+    if (!failed) llmUnpriced.get3(provider, model, agent).add(1);
+    return;
+  }
+  const usd = llmCostUsd(provider, model, tokens);
+  if (usd === undefined) llmUnpriced.get3(provider, model, agent).add(1);
+  else llmCost.get3(provider, model, agent).add(usd);
 }

@@ -8,6 +8,7 @@ import { booleanOption, integerOption } from '../config-values';
 import { DEFAULT_ATTRIBUTE_CAP } from '../attributes';
 import type { KafkaMetricExporterOptions } from '../exporters/kafka/options';
 import type { RoutingEventPublisherOptions } from '../events/options';
+import type { LlmPrices } from '../record/llm-prices';
 import { resolveEndpointConfig, type EndpointOptions, type ResolvedEndpointConfig } from './endpoint-config';
 
 export const METRICS_EXPORTERS = ['prometheus', 'kafka', 'otlp', 'console', 'none'] as const;
@@ -77,6 +78,12 @@ export interface StartOptions extends EndpointOptions {
    * tracer provider is registered (`AGENTMETER_EXEMPLARS`); default true. See docs/exemplars.md.
    */
   exemplars?: boolean;
+  /**
+   * LLM prices that win over the price table, in USD per million tokens: provider → model →
+   * prices (negotiated or self-hosted prices, new models); default none. Else read from the JSON
+   * file named by `AGENTMETER_LLM_PRICES_FILE`. See docs/llm-cost.md.
+   */
+  llmPrices?: LlmPrices;
 }
 
 export interface ResolvedConfig {

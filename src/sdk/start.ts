@@ -31,6 +31,8 @@ import { buildResource, serviceInstanceId } from './resource';
 import { startPrimaryMode, startWorkerMode, type PrimaryMode, type WorkerMode } from './cluster-mode';
 import { clusterWorkerId } from '../cluster/protocol';
 import { toolWindows } from '../store/windows';
+import { setLlmPrices } from '../record/llm-prices';
+import { llmPriceOverrides } from './llm-prices-file';
 import { setExemplarsWanted } from '../store/exemplars';
 import { otlpHttpExporter } from '../optional-modules';
 
@@ -252,6 +254,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     return current;
   }
 
+  // Before anything listens: a bad llmPrices option throws here; a bad file is one stderr line.
+  setLlmPrices(llmPriceOverrides(options.llmPrices, process.env, stderrLine));
   const workerId = clusterWorkerId();
   const instance = serviceInstanceId(config.serviceInstanceId, workerId);
   // Everything that can throw a ConfigError comes before anything listens or joins the cluster:
@@ -302,6 +306,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
         await summary.ready.catch(() => undefined);
         await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
         await Promise.all([sdk.shutdown(), summary.server()?.close()]);
+        setLlmPrices(undefined);
         if (current === handle) current = undefined;
       })();
       return stopped;

@@ -61,6 +61,7 @@ describe('status page in headless Chromium', () => {
     const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as {
       tool_metrics: Record<string, { total_calls: number; failed_calls: number; success_rate: number | null; p50_latency_ms: number | null; p99_latency_ms: number | null }>;
       cache_metrics: Record<string, { hits: number; misses: number; total_requests: number; hit_rate: number | null }>;
+      llm_cost: { total_usd: number; unpriced_calls: number; models: { provider: string; model: string; usd: number; unpriced_calls: number }[] };
     };
     expect(tools.map((r) => r[0])).toEqual(Object.keys(s.tool_metrics));
     expect(tools.length).toBeGreaterThanOrEqual(3);
@@ -73,6 +74,11 @@ describe('status page in headless Chromium', () => {
       const c = s.cache_metrics[r[0]!]!;
       expect(r.slice(1, 5)).toEqual([String(c.hits), String(c.misses), String(c.total_requests), pct(c.hit_rate)]);
     }
+    // The demo calls gpt-4o and gpt-4o-mini, both in the price table, always with token counts.
+    const llm = await rows('llm-cost');
+    expect(llm.map((r) => r[1]).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(llm).toEqual(s.llm_cost.models.map((m) => [m.provider, m.model, m.usd.toFixed(6), String(m.unpriced_calls)]));
+    expect(await page.textContent('#llm-total')).toBe(`total ${s.llm_cost.total_usd.toFixed(6)} USD · 0 unpriced calls`);
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-output', 'status-page.png'), fullPage: true });
   });

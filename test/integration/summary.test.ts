@@ -37,7 +37,7 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
 describe('GET /metrics.json', () => {
   it('reports exact counts, rates and nearest-rank percentiles of the window', async () => {
     const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as Record<string, any>;
-    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics']);
+    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
     expect(s.enabled).toBe(true);
     expect(s.tool_metrics.search).toEqual({
       total_calls: 20,
@@ -87,6 +87,23 @@ describe('HTTP behaviour', () => {
     expect(res.body).toBe('{"error":"method not allowed"}');
   });
 
+  it('reports LLM spend by provider and model and the unpriced calls, as the Prometheus endpoint counts them', async () => {
+    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as Record<string, any>;
+    // gpt-4o at 2.5 and 10 USD per million input and output tokens (@pydantic/genai-prices 0.1.8).
+    expect(s.llm_cost).toEqual({
+      total_usd: (400_000 * 2.5 + 100_000 * 10) / 1e6,
+      unpriced_calls: 1,
+      models: [
+        { provider: 'openai', model: 'gpt-4o', usd: 2, unpriced_calls: 0 },
+        { provider: 'self-hosted', model: 'llama-3-70b', usd: 0, unpriced_calls: 1 },
+      ],
+    });
+    const cost = await query('agent_llm_cost_total{test="summary"}');
+    expect(cost.map((r) => [r.metric.gen_ai_request_model, r.metric.gen_ai_agent_name, Number(r.value[1])])).toEqual([['gpt-4o', 'planner', 2]]);
+    const unpriced = await query('agent_llm_unpriced_calls_total{test="summary"}');
+    expect(unpriced.map((r) => [r.metric.gen_ai_request_model, Number(r.value[1])])).toEqual([['llama-3-70b', 1]]);
+  });
+
   it.each(['/metrics.json', '/health', '/'])('answers HEAD %s with GET’s status and content type and no body', async (path) => {
     const [head, get] = [await raw('HEAD', path), await raw('GET', path)];
     expect([head.status, head.headers['content-type'], head.body]).toEqual([200, get.headers['content-type'], '']);
@@ -96,7 +113,7 @@ describe('HTTP behaviour', () => {
     const probe = 'zz<script>alert(1)</script>';
     const res = await raw('GET', `/metrics.json?format=${encodeURIComponent(probe)}&x=1`, { 'x-probe': probe });
     expect(res.status).toBe(200);
-    expect(Object.keys(JSON.parse(res.body) as object)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics']);
+    expect(Object.keys(JSON.parse(res.body) as object)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
     expect(res.body).not.toContain('zz');
     const missing = await raw('GET', `/${encodeURIComponent(probe)}?q=${encodeURIComponent(probe)}`);
     expect([missing.status, missing.body]).toEqual([404, '{"error":"not found"}']);

@@ -71,6 +71,9 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordActionLog({ agent: 'a', action: 'send', seconds: 0.2, error: boom });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, inputTokens: 10, outputTokens: 20 });
     recordLlmCall({ provider: 'p', model: 'm', seconds: 1, error: boom });
+    // A priced model (agent.llm.cost) and an unpriced one (agent.llm.unpriced_calls), both for an agent.
+    recordLlmCall({ provider: 'openai', model: 'gpt-4o', agent: 'a', seconds: 1, inputTokens: 10, outputTokens: 20 });
+    recordLlmCall({ provider: 'p', model: 'm', agent: 'a', seconds: 1, inputTokens: 10, outputTokens: 20 });
     const mcp = { method: 'tools/call', seconds: 0.01, tool: 't', error: '-32603', statusCode: '-32603', transport: 'tcp', protocolName: 'http', protocolVersion: '2025-11-25' };
     recordMcpOperation({ side: 'server', ...mcp });
     recordMcpOperation({ side: 'client', ...mcp });

@@ -8,6 +8,7 @@ import { match, selector } from '../promql/expr';
 import type { MixinConfig } from '../config';
 import { TOTAL_TOKEN_TYPES } from '../../../src/catalog-vocabulary';
 import type { RecordingRules } from '../rules/recording';
+import { llmCostPanels } from './llm-cost';
 import { datasourceVariable, type DashboardSpec, type PanelSpec, type VariableSpec } from './common';
 
 export const OVERVIEW_UID = 'agentmeter-overview';
@@ -344,6 +345,7 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       { title: 'Routing', panels: routingPanels },
       { title: 'Agents', panels: agentPanels },
       { title: 'LLM calls', panels: llmPanels },
+      { title: 'LLM cost', panels: llmCostPanels(config) },
       { title: 'Action log', panels: actionPanels },
       { title: 'Publishing', panels: publishPanels },
       { title: 'Database', panels: dbPanels },

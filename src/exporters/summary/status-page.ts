@@ -21,6 +21,8 @@ export const STATUS_PAGE = `<!doctype html>
   td.bad { color: #b3261e; font-weight: 600; }
   .empty { color: #5b6474; font-style: italic; }
   #error { color: #b3261e; }
+  #llm-total { color: #5b6474; margin-bottom: 6px; }
+  #llm-cost th:nth-child(2), #llm-cost td:nth-child(2) { text-align: left; }
 </style>
 </head>
 <body>
@@ -31,12 +33,17 @@ export const STATUS_PAGE = `<!doctype html>
 <table id="tools"><thead><tr><th>tool</th><th>calls</th><th>failed</th><th>success rate</th><th>avg ms</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>errors</th></tr></thead><tbody></tbody></table>
 <h2>Caches</h2>
 <table id="caches"><thead><tr><th>cache</th><th>hits</th><th>misses</th><th>requests</th><th>hit rate</th><th>evictions</th><th>size rejections</th></tr></thead><tbody></tbody></table>
+<h2>LLM cost</h2>
+<div id="llm-total"></div>
+<table id="llm-cost"><thead><tr><th>provider</th><th>model</th><th>USD</th><th>unpriced calls</th></tr></thead><tbody></tbody></table>
 <h2>Service</h2>
 <table id="system"><thead><tr><th>active sessions</th><th>concurrent requests</th><th>total requests</th><th>started</th><th>uptime s</th></tr></thead><tbody></tbody></table>
 <script>
 (function () {
   var pct = function (v) { return v === null ? '–' : (v * 100).toFixed(1) + ' %'; };
   var num = function (v) { return v === null || v === undefined ? '–' : String(v); };
+  // Cents hide what one call costs: six decimals show a millionth of a dollar.
+  var usd = function (v) { return v.toFixed(6); };
   function row(tbody, cells, badIndex) {
     var tr = document.createElement('tr');
     cells.forEach(function (c, i) {
@@ -47,7 +54,7 @@ export const STATUS_PAGE = `<!doctype html>
     });
     tbody.appendChild(tr);
   }
-  function fill(id, entries, cols, toCells, bad) {
+  function fill(id, entries, cols, toCells, bad, badIndex) {
     var tbody = document.querySelector('#' + id + ' tbody');
     tbody.textContent = '';
     if (entries.length === 0) {
@@ -55,7 +62,7 @@ export const STATUS_PAGE = `<!doctype html>
       td.colSpan = cols; td.className = 'empty'; td.textContent = 'nothing recorded yet';
       tr.appendChild(td); tbody.appendChild(tr); return;
     }
-    entries.forEach(function (e) { row(tbody, toCells(e[0], e[1]), bad && bad(e[1]) ? 2 : -1); });
+    entries.forEach(function (e) { row(tbody, toCells(e[0], e[1]), bad && bad(e[1]) ? (badIndex === undefined ? 2 : badIndex) : -1); });
   }
   function render(s) {
     var meta = s.enabled ? 'recording' : 'disabled';
@@ -74,6 +81,12 @@ export const STATUS_PAGE = `<!doctype html>
     fill('caches', Object.entries(s.cache_metrics), 7, function (name, c) {
       return [name, num(c.hits), num(c.misses), num(c.total_requests), pct(c.hit_rate), num(c.evictions), num(c.size_rejections)];
     });
+    // Spend since start; unpriced calls (no price for the model, or no token counts) are not in it.
+    var llm = s.llm_cost || { total_usd: 0, unpriced_calls: 0, models: [] };
+    document.getElementById('llm-total').textContent = 'total ' + usd(llm.total_usd) + ' USD · ' + llm.unpriced_calls + ' unpriced call' + (llm.unpriced_calls === 1 ? '' : 's');
+    fill('llm-cost', llm.models.map(function (r) { return [r.provider, r]; }), 4, function (provider, r) {
+      return [provider, r.model, usd(r.usd), num(r.unpriced_calls)];
+    }, function (r) { return r.unpriced_calls > 0; }, 3);
     var m = s.system_metrics;
     fill('system', [['', m]], 5, function (_, v) {
       return [num(v.active_sessions), num(v.concurrent_requests), num(v.total_requests), v.start_time, num(v.uptime_seconds)];

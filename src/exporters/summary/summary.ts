@@ -15,6 +15,7 @@ import { ATTR_CACHE_NAME, ATTR_CACHE_RESULT, ATTR_ERROR_TYPE, ATTR_TOOL_NAME } f
 import { collectScopeMetrics } from '../../store/producer';
 import { percentile, toolWindows } from '../../store/windows';
 import { state } from '../../store/registry';
+import { llmCostPart, llmCostSummary, type LlmCostPart, type LlmCostSummary } from './llm-cost';
 
 export interface ToolSummary {
   total_calls: number;
@@ -65,6 +66,8 @@ export interface MetricsSummary {
   tool_metrics: Record<string, ToolSummary>;
   cache_metrics: Record<string, CacheSummary>;
   system_metrics: SystemSummary;
+  /** USD spent on LLM calls since start, by provider and model, and the calls that could not be priced. */
+  llm_cost: LlmCostSummary;
   cluster?: ClusterSummary;
 }
 
@@ -93,6 +96,7 @@ export interface SummaryPart {
   tools: Record<string, ToolPart>;
   caches: Record<string, CachePart>;
   system: { activeSessions: number; concurrentRequests: number; totalRequests: number; startSeconds: number; uptimeSeconds: number };
+  llmCost: LlmCostPart;
 }
 
 /**
@@ -165,6 +169,7 @@ export function summaryPart(): SummaryPart {
       startSeconds: total(metrics, METRICS.startTime.name),
       uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
+    llmCost: llmCostPart(metrics),
   };
 }
 
@@ -250,6 +255,7 @@ export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterS
       start_time: new Date((first?.startSeconds ?? 0) * 1000).toISOString(),
       uptime_seconds: Math.round((first?.uptimeSeconds ?? 0) * 1000) / 1000,
     },
+    llm_cost: llmCostSummary(parts.map((p) => p.llmCost)),
   };
   if (cluster !== undefined) summary.cluster = cluster;
   return summary;
