@@ -1,5 +1,5 @@
 // What importing agentmeter loads: the Kafka client, the OTLP serialiser and exporter, the YAML
-// parser and the official instrumentations come in only when the app uses them
+// parser, the LLM price table and the official instrumentations come in only when the app uses them
 // (src/optional-modules.ts, src/sdk/instrumentations.ts), so a fast server does not carry them.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const OPTIONAL = [
   '@opentelemetry/instrumentation-kafkajs',
   '@opentelemetry/instrumentation-runtime-node',
   '@opentelemetry/instrumentation-openai',
+  '@pydantic/genai-prices',
 ];
 
 /** Runs `body` after `require('agentmeter')` in a fresh Node and returns the optional packages it loaded. */

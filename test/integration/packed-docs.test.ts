@@ -45,6 +45,7 @@ describe('the docs inside node_modules/agentmeter', () => {
       'docs/exemplars.md',
       'docs/helpers.md',
       'docs/kafka.md',
+      'docs/llm-cost.md',
       'docs/many-processes.md',
       'docs/metrics.md',
       'docs/routing-events.md',
