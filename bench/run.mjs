@@ -67,7 +67,7 @@ if (!process.argv.includes('--no-overhead')) {
   log('\n## Overhead on a tool server under load\n');
   const { runOverhead } = await import('./overhead/run.mjs');
   // Recorded runs take more rounds: throughput on a shared 2-core machine swings between rounds.
-  log((await runOverhead(write ? { rounds: 5, seconds: 5 } : {})).markdown);
+  log((await runOverhead(write ? { rounds: 7, seconds: 5 } : {})).markdown);
 }
 
 if (write) {
