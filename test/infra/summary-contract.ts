@@ -25,7 +25,7 @@ export function assertSummarySchema(body: unknown): asserts body is SummaryJson 
 
 /** GET `<base>/metrics.json`, validated against the schema. */
 export async function fetchSummary(base: string): Promise<SummaryJson> {
-  const res = await fetch(`${base}/metrics.json`, { cache: 'no-store' });
+  const res = await fetch(`${base}/metrics.json`);
   if (res.status !== 200) throw new Error(`GET ${base}/metrics.json answered ${res.status}`);
   const body: unknown = await res.json();
   assertSummarySchema(body);
