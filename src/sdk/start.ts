@@ -277,7 +277,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   }
   // The summary's total_requests also counts the app's HTTP server requests, which the http
   // instrumentation records into the MeterProvider: a reader of the summary's own reads them.
-  const httpRequests = config.summary ? new HttpRequestsReader() : undefined;
+  // Only beside an exporter's reader: with none, no MeterProvider is registered (provider.ts).
+  const httpRequests = config.summary && config.metricsExporters.length > 0 ? new HttpRequestsReader() : undefined;
   const role = clusterRole(config, workerId, httpRequests);
   const { readers, prometheus } = metricReaders(config, role, limits, kafka, cannotListen);
   const sdk = startSdk(config, instance.id, httpRequests ? [...readers, httpRequests] : readers, report);
