@@ -131,9 +131,9 @@ function dictionary<T>(): Record<string, T> {
 }
 
 const ms = (seconds: number): number => Math.round(seconds * 1e6) / 1e3;
-/** `part` of `whole` as a percentage with two decimals (`96.67`), as the reference endpoint writes it. */
-const percent = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((10000 * part) / whole) / 100);
 const round = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
+/** `part` of `whole` as a percentage with two decimals (`96.67`), as the reference endpoint writes it. */
+const percent = (part: number, whole: number): number | null => (whole === 0 ? null : round((100 * part) / whole, 2));
 
 function points(metrics: Map<string, MetricData>, name: string): DataPoint<unknown>[] {
   return (metrics.get(name)?.dataPoints ?? []) as DataPoint<unknown>[];
@@ -270,7 +270,7 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
  * A process's requests, counted once whichever way they were measured: an app that calls
  * `trackRequest()` in its HTTP handler is seen by both, so the larger count is taken, not the sum.
  */
-const requestsOf = (s: SummaryPart['system']): number => Math.max(s.totalRequests, s.httpRequests ?? 0);
+const requestsOf = (s: SummaryPart['system']): number => Math.max(s.totalRequests, typeof s.httpRequests === 'number' ? s.httpRequests : 0);
 
 /**
  * The summary of several processes' parts (the first is this process's): counts add up; the

@@ -2,7 +2,7 @@
 // the reference endpoint's field names, JSON types, units and rounding; the comparison itself
 // catches the shape the summary had before (ISO times, 0..1 ratios, no names in the entries).
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSummary } from '../../../../src/exporters/summary/summary';
+import { buildSummary, summaryOfParts, summaryPart, type SummaryPart } from '../../../../src/exporters/summary/summary';
 import { recordToolCall } from '../../../../src/record/tool';
 import { recordCacheLookup } from '../../../../src/record/cache';
 import { recordLlmCall } from '../../../../src/record/llm';
@@ -79,6 +79,23 @@ describe('the JSON summary contract', () => {
     expect(() => assertSummarySchema(former)).toThrow(
       "/metrics.json does not match metrics-summary.schema.json: /timestamp must be number; /tool_metrics/search must have required property 'tool_name'; /system_metrics/start_time must be number",
     );
+  });
+
+  it('writes every rate of up to 120 calls or lookups with at most two decimals, as 100 × part / whole rounded', () => {
+    const base = JSON.parse(JSON.stringify(summaryPart())) as SummaryPart;
+    let checked = 0;
+    for (let whole = 1; whole <= 120; whole++) {
+      const tools: SummaryPart['tools'] = {};
+      const caches: SummaryPart['caches'] = {};
+      for (let part = 0; part <= whole; part++) {
+        tools[`t${part}`] = { total: whole, failed: whole - part, sum: whole, min: 1, max: 1, errors: whole === part ? {} : { E: whole - part }, window: [1] };
+        caches[`c${part}`] = { hits: part, total: whole, evictions: 0, sizeRejections: 0 };
+      }
+      const s = JSON.parse(JSON.stringify(summaryOfParts([{ ...base, tools, caches }]))) as SummaryJson;
+      expect(differencesFromReference(s)).toEqual([]);
+      checked += Object.keys(s.tool_metrics as object).length + Object.keys(s.cache_metrics as object).length;
+    }
+    expect(checked).toBe(2 * ((120 * 121) / 2 + 120));
   });
 
   it.each([
