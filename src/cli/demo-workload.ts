@@ -20,7 +20,7 @@ export function summaryLines(): string[] {
       `  tool  ${name.padEnd(14)} calls ${String(t.total_calls).padStart(6)}  failed ${String(t.failed_calls).padStart(4)}  avg ${(t.avg_latency_ms ?? 0).toFixed(1).padStart(7)} ms`,
   );
   for (const [name, c] of Object.entries(caches)) {
-    lines.push(`  cache ${name.padEnd(14)} hit rate ${(100 * (c.hit_rate ?? 0)).toFixed(1).padStart(5)} %  (${c.total_requests} lookups)`);
+    lines.push(`  cache ${name.padEnd(14)} hit rate ${(c.hit_rate ?? 0).toFixed(1).padStart(5)} %  (${c.total_requests} lookups)`);
   }
   return lines;
 }

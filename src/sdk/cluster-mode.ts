@@ -25,12 +25,20 @@ export interface WorkerMode {
   stop(): void;
 }
 
-/** Starts answering the primary; `say` gets the one line printed when no primary answers. */
-export function startWorkerMode(serve: { prometheus: boolean; summary: boolean }, workerId: number, say: (line: string) => void): WorkerMode {
+/**
+ * Starts answering the primary; `say` gets the one line printed when no primary answers;
+ * `httpRequests` reads this worker's HTTP server requests for its summary share.
+ */
+export function startWorkerMode(
+  serve: { prometheus: boolean; summary: boolean },
+  workerId: number,
+  say: (line: string) => void,
+  httpRequests: () => Promise<number> = () => Promise.resolve(0),
+): WorkerMode {
   const reader = serve.prometheus ? new OnDemandReader([createMetricProducer()]) : undefined;
   const answerers: Answerers = {};
   if (reader !== undefined) answerers[METRICS_TOPIC] = () => reader.collectTransferable();
-  if (serve.summary) answerers[SUMMARY_TOPIC] = summaryPart;
+  if (serve.summary) answerers[SUMMARY_TOPIC] = async () => summaryPart(await httpRequests());
   if (Object.keys(answerers).length === 0) return { reader, stop: () => {} };
   const served = [serve.prometheus ? 'Prometheus series' : '', serve.summary ? 'summary' : ''].filter((s) => s !== '').join(' and ');
   const worker = startClusterWorker({

@@ -15,6 +15,7 @@ import {
 import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../exporters/prometheus/exporter';
 import { KafkaMetricExporter } from '../exporters/kafka/exporter';
 import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
+import { HttpRequestsReader } from '../exporters/summary/http-requests';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { setBuildInfo, setHealth } from '../record/system';
@@ -136,11 +137,11 @@ interface ClusterRole {
   inWorker: boolean;
 }
 
-function clusterRole(config: ResolvedConfig, workerId: number | undefined): ClusterRole {
+function clusterRole(config: ResolvedConfig, workerId: number | undefined, httpRequests: HttpRequestsReader | undefined): ClusterRole {
   const inWorker = config.cluster && workerId !== undefined;
   const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
   if (inWorker) {
-    const worker = startWorkerMode(serving, workerId, stderrLine);
+    const worker = startWorkerMode(serving, workerId, stderrLine, () => httpRequests?.serverRequests() ?? Promise.resolve(0));
     if (config.summary) toolWindows.enable(config.windowSize);
     return { worker, primary: undefined, inWorker };
   }
@@ -215,6 +216,7 @@ function summaryServer(
   config: ResolvedConfig,
   role: ClusterRole,
   limits: EndpointLimits,
+  httpRequests: HttpRequestsReader | undefined,
   cannotListen: (failure: ListenFailure) => void,
 ): { ready: Promise<void>; server(): SummaryServer | undefined } {
   let server: SummaryServer | undefined;
@@ -226,6 +228,7 @@ function summaryServer(
           corsOrigins: config.summaryCorsOrigins,
           windowSize: config.windowSize,
           otherParts: role.primary?.otherParts,
+          httpRequests: httpRequests && (() => httpRequests.serverRequests()),
           allowedHosts: config.endpoints.summaryAllowedHosts,
           ...limits,
         }).then((started) => {
@@ -272,14 +275,18 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     const own = typeof options.routingEvents === 'object' ? options.routingEvents : {};
     startRoutingEvents({ ...kafkaConnection(options.kafka), ...own }, config.serviceName);
   }
-  const role = clusterRole(config, workerId);
+  // The summary's total_requests also counts the app's HTTP server requests, which the http
+  // instrumentation records into the MeterProvider: a reader of the summary's own reads them.
+  // Only beside an exporter's reader: with none, no MeterProvider is registered (provider.ts).
+  const httpRequests = config.summary && config.metricsExporters.length > 0 ? new HttpRequestsReader() : undefined;
+  const role = clusterRole(config, workerId, httpRequests);
   const { readers, prometheus } = metricReaders(config, role, limits, kafka, cannotListen);
-  const sdk = startSdk(config, instance.id, readers, report);
+  const sdk = startSdk(config, instance.id, httpRequests ? [...readers, httpRequests] : readers, report);
   // After the SDK: a tracer provider it registered (OTEL_TRACES_EXPORTER) turns sampling on now.
   setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
-  const summary = summaryServer(config, role, limits, cannotListen);
+  const summary = summaryServer(config, role, limits, httpRequests, cannotListen);
 
   let stopped: Promise<void> | undefined;
   const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};

@@ -12,6 +12,7 @@ import { runNode, type RunningChild } from '../infra/child';
 import { kafkaService } from '../infra/kafka-helpers';
 import { addTarget, prometheus, query, waitForQuery, type Sample } from '../infra/prom';
 import { freePort } from '../infra/process.mjs';
+import { fetchSummary } from '../infra/summary-contract';
 
 // Unique per run: the Collector keeps an earlier run's instances until metric_expiration (60 min).
 const SERVICE = `cluster-app-${process.pid}`;
@@ -157,10 +158,10 @@ describe('node:cluster: primary + 3 workers under --require agentmeter/register'
   });
 
   it("shows the whole cluster in the JSON summary and on the status page; each job's lines stay in its worker's file", async () => {
-    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as Record<string, any>;
+    const s = (await fetchSummary(summaryUrl)) as Record<string, any>;
     expect(s.tool_metrics.steady).toMatchObject({ total_calls: 7200, successful_calls: 6480, failed_calls: 720, error_types: { TimeoutError: 720 } });
     expect(s.tool_metrics.search).toMatchObject({ total_calls: 6, failed_calls: 3, min_latency_ms: 100, max_latency_ms: 300 });
-    expect(s.cache_metrics.embeddings).toEqual({ hits: 21, misses: 9, total_requests: 30, hit_rate: 0.7, evictions: 0, size_rejections: 0 });
+    expect(s.cache_metrics.embeddings).toEqual({ cache_name: 'embeddings', hits: 21, misses: 9, total_requests: 30, hit_rate: 70, evictions: 0, size_rejections: 0 });
     expect(s.cluster).toEqual({ workers: 3, workers_answered: 3 });
     expect(await (await fetch(`${summaryUrl}/`)).text()).toContain('cluster: primary + ');
     for (const w of workers) {

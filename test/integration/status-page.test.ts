@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from '../infra/child';
 import { ensureChromium } from '../infra/chromium.mjs';
+import { differencesFromReference, fetchSummary } from '../infra/summary-contract';
 
 let demo: ChildProcess;
 let browser: Browser;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   // Wait until the 40 requests are done and the numbers stop moving.
   let last = '';
   for (let i = 0; i < 60; i++) {
-    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as { tool_metrics: unknown; cache_metrics: unknown };
+    const s = await fetchSummary(summaryUrl);
     const now = JSON.stringify([s.tool_metrics, s.cache_metrics]);
     if (now === last && now !== '[{},{}]') break;
     last = now;
@@ -45,8 +46,9 @@ afterAll(async () => {
   demo?.kill('SIGINT');
 });
 
+/** A percentage of /metrics.json as the page writes it. */
 function pct(v: number | null): string {
-  return v === null ? '–' : `${(v * 100).toFixed(1)} %`;
+  return v === null ? '–' : `${v.toFixed(2)} %`;
 }
 
 describe('status page in headless Chromium', () => {
@@ -58,7 +60,11 @@ describe('status page in headless Chromium', () => {
       page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
     const tools = await rows('tools');
     const caches = await rows('caches');
-    const s = (await (await fetch(`${summaryUrl}/metrics.json`)).json()) as {
+    const body = await fetchSummary(summaryUrl);
+    expect(differencesFromReference(body)).toEqual([]);
+    const s = body as unknown as {
+      timestamp: number;
+      system_metrics: { start_time: number };
       tool_metrics: Record<string, { total_calls: number; failed_calls: number; success_rate: number | null; p50_latency_ms: number | null; p99_latency_ms: number | null }>;
       cache_metrics: Record<string, { hits: number; misses: number; total_requests: number; hit_rate: number | null }>;
       llm_cost: { total_usd: number; unpriced_calls: number; models: { provider: string; model: string; usd: number; unpriced_calls: number }[] };
@@ -79,6 +85,10 @@ describe('status page in headless Chromium', () => {
     expect(llm.map((r) => r[1]).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(llm).toEqual(s.llm_cost.models.map((m) => [m.provider, m.model, m.usd.toFixed(6), String(m.unpriced_calls)]));
     expect(await page.textContent('#llm-total')).toBe(`total ${s.llm_cost.total_usd.toFixed(6)} USD · 0 unpriced calls`);
+    // Unix seconds shown as ISO times.
+    const system = await rows('system');
+    expect(system[0]![3]).toBe(new Date(s.system_metrics.start_time * 1000).toISOString());
+    expect(await page.textContent('#meta')).toMatch(/^recording · updated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-output', 'status-page.png'), fullPage: true });
   });

@@ -14,6 +14,7 @@ import { prometheus } from '../infra/prom';
 import { samples, sum, tally, typeLines, type Sample } from '../infra/prom-text';
 import { zeroCodeApp } from '../infra/zero-code-app';
 import { jsonRpcLines } from '../infra/mcp-host';
+import { assertSummarySchema } from '../infra/summary-contract';
 
 let appDir: string;
 let latestVersion: string;
@@ -122,6 +123,7 @@ describe.each([
     // The server ended when the client closed its stdin, as it would without agentmeter.
     expect(report.serverExit).toEqual({ code: 0, signal: null });
     // The summary page works for a stdio server too.
+    assertSummarySchema(report.serverSummary);
     expect(report.serverSummary.tool_metrics.lookup!.total_calls).toBe(3);
     expect(report.serverSummary.tool_metrics.explode!.error_types).toEqual({ TypeError: 2 });
     expect(report.serverSummary.system_metrics.active_sessions).toBe(1);

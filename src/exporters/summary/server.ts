@@ -35,16 +35,23 @@ export interface SummaryServerOptions extends EndpointGateOptions {
    * `cluster` is shown as the summary's `cluster` field.
    */
   otherParts?: () => Promise<{ parts: SummaryPart[]; cluster?: ClusterSummary }>;
+  /**
+   * This process's HTTP server requests as the http instrumentation counts them (an
+   * HttpRequestsReader's `serverRequests`), for `total_requests`; default none (0).
+   */
+  httpRequests?: () => Promise<number>;
 }
 
 /** Where the JSON summary comes from. */
 type SummarySource = () => MetricsSummary | Promise<MetricsSummary>;
 
-function summarySource(otherParts: SummaryServerOptions['otherParts']): SummarySource {
-  if (otherParts === undefined) return buildSummary;
+function summarySource(otherParts: SummaryServerOptions['otherParts'], httpRequests: SummaryServerOptions['httpRequests']): SummarySource {
+  if (otherParts === undefined && httpRequests === undefined) return buildSummary;
   return async () => {
+    const own = summaryPart(await (httpRequests?.() ?? 0));
+    if (otherParts === undefined) return summaryOfParts([own]);
     const { parts, cluster } = await otherParts();
-    return summaryOfParts([summaryPart(), ...parts], cluster);
+    return summaryOfParts([own, ...parts], cluster);
   };
 }
 
@@ -134,7 +141,7 @@ function handler(corsOrigins: readonly string[], summary: SummarySource) {
 export function startSummaryServer(options: SummaryServerOptions = {}): Promise<SummaryServer> {
   const host = options.host ?? '127.0.0.1';
   toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
-  const serve = handler(options.corsOrigins ?? [], summarySource(options.otherParts));
+  const serve = handler(options.corsOrigins ?? [], summarySource(options.otherParts, options.httpRequests));
   const gate = new EndpointGate('summary', refuse, options);
   // Set once listening: the allowed Host values carry the real port.
   let hostAllowed: (host: string | undefined) => boolean = () => false;

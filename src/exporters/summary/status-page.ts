@@ -40,7 +40,9 @@ export const STATUS_PAGE = `<!doctype html>
 <table id="system"><thead><tr><th>active sessions</th><th>concurrent requests</th><th>total requests</th><th>started</th><th>uptime s</th></tr></thead><tbody></tbody></table>
 <script>
 (function () {
-  var pct = function (v) { return v === null ? '–' : (v * 100).toFixed(1) + ' %'; };
+  // Rates arrive as percentages with two decimals; times as Unix seconds.
+  var pct = function (v) { return v === null ? '–' : v.toFixed(2) + ' %'; };
+  var time = function (seconds) { return new Date(seconds * 1000).toISOString(); };
   var num = function (v) { return v === null || v === undefined ? '–' : String(v); };
   // Cents hide what one call costs: six decimals show a millionth of a dollar.
   var usd = function (v) { return v.toFixed(6); };
@@ -72,7 +74,7 @@ export const STATUS_PAGE = `<!doctype html>
       var missing = s.cluster.workers - s.cluster.workers_answered;
       if (missing > 0) meta += ' (' + missing + ' did not answer in time: not counted in this view)';
     }
-    document.getElementById('meta').textContent = meta + ' · updated ' + s.timestamp;
+    document.getElementById('meta').textContent = meta + ' · updated ' + time(s.timestamp);
     fill('tools', Object.entries(s.tool_metrics), 10, function (name, t) {
       var errors = Object.entries(t.error_types).map(function (e) { return e[0] + ': ' + e[1]; }).join(', ');
       return [name, num(t.total_calls), num(t.failed_calls), pct(t.success_rate), num(t.avg_latency_ms), num(t.p50_latency_ms),
@@ -89,7 +91,7 @@ export const STATUS_PAGE = `<!doctype html>
     }, function (r) { return r.unpriced_calls > 0; }, 3);
     var m = s.system_metrics;
     fill('system', [['', m]], 5, function (_, v) {
-      return [num(v.active_sessions), num(v.concurrent_requests), num(v.total_requests), v.start_time, num(v.uptime_seconds)];
+      return [num(v.active_sessions), num(v.concurrent_requests), num(v.total_requests), time(v.start_time), num(v.uptime_seconds)];
     });
   }
   function refresh() {

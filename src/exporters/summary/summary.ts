@@ -3,6 +3,9 @@
  * sliding window; average, min and max over all calls), per-cache hit rates, service numbers.
  * Counts come from the same series the Prometheus endpoint serves, so the two agree.
  *
+ * Its shape is a contract: the reference endpoint's field names, JSON types and units (epoch
+ * seconds, percentages with two decimals), written down in metrics-summary.schema.json.
+ *
  * Built in two steps so a `node:cluster` primary can show the whole cluster: each process
  * reduces its store to a SummaryPart (plain JSON, sent over IPC by workers), and the parts are
  * merged: counts and sums add up, min and max combine, and percentiles are taken over the
@@ -18,10 +21,11 @@ import { state } from '../../store/registry';
 import { llmCostPart, llmCostSummary, type LlmCostPart, type LlmCostSummary } from './llm-cost';
 
 export interface ToolSummary {
+  tool_name: string;
   total_calls: number;
   successful_calls: number;
   failed_calls: number;
-  /** successful / total, 0..1; null before the first call. */
+  /** 100 × successful / total, a percentage rounded to two decimals; null before the first call. */
   success_rate: number | null;
   avg_latency_ms: number | null;
   p50_latency_ms: number | null;
@@ -34,10 +38,11 @@ export interface ToolSummary {
 }
 
 export interface CacheSummary {
+  cache_name: string;
   hits: number;
   misses: number;
   total_requests: number;
-  /** hits / total, 0..1; null before the first lookup. */
+  /** 100 × hits / total, a percentage rounded to two decimals; null before the first lookup. */
   hit_rate: number | null;
   evictions: number;
   size_rejections: number;
@@ -46,10 +51,17 @@ export interface CacheSummary {
 export interface SystemSummary {
   active_sessions: number;
   concurrent_requests: number;
+  /**
+   * The app's requests: per process, the larger of `trackRequest()` calls and the HTTP
+   * instrumentation's `http.server.request.duration` count (agentmeter's own endpoints excluded).
+   */
   total_requests: number;
-  /** ISO-8601 time the process started. */
-  start_time: string;
+  /** Unix time the process started, seconds (three decimals). */
+  start_time: number;
+  /** Seconds since start (three decimals). */
   uptime_seconds: number;
+  /** Hours since start (two decimals). */
+  uptime_hours: number;
 }
 
 /** Present only on a `node:cluster` primary with agentmeter workers. */
@@ -62,7 +74,8 @@ export interface ClusterSummary {
 
 export interface MetricsSummary {
   enabled: boolean;
-  timestamp: string;
+  /** Unix time of this summary, seconds (three decimals). */
+  timestamp: number;
   tool_metrics: Record<string, ToolSummary>;
   cache_metrics: Record<string, CacheSummary>;
   system_metrics: SystemSummary;
@@ -95,7 +108,16 @@ interface CachePart {
 export interface SummaryPart {
   tools: Record<string, ToolPart>;
   caches: Record<string, CachePart>;
-  system: { activeSessions: number; concurrentRequests: number; totalRequests: number; startSeconds: number; uptimeSeconds: number };
+  system: {
+    activeSessions: number;
+    concurrentRequests: number;
+    /** `trackRequest()` calls. */
+    totalRequests: number;
+    /** The HTTP instrumentation's server requests (absent from a worker of an older agentmeter). */
+    httpRequests?: number;
+    startSeconds: number;
+    uptimeSeconds: number;
+  };
   llmCost: LlmCostPart;
 }
 
@@ -109,6 +131,9 @@ function dictionary<T>(): Record<string, T> {
 }
 
 const ms = (seconds: number): number => Math.round(seconds * 1e6) / 1e3;
+const round = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
+/** `part` of `whole` as a percentage with two decimals (`96.67`), as the reference endpoint writes it. */
+const percent = (part: number, whole: number): number | null => (whole === 0 ? null : round((100 * part) / whole, 2));
 
 function points(metrics: Map<string, MetricData>, name: string): DataPoint<unknown>[] {
   return (metrics.get(name)?.dataPoints ?? []) as DataPoint<unknown>[];
@@ -156,8 +181,12 @@ function cacheParts(metrics: Map<string, MetricData>): Record<string, CachePart>
   return out;
 }
 
-/** This process's share: its store's series and its tool windows. */
-export function summaryPart(): SummaryPart {
+/**
+ * This process's share: its store's series and its tool windows, and `httpRequests`, the HTTP
+ * instrumentation's count of the app's server requests (read by the caller: it lives in the
+ * SDK's MeterProvider, not in the store; see http-requests.ts).
+ */
+export function summaryPart(httpRequests = 0): SummaryPart {
   const metrics = new Map(collectScopeMetrics().metrics.map((m) => [m.descriptor.name, m]));
   return {
     tools: toolParts(metrics),
@@ -166,6 +195,7 @@ export function summaryPart(): SummaryPart {
       activeSessions: total(metrics, METRICS.activeSessions.name),
       concurrentRequests: total(metrics, METRICS.activeRequests.name),
       totalRequests: total(metrics, METRICS.requests.name),
+      httpRequests,
       startSeconds: total(metrics, METRICS.startTime.name),
       uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
@@ -194,14 +224,15 @@ function mergeTools(parts: readonly SummaryPart[]): Map<string, ToolPart> {
   return tools;
 }
 
-function toolSummary(t: ToolPart): ToolSummary {
+function toolSummary(name: string, t: ToolPart): ToolSummary {
   const sorted = Float64Array.from(t.window).sort();
   const pct = (p: number) => (sorted.length === 0 ? null : ms(percentile(sorted, p)));
   return {
+    tool_name: name,
     total_calls: t.total,
     successful_calls: t.total - t.failed,
     failed_calls: t.failed,
-    success_rate: t.total === 0 ? null : (t.total - t.failed) / t.total,
+    success_rate: percent(t.total - t.failed, t.total),
     avg_latency_ms: t.total === 0 ? null : ms(t.sum / t.total),
     p50_latency_ms: pct(50),
     p95_latency_ms: pct(95),
@@ -223,10 +254,11 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
   const out = dictionary<CacheSummary>();
   for (const [name, c] of [...caches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     out[name] = {
+      cache_name: name,
       hits: c.hits,
       misses: c.total - c.hits,
       total_requests: c.total,
-      hit_rate: c.total === 0 ? null : c.hits / c.total,
+      hit_rate: percent(c.hits, c.total),
       evictions: c.evictions,
       size_rejections: c.sizeRejections,
     };
@@ -235,25 +267,34 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
 }
 
 /**
+ * A process's requests, counted once whichever way they were measured: an app that calls
+ * `trackRequest()` in its HTTP handler is seen by both, so the larger count is taken, not the sum.
+ */
+const requestsOf = (s: SummaryPart['system']): number => Math.max(s.totalRequests, typeof s.httpRequests === 'number' ? s.httpRequests : 0);
+
+/**
  * The summary of several processes' parts (the first is this process's): counts add up; the
  * start time and uptime are the first part's (a cluster's primary, which started first).
  */
 export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterSummary): MetricsSummary {
   const tool_metrics = dictionary<ToolSummary>();
-  for (const [name, t] of [...mergeTools(parts)].sort(([a], [b]) => a.localeCompare(b))) tool_metrics[name] = toolSummary(t);
+  for (const [name, t] of [...mergeTools(parts)].sort(([a], [b]) => a.localeCompare(b))) tool_metrics[name] = toolSummary(name, t);
   const sum = (pick: (s: SummaryPart['system']) => number): number => parts.reduce((n, p) => n + pick(p.system), 0);
   const first = parts[0]?.system;
+  // Hours from the seconds as written, so uptime_hours is always uptime_seconds / 3600 rounded.
+  const uptimeSeconds = round(first?.uptimeSeconds ?? 0, 3);
   const summary: MetricsSummary = {
     enabled: state.enabled,
-    timestamp: new Date().toISOString(),
+    timestamp: Date.now() / 1000,
     tool_metrics,
     cache_metrics: cacheSummaries(parts),
     system_metrics: {
       active_sessions: sum((s) => s.activeSessions),
       concurrent_requests: sum((s) => s.concurrentRequests),
-      total_requests: sum((s) => s.totalRequests),
-      start_time: new Date((first?.startSeconds ?? 0) * 1000).toISOString(),
-      uptime_seconds: Math.round((first?.uptimeSeconds ?? 0) * 1000) / 1000,
+      total_requests: sum(requestsOf),
+      start_time: round(first?.startSeconds ?? 0, 3),
+      uptime_seconds: uptimeSeconds,
+      uptime_hours: round(uptimeSeconds / 3600, 2),
     },
     llm_cost: llmCostSummary(parts.map((p) => p.llmCost)),
   };
@@ -261,7 +302,11 @@ export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterS
   return summary;
 }
 
-/** The summary of everything recorded so far in this process. */
+/**
+ * The summary of everything recorded so far in this process's store. Synchronous, so its
+ * `total_requests` counts `trackRequest()` only; the summary server's `/metrics.json` also
+ * reads the HTTP instrumentation's count.
+ */
 export function buildSummary(): MetricsSummary {
   return summaryOfParts([summaryPart()]);
 }

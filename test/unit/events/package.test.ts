@@ -15,6 +15,10 @@ describe('the package', () => {
     expect(files.has(relative(ROOT, SCHEMA_PATH))).toBe(true);
     for (const sql of readdirSync(MIGRATIONS_DIR)) expect(files.has(`src/events/migrations/${sql}`), sql).toBe(true);
     // and none of the TypeScript sources beside them
-    expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual(['src/events/migrations/0001_router_performance_metrics.sql', 'src/events/routing-event.schema.json']);
+    expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual([
+      'src/events/migrations/0001_router_performance_metrics.sql',
+      'src/events/routing-event.schema.json',
+      'src/exporters/summary/metrics-summary.schema.json',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { buildSummary, summaryOfParts, summaryPart } from '../../../../src/expor
 import { toolWindows } from '../../../../src/store/windows';
 import { recordToolCall } from '../../../../src/record/tool';
 import { recordCacheLookup } from '../../../../src/record/cache';
-import { trackSession } from '../../../../src/record/system';
+import { trackRequest, trackSession } from '../../../../src/record/system';
 import { resetStore } from '../../helpers';
 
 afterEach(() => resetStore());
@@ -39,10 +39,11 @@ describe('summaryOfParts', () => {
     const second = wire(summaryPart());
     const summary = summaryOfParts([first, second], { workers: 2, workers_answered: 1 });
     expect(summary.tool_metrics.search).toEqual({
+      tool_name: 'search',
       total_calls: 5,
       successful_calls: 3,
       failed_calls: 2,
-      success_rate: 0.6,
+      success_rate: 60,
       avg_latency_ms: 210,
       p50_latency_ms: 200,
       p95_latency_ms: 400,
@@ -52,9 +53,33 @@ describe('summaryOfParts', () => {
       error_types: { TimeoutError: 2 },
     });
     expect(summary.tool_metrics.calc!.total_calls).toBe(1);
-    expect(summary.cache_metrics.emb).toEqual({ hits: 1, misses: 2, total_requests: 3, hit_rate: 1 / 3, evictions: 0, size_rejections: 0 });
+    // 100 × 1 / 3 with two decimals, as the reference endpoint writes a rate.
+    expect(summary.cache_metrics.emb).toEqual({ cache_name: 'emb', hits: 1, misses: 2, total_requests: 3, hit_rate: 33.33, evictions: 0, size_rejections: 0 });
     expect(summary.system_metrics.active_sessions).toBe(1);
-    expect(summary.system_metrics.start_time).toBe(new Date(first.system.startSeconds * 1000).toISOString());
+    expect(summary.system_metrics.start_time).toBe(Math.round(first.system.startSeconds * 1000) / 1000);
     expect(summary.cluster).toEqual({ workers: 2, workers_answered: 1 });
+  });
+
+  it('counts each process’s requests once: the larger of trackRequest() and its HTTP server requests, added across processes', () => {
+    for (let i = 0; i < 3; i++) trackRequest().end();
+    // The primary: 3 tracked, 5 over HTTP (its handler tracks only some of them).
+    const primary = wire(summaryPart(5));
+    expect(primary.system).toMatchObject({ totalRequests: 3, httpRequests: 5 });
+    // A worker that tracks every HTTP request (4) and a worker of an older agentmeter (no httpRequests).
+    const tracking = { ...primary, system: { ...primary.system, totalRequests: 4, httpRequests: 4 } };
+    const { httpRequests: _h, ...older } = { ...primary.system, totalRequests: 2 };
+    const summary = summaryOfParts([primary, tracking, { ...primary, system: older }]);
+    expect(summary.system_metrics.total_requests).toBe(5 + 4 + 2);
+    expect(summaryOfParts([summaryPart()]).system_metrics.total_requests).toBe(3);
+  });
+
+  it('writes times as Unix seconds and uptime in seconds and hours', () => {
+    const part = wire(summaryPart());
+    const system = { ...part.system, startSeconds: 1764749760.123456, uptimeSeconds: 5399.9996 };
+    const before = Date.now() / 1000;
+    const summary = summaryOfParts([{ ...part, system }]);
+    expect(summary.timestamp).toBeGreaterThanOrEqual(before);
+    expect(summary.timestamp).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(summary.system_metrics).toMatchObject({ start_time: 1764749760.123, uptime_seconds: 5400, uptime_hours: 1.5 });
   });
 });
