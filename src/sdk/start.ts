@@ -13,7 +13,8 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../exporters/prometheus/exporter';
-import { KafkaMetricExporter } from '../exporters/kafka/exporter';
+import { KafkaMetricExporter, type UnflushedAtShutdown } from '../exporters/kafka/exporter';
+import { CLOSE_GRACE_MILLIS, settlesWithin } from '../exporters/kafka/client';
 import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
@@ -48,7 +49,11 @@ export interface AgentmeterHandle {
   ready(): Promise<void>;
   /** Pushes pending data now (otlp/console). */
   forceFlush(): Promise<void>;
-  /** Final export, then stops exporters and instrumentations. Safe to call twice. */
+  /**
+   * Final export, then stops exporters and instrumentations; settles within
+   * `shutdownTimeoutMillis` plus 1 s whatever the broker does. What could not be delivered is
+   * counted and named in one stderr line. Safe to call twice.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -63,8 +68,19 @@ function cannotListen(what: string, host: string, port: number, variable: string
     );
 }
 
-/** Longest wait for the final export on shutdown or exit, in milliseconds. */
-const SHUTDOWN_TIMEOUT_MILLIS = 5000;
+/**
+ * What a shutdown could not deliver in its time, in one stderr line (none when all went out):
+ * counts and error types only, never a queued value.
+ */
+function reportUnflushed(boundMillis: number, metrics: UnflushedAtShutdown | undefined, events: { events: number; lastError: string | undefined }, sdkDone: boolean): void {
+  const because = (lastError: string | undefined): string => (lastError === undefined ? '' : `, last error ${lastError}`);
+  const lost: string[] = [];
+  if (metrics !== undefined && metrics.messages > 0) lost.push(`${metrics.messages} metric message(s) to Kafka${because(metrics.lastError)}`);
+  if (events.events > 0) lost.push(`${events.events} routing event(s) to Kafka${because(events.lastError)}`);
+  if (!sdkDone) lost.push('the final metric export, still running');
+  if (lost.length === 0) return;
+  stderrLine(`agentmeter: shutdown: not delivered within ${boundMillis} ms (AGENTMETER_SHUTDOWN_TIMEOUT): ${lost.join('; ')}; dropped and counted`);
+}
 
 let current: AgentmeterHandle | undefined;
 
@@ -249,7 +265,9 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const summary = summaryServer(config, role, limits);
 
   let stopped: Promise<void> | undefined;
-  const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
+  const bound = config.shutdownTimeoutMillis;
+  // handle.shutdown() bounds itself; this is the signal handler's backstop.
+  const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), bound + 2 * CLOSE_GRACE_MILLIS) : () => {};
   const handle: AgentmeterHandle = {
     config,
     serviceInstanceId: instance.id,
@@ -271,8 +289,16 @@ export function startReporting(options: StartOptions, report: (line: string) => 
         role.worker?.stop();
         role.primary?.stop();
         await summary.ready.catch(() => undefined);
-        await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
-        await Promise.all([sdk.shutdown(), summary.server()?.close()]);
+        // One deadline for every final flush: the SDK's last collection calls the exporter's
+        // forceFlush, which would otherwise wait for as long as the broker is away.
+        kafka?.limitFlushesTo(Date.now() + bound);
+        // Side by side, each within the bound (one after the other would take twice as long).
+        const [events, sdkDone] = await Promise.all([
+          shutdownRoutingEvents(bound),
+          settlesWithin(sdk.shutdown(), bound + CLOSE_GRACE_MILLIS),
+          settlesWithin(summary.server()?.close() ?? Promise.resolve(), bound),
+        ]);
+        reportUnflushed(bound, kafka?.unflushedAtShutdown, events, sdkDone);
         if (current === handle) current = undefined;
       })();
       return stopped;
