@@ -133,10 +133,14 @@ async function consume(opts: ConsumeOptions): Promise<void> {
   const bound = metrics.config.shutdownTimeoutMillis;
   let left = false;
   try {
-    await writer.start();
-    process.stdout.write(`${JSON.stringify({ ready: true, topic: writer.topic, group: writer.groupId, dead_letter_topic: writer.deadLetterTopic, metrics_url: metrics.prometheusUrl ?? null })}\n`);
-    const crash = await Promise.race([stopSignal.then(() => undefined), writer.crashed]);
-    if (crash !== undefined) throw crash;
+    // A signal while the broker is still out of reach (down, partitioned, refusing us) stops the start too.
+    const starting = writer.start();
+    starting.catch(() => undefined);
+    if ((await Promise.race([starting, stopSignal])) === undefined) {
+      process.stdout.write(`${JSON.stringify({ ready: true, topic: writer.topic, group: writer.groupId, dead_letter_topic: writer.deadLetterTopic, metrics_url: metrics.prometheusUrl ?? null })}\n`);
+      const crash = await Promise.race([stopSignal.then(() => undefined), writer.crashed]);
+      if (crash !== undefined) throw crash;
+    }
   } finally {
     left = await writer.stop(bound);
     await metrics.shutdown();

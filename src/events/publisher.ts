@@ -164,14 +164,16 @@ export class RoutingEventPublisher {
   async shutdown(timeoutMillis = 5000): Promise<void> {
     if (this.stopping) return;
     await settlesWithin(this.flush(), timeoutMillis);
-    // An attempt a silent broker holds ends when its sockets are destroyed below.
+    // One grace for the attempt in hand and the polite disconnect together; an attempt a silent
+    // broker holds past it ends when its sockets are destroyed below.
+    const graceEnds = Date.now() + CLOSE_GRACE_MILLIS;
     await settlesWithin(this.loop.stop(), CLOSE_GRACE_MILLIS);
     const left = this.queue.splice(0);
     this.unsentAtShutdown = { events: left.length, lastError: this.loop.lastFailure };
     recordEventsQueued(-left.length);
     recordEventsDropped('shutdown', left.length);
     for (const p of left) p.ack?.reject(new ExportError('the routing-event publisher shut down before the event was sent', false));
-    await settlesWithin(this.producer.disconnect(), CLOSE_GRACE_MILLIS);
+    await settlesWithin(this.producer.disconnect(), graceEnds - Date.now());
     closeSockets(this.sockets);
   }
 

@@ -73,7 +73,8 @@ function cannotListen(what: string, host: string, port: number, variable: string
  * counts and error types only, never a queued value.
  */
 function reportUnflushed(boundMillis: number, metrics: UnflushedAtShutdown | undefined, events: { events: number; lastError: string | undefined }, sdkDone: boolean): void {
-  const because = (lastError: string | undefined): string => (lastError === undefined ? '' : `, last error ${lastError}`);
+  // No failure yet means the attempt in hand got no answer in time (a broker that accepts and stays silent).
+  const because = (lastError: string | undefined): string => (lastError === undefined ? ', still unanswered' : `, last error ${lastError}`);
   const lost: string[] = [];
   if (metrics !== undefined && metrics.messages > 0) lost.push(`${metrics.messages} metric message(s) to Kafka${because(metrics.lastError)}`);
   if (events.events > 0) lost.push(`${events.events} routing event(s) to Kafka${because(events.lastError)}`);
@@ -295,7 +296,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
         // Side by side, each within the bound (one after the other would take twice as long).
         const [events, sdkDone] = await Promise.all([
           shutdownRoutingEvents(bound),
-          settlesWithin(sdk.shutdown(), bound + CLOSE_GRACE_MILLIS),
+          // The Kafka exporter is closed by then on its own; this catches the others (otlp, console).
+          settlesWithin(sdk.shutdown(), bound + CLOSE_GRACE_MILLIS + 250),
           settlesWithin(summary.server()?.close() ?? Promise.resolve(), bound),
         ]);
         reportUnflushed(bound, kafka?.unflushedAtShutdown, events, sdkDone);

@@ -179,7 +179,8 @@ export class KafkaMetricExporter implements PushMetricExporter {
     recordKafkaDropped('shutdown', unsent - this.inFlight);
     this.unflushedAtShutdown = { messages: unsent, lastError: this.loop.lastFailure };
     this.queue.length = 0;
-    await settlesWithin(this.producer.disconnect(), CLOSE_GRACE_MILLIS);
+    // Closed by the deadline plus the grace, however late the flush began.
+    await settlesWithin(this.producer.disconnect(), this.flushDeadline + CLOSE_GRACE_MILLIS - Date.now());
     closeSockets(this.sockets);
   }
 
