@@ -187,6 +187,21 @@ describe('the DB writer with the broker out of reach from the start', () => {
   });
 });
 
+describe('agentmeter routing log', () => {
+  it('stuck on a partitioned broker, ends by SIGTERM at once (no flush to wait for)', async () => {
+    const child = runNode(['dist/cli/main.js', 'routing', 'log', '--query', 'stuck', '--duration-ms', '5', '--cache-hit', 'false', '--candidates', '2', '--sink', 'kafka'], {
+      AGENTMETER_KAFKA_BROKERS: silentBroker(),
+      AGENTMETER_SHUTDOWN_TIMEOUT: String(BOUND_MILLIS),
+    });
+    await sleep(1500);
+    expect(child.child.exitCode).toBeNull();
+    const { millis, code, signal } = await terminate(child, 'routing log, broker partitioned');
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(millis).toBeLessThan(1000);
+    expect(child.stdout()).toBe('');
+  });
+});
+
 /** Publishes `n` events to `topic`; resolves with their ids in offset order (one partition). */
 async function publish(topic: string, n: number, from = 0): Promise<string[]> {
   const publisher = new RoutingEventPublisher({ brokers: [kafkaService().brokers], topic, maxQueuedEvents: 100000 });
