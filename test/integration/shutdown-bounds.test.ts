@@ -187,6 +187,25 @@ describe('the DB writer with the broker out of reach from the start', () => {
   });
 });
 
+describe('agentmeter demo exporting to Kafka', () => {
+  it('with the broker partitioned: stops within the bound and names the lost final export', async () => {
+    const child = runNode(['dist/cli/main.js', 'demo', '--port', '0', '--summary-port', '0'], {
+      OTEL_METRICS_EXPORTER: 'kafka',
+      AGENTMETER_KAFKA_BROKERS: silentBroker(),
+      AGENTMETER_KAFKA_TOPIC: `shutdown.demo.${run}`,
+      AGENTMETER_SHUTDOWN_TIMEOUT: String(BOUND_MILLIS),
+    });
+    const deadline = Date.now() + 20000;
+    while (!child.stdout().includes('agentmeter demo: status page at') && Date.now() < deadline) await sleep(100);
+    await sleep(1000);
+    const { millis, code } = await terminate(child, 'demo, broker partitioned');
+    expect(code).toBe(0);
+    expect(millis).toBeLessThan(LIMIT_MILLIS);
+    expect(child.stdout()).toContain('agentmeter demo: stopped');
+    expect(child.stderr()).toMatch(/^agentmeter: shutdown: not delivered within 2000 ms \(AGENTMETER_SHUTDOWN_TIMEOUT\): \d+ metric message\(s\) to Kafka, still unanswered; dropped and counted$/m);
+  });
+});
+
 describe('agentmeter routing log', () => {
   it('stuck on a partitioned broker, ends by SIGTERM at once (no flush to wait for)', async () => {
     const child = runNode(['dist/cli/main.js', 'routing', 'log', '--query', 'stuck', '--duration-ms', '5', '--cache-hit', 'false', '--candidates', '2', '--sink', 'kafka'], {
