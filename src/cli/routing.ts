@@ -143,17 +143,28 @@ async function consume(opts: ConsumeOptions): Promise<void> {
   const stopSignal = new Promise<string>((resolve) => (signalled = resolve));
   process.once('SIGTERM', () => signalled('SIGTERM'));
   process.once('SIGINT', () => signalled('SIGINT'));
+  const bound = metrics.config.shutdownTimeoutMillis;
+  let left = false;
   try {
-    await writer.start();
-    process.stdout.write(`${JSON.stringify({ ready: true, topic: writer.topic, group: writer.groupId, dead_letter_topic: writer.deadLetterTopic, metrics_url: metrics.prometheusUrl ?? null })}\n`);
-    const crash = await Promise.race([stopSignal.then(() => undefined), writer.crashed]);
-    if (crash !== undefined) throw crash;
+    // A signal while the broker is still out of reach (down, partitioned, refusing us) stops the start too.
+    const starting = writer.start();
+    starting.catch(() => undefined);
+    if ((await Promise.race([starting, stopSignal])) === undefined) {
+      process.stdout.write(`${JSON.stringify({ ready: true, topic: writer.topic, group: writer.groupId, dead_letter_topic: writer.deadLetterTopic, metrics_url: metrics.prometheusUrl ?? null })}\n`);
+      const crash = await Promise.race([stopSignal.then(() => undefined), writer.crashed]);
+      if (crash !== undefined) throw crash;
+    }
   } finally {
-    await writer.stop();
+    left = await writer.stop(bound);
     await metrics.shutdown();
   }
+  if (!left) process.stderr.write(`agentmeter: DB writer: the consumer group was not left within ${bound} ms (AGENTMETER_SHUTDOWN_TIMEOUT); connections closed, the batch in hand stays uncommitted for the next writer\n`);
   const { inserted, duplicates, deadLetters, batches } = writer.stats;
-  process.stdout.write(`${JSON.stringify({ stopped: true, rows_inserted: inserted, duplicates, dead_letters: deadLetters, batches })}\n`);
+  const stopped = `${JSON.stringify({ stopped: true, rows_inserted: inserted, duplicates, dead_letters: deadLetters, batches })}\n`;
+  // The writer's connections are closed; kafkajs's own retry timers outlive its disconnect() by
+  // their backoff (up to 10 retries), so the process ends here rather than when they run out.
+  await new Promise<void>((resolve) => process.stdout.write(stopped, () => resolve()));
+  process.exit(process.exitCode ?? 0);
 }
 
 /** The first of `names` set (non-blank) in `env`, as the Kafka settings read it. */

@@ -14,7 +14,7 @@ import { diag } from '@opentelemetry/api';
 import type { CompressionTypes, Producer } from 'kafkajs';
 import { ExportError } from '../errors';
 import { SendLoop, type AttemptResult } from '../exporters/kafka/send-loop';
-import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from '../exporters/kafka/client';
+import { CLOSE_GRACE_MILLIS, closeSockets, createKafkaClient, isPermanentKafkaError, kafkaErrorType, settlesWithin, trackingSocketFactory } from '../exporters/kafka/client';
 import { kafkaCompressionType } from '../exporters/kafka/compression';
 import { inspectView } from '../exporters/kafka/credentials';
 import { createRoutingEvent, type RoutingEvent, type RoutingEventInput } from './event';
@@ -46,6 +46,8 @@ export class RoutingEventPublisher {
   private readonly sockets = new Set<Socket>();
   private readonly loop: SendLoop;
   private warnedInvalid = false;
+  /** Set once `shutdown()` ran: the events it dropped unsent (counted as `dropped{reason=shutdown}`) and the latest failure's type. */
+  unsentAtShutdown: { events: number; lastError: string | undefined } | undefined;
 
   /** Validates options and the environment at once (ConfigError on a bad value); connects on the first send. */
   constructor(options: RoutingEventPublisherOptions = {}) {
@@ -154,18 +156,25 @@ export class RoutingEventPublisher {
     await this.loop.drain();
   }
 
-  /** Flushes for at most `timeoutMillis` (default 5000), drops the rest (counted), then disconnects. */
+  /**
+   * Flushes for at most `timeoutMillis` (default 5000), drops the rest (counted, and kept in
+   * `unsentAtShutdown`), then closes: kafkajs's polite disconnect gets CLOSE_GRACE_MILLIS more,
+   * then every broker socket is destroyed, so nothing of the publisher holds the process.
+   */
   async shutdown(timeoutMillis = 5000): Promise<void> {
     if (this.stopping) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMillis)))]);
-    clearTimeout(timer);
-    await this.loop.stop();
+    await settlesWithin(this.flush(), timeoutMillis);
+    // One grace for the attempt in hand and the polite disconnect together; an attempt a silent
+    // broker holds past it ends when its sockets are destroyed below.
+    const graceEnds = Date.now() + CLOSE_GRACE_MILLIS;
+    await settlesWithin(this.loop.stop(), CLOSE_GRACE_MILLIS);
     const left = this.queue.splice(0);
+    this.unsentAtShutdown = { events: left.length, lastError: this.loop.lastFailure };
     recordEventsQueued(-left.length);
     recordEventsDropped('shutdown', left.length);
     for (const p of left) p.ack?.reject(new ExportError('the routing-event publisher shut down before the event was sent', false));
-    await this.producer.disconnect().catch(() => undefined);
+    await settlesWithin(this.producer.disconnect(), graceEnds - Date.now());
+    closeSockets(this.sockets);
   }
 
   private push(item: Pending): void {

@@ -56,10 +56,14 @@ export function publishRoutingEvent(input: RoutingEventInput, options?: RoutingE
   return active.publish(input);
 }
 
-/** Stops routing events: no more listening, queued events flushed for at most `timeoutMillis`. */
-export async function shutdownRoutingEvents(timeoutMillis = 5000): Promise<void> {
+/**
+ * Stops routing events: no more listening, queued events flushed for at most `timeoutMillis`,
+ * then the connections closed. Resolves with what could not be sent (none when nothing ran).
+ */
+export async function shutdownRoutingEvents(timeoutMillis = 5000): Promise<{ events: number; lastError: string | undefined }> {
   setRoutingDecisionListener(undefined);
   const publisher = active;
   active = undefined;
   await publisher?.shutdown(timeoutMillis);
+  return publisher?.unsentAtShutdown ?? { events: 0, lastError: undefined };
 }

@@ -10,10 +10,11 @@
  * while the batch is held; nothing is committed past a row that is not stored.
  */
 import { diag } from '@opentelemetry/api';
+import type { Socket } from 'node:net';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { DeadLetterReason } from '../catalog-vocabulary';
-import { createKafkaClient, kafkaErrorType } from '../exporters/kafka/client';
+import { CLOSE_GRACE_MILLIS, closeSockets, createKafkaClient, kafkaErrorType, settlesWithin, trackingSocketFactory } from '../exporters/kafka/client';
 import type { RoutingEvent } from './event';
 import { recordDeadLetter, recordWriterBatch, recordWriterFailure, recordWriterLag } from './metrics';
 import { resolveEventsKafka, type KafkaConnectionOptions, type PostgresOptions } from './options';
@@ -75,6 +76,9 @@ export class RoutingEventWriter {
   private readonly pool: Pool;
   private readonly lag = new Map<number, number>();
   private stopping = false;
+  private stopped: Promise<boolean> | undefined;
+  /** Every broker connection of the consumer and the dead-letter producer, destroyed when stopping ends. */
+  private readonly sockets = new Set<Socket>();
   private readonly wakers = new Set<() => void>();
   private onCrash: (error: Error) => void = () => {};
   /** Resolves with the error if the consumer stops for good (a crash kafkajs does not restart). */
@@ -91,10 +95,17 @@ export class RoutingEventWriter {
     this.batchSize = options.batchSize ?? 1000;
     this.fromBeginning = options.fromBeginning ?? true;
     // A consumer group rides out broker restarts with kafkajs's own retries and restarts.
-    const kafka = createKafkaClient(kafkaOptions, 10);
+    const kafka = createKafkaClient(kafkaOptions, 10, trackingSocketFactory(this.sockets));
     // A 10 s session (kafkajs: 30 s) lets a restarted writer take over a crashed one's partitions
     // sooner; the writer heartbeats after every INSERT and while it retries, so long batches keep it.
-    this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10000, heartbeatInterval: 1000, maxWaitTimeInMs: 200, retry: { retries: 10 } });
+    this.consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 200,
+      // A crash while stopping must not restart the consumer: kafkajs's restarts outlive disconnect() (issue 27).
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!this.stopping) },
+    });
     this.producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 5 } });
     this.pool = createPool({ maxConnections: 2, ...options.postgres });
   }
@@ -137,17 +148,23 @@ export class RoutingEventWriter {
   }
 
   /**
-   * Drains: the batch in hand is written and committed (unless the database stays down), then
-   * the group is left and connections are closed.
+   * Drains within `timeoutMillis` (default 5000): the batch in hand is written and committed
+   * (unless the database or the broker stays away), the group is left; then connections are
+   * closed, politely for at most CLOSE_GRACE_MILLIS more, then destroyed. Resolves true when the
+   * group was left in time, false when the time ran out (the batch in hand then stays uncommitted:
+   * its rows, stored or not, are replayed by the next writer and skipped as duplicates).
    */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    for (const wake of this.wakers) wake();
-    // Disconnect waits for the batch in progress; a retry wait is cut short by `stopping`.
-    await this.consumer.disconnect();
-    await this.producer.disconnect().catch(() => undefined);
-    await this.pool.end().catch(() => undefined);
+  stop(timeoutMillis = 5000): Promise<boolean> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      for (const wake of this.wakers) wake();
+      // Disconnect waits for the batch in progress; a retry wait is cut short by `stopping`.
+      const left = await settlesWithin(this.consumer.disconnect(), timeoutMillis);
+      await Promise.all([settlesWithin(this.producer.disconnect(), CLOSE_GRACE_MILLIS), settlesWithin(this.pool.end(), CLOSE_GRACE_MILLIS)]);
+      closeSockets(this.sockets);
+      return left;
+    })();
+    return this.stopped;
   }
 
   /**

@@ -68,6 +68,11 @@ export interface StartOptions extends EndpointOptions {
   /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
   flushOnExit?: boolean;
   /**
+   * Longest wait for the final flush on `shutdown()` and on exit, ms (`AGENTMETER_SHUTDOWN_TIMEOUT`);
+   * default 5000. Closing the connections then takes at most 1 s more. See docs/kafka.md.
+   */
+  shutdownTimeoutMillis?: number;
+  /**
    * Also publish every `recordRouting()` that carries a `query` as a routing event to Kafka
    * (`AGENTMETER_ROUTING_EVENTS`); default false. An object turns them on with its options
    * (topic, queue); the connection comes from `kafka` and `AGENTMETER_KAFKA_*`.
@@ -99,6 +104,7 @@ export interface ResolvedConfig {
   attributeCap: number;
   instrumentations: InstrumentationName[];
   flushOnExit: boolean;
+  shutdownTimeoutMillis: number;
   summary: boolean;
   summaryHost: string;
   summaryPort: number;
@@ -197,6 +203,7 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     attributeCap: integerOption('AGENTMETER_ATTRIBUTE_CAP', capRaw, 1, 100_000),
     instrumentations,
     flushOnExit: options.flushOnExit ?? false,
+    shutdownTimeoutMillis: integerOption('AGENTMETER_SHUTDOWN_TIMEOUT', options.shutdownTimeoutMillis ?? nonEmpty(env, 'AGENTMETER_SHUTDOWN_TIMEOUT') ?? 5000, 0, 600_000),
     routingEvents: options.routingEvents === undefined ? envBoolean(env, 'AGENTMETER_ROUTING_EVENTS', false) : options.routingEvents !== false,
     exemplars: options.exemplars ?? envBoolean(env, 'AGENTMETER_EXEMPLARS', true),
     endpoints: resolveEndpointConfig(options, env),

@@ -13,7 +13,8 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../exporters/prometheus/exporter';
-import { KafkaMetricExporter } from '../exporters/kafka/exporter';
+import { KafkaMetricExporter, type UnflushedAtShutdown } from '../exporters/kafka/exporter';
+import { CLOSE_GRACE_MILLIS, settlesWithin } from '../exporters/kafka/client';
 import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
 import { HttpRequestsReader } from '../exporters/summary/http-requests';
 import { createMetricProducer } from '../store/producer';
@@ -51,7 +52,11 @@ export interface AgentmeterHandle {
   ready(): Promise<void>;
   /** Pushes pending data now (otlp/console). */
   forceFlush(): Promise<void>;
-  /** Final export, then stops exporters and instrumentations. Safe to call twice. */
+  /**
+   * Final export, then stops exporters and instrumentations; settles within
+   * `shutdownTimeoutMillis` plus 1 s whatever the broker does. What could not be delivered is
+   * counted and named in one stderr line. Safe to call twice.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -81,8 +86,20 @@ function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** Longest wait for the final export on shutdown or exit, in milliseconds. */
-const SHUTDOWN_TIMEOUT_MILLIS = 5000;
+/**
+ * What a shutdown could not deliver in its time, in one stderr line (none when all went out):
+ * counts and error types only, never a queued value.
+ */
+function reportUnflushed(boundMillis: number, metrics: UnflushedAtShutdown | undefined, events: { events: number; lastError: string | undefined }, sdkDone: boolean): void {
+  // No failure yet means the attempt in hand got no answer in time (a broker that accepts and stays silent).
+  const because = (lastError: string | undefined): string => (lastError === undefined ? ', still unanswered' : `, last error ${lastError}`);
+  const lost: string[] = [];
+  if (metrics !== undefined && metrics.messages > 0) lost.push(`${metrics.messages} metric message(s) to Kafka${because(metrics.lastError)}`);
+  if (events.events > 0) lost.push(`${events.events} routing event(s) to Kafka${because(events.lastError)}`);
+  if (!sdkDone) lost.push('the final metric export, still running');
+  if (lost.length === 0) return;
+  stderrLine(`agentmeter: shutdown: not delivered within ${boundMillis} ms (AGENTMETER_SHUTDOWN_TIMEOUT): ${lost.join('; ')}; dropped and counted`);
+}
 
 let current: AgentmeterHandle | undefined;
 
@@ -289,7 +306,9 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   const summary = summaryServer(config, role, limits, httpRequests, cannotListen);
 
   let stopped: Promise<void> | undefined;
-  const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), SHUTDOWN_TIMEOUT_MILLIS) : () => {};
+  const bound = config.shutdownTimeoutMillis;
+  // handle.shutdown() bounds itself; this is the signal handler's backstop.
+  const uninstall = config.flushOnExit ? flushOnExit(() => handle.shutdown(), bound + 2 * CLOSE_GRACE_MILLIS) : () => {};
   const handle: AgentmeterHandle = {
     config,
     serviceInstanceId: instance.id,
@@ -311,8 +330,17 @@ export function startReporting(options: StartOptions, report: (line: string) => 
         role.worker?.stop();
         role.primary?.stop();
         await summary.ready.catch(() => undefined);
-        await shutdownRoutingEvents(SHUTDOWN_TIMEOUT_MILLIS);
-        await Promise.all([sdk.shutdown(), summary.server()?.close()]);
+        // One deadline for every final flush: the SDK's last collection calls the exporter's
+        // forceFlush, which would otherwise wait for as long as the broker is away.
+        kafka?.limitFlushesTo(Date.now() + bound);
+        // Side by side, each within the bound (one after the other would take twice as long).
+        const [events, sdkDone] = await Promise.all([
+          shutdownRoutingEvents(bound),
+          // The Kafka exporter is closed by then on its own; this catches the others (otlp, console).
+          settlesWithin(sdk.shutdown(), bound + CLOSE_GRACE_MILLIS + 250),
+          settlesWithin(summary.server()?.close() ?? Promise.resolve(), bound),
+        ]);
+        reportUnflushed(bound, kafka?.unflushedAtShutdown, events, sdkDone);
         setLlmPrices(undefined);
         if (current === handle) current = undefined;
       })();

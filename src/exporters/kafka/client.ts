@@ -43,11 +43,46 @@ export function isPermanentKafkaError(type: string): boolean {
 export function trackingSocketFactory(sockets: Set<Socket>): ISocketFactory {
   return ({ host, port, ssl, onConnect }) => {
     const socket: Socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
+    // A retry kafkajs schedules after its owner closed must not open a connection that holds the process.
+    if (closedSets.has(sockets)) {
+      socket.destroy(new Error('agentmeter: the Kafka client is closed'));
+      return socket;
+    }
     socket.setKeepAlive(true, 60000);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     return socket;
   };
+}
+
+const closedSets = new WeakSet<Set<Socket>>();
+
+/** Time a stopping client gets to close its broker connections politely once the flush is over, in ms. */
+export const CLOSE_GRACE_MILLIS = 1000;
+
+/**
+ * Ends every connection in `sockets` at once and refuses new ones: a broker that went away, or
+ * never answers, completes no polite close, and an open socket keeps the process alive.
+ */
+export function closeSockets(sockets: Set<Socket>): void {
+  closedSets.add(sockets);
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+}
+
+/**
+ * True when `work` settles within `millis`, false when the time runs out first; the work is then
+ * left to settle on its own (its rejection ignored). The timer is ref'd: a caller awaiting a
+ * bounded shutdown gets its answer rather than an event loop that empties under it.
+ */
+export async function settlesWithin(work: Promise<unknown>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, millis), false)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -29,7 +29,7 @@ import { resourceKey } from './encode';
 import type { EncodedExport } from './encode';
 import { OtlpMetricsEncoder, POINTS_PER_SLICE } from './otlp-encoder';
 import { SendLoop, type AttemptResult } from './send-loop';
-import { createKafkaClient, isPermanentKafkaError, kafkaErrorType, trackingSocketFactory } from './client';
+import { CLOSE_GRACE_MILLIS, closeSockets, createKafkaClient, isPermanentKafkaError, kafkaErrorType, settlesWithin, trackingSocketFactory } from './client';
 import { resolveKafkaOptions, type KafkaMetricExporterOptions, type ResolvedKafkaOptions } from './options';
 
 export { kafkaErrorType };
@@ -43,6 +43,14 @@ interface QueuedExport {
   messages: (Uint8Array | undefined)[];
   /** How many of `messages` are still to send. */
   remaining: number;
+}
+
+/** What a shutdown could not deliver: messages still unacknowledged when its time ran out, and why. */
+export interface UnflushedAtShutdown {
+  /** Messages counted in `agentmeter.exporter.kafka.dropped{reason=shutdown}` by this shutdown. */
+  messages: number;
+  /** Error type of the latest failed attempt (e.g. `KafkaJSConnectionError`), when one failed. */
+  lastError: string | undefined;
 }
 
 export class KafkaMetricExporter implements PushMetricExporter {
@@ -60,6 +68,10 @@ export class KafkaMetricExporter implements PushMetricExporter {
   /** Open broker connections: held (ref) while messages wait, let go (unref) when idle, so an app that is done can exit (and reach the beforeExit flush). */
   private readonly sockets = new Set<Socket>();
   private readonly loop: SendLoop;
+  /** Epoch ms after which a flush stops waiting (set by `limitFlushesTo`, e.g. by agentmeter's shutdown). */
+  private flushDeadline = Infinity;
+  /** Set once `shutdown()` ran. */
+  unflushedAtShutdown: UnflushedAtShutdown | undefined;
 
   /** Validates options and the environment at once; throws ConfigError on a bad value. */
   constructor(options: KafkaMetricExporterOptions = {}) {
@@ -130,23 +142,46 @@ export class KafkaMetricExporter implements PushMetricExporter {
     else if (messages.length > 0) this.enqueue({ key, messages, remaining: messages.length });
   }
 
-  /** Resolves when everything queued so far was sent or dropped. */
+  /**
+   * Resolves when everything queued so far was sent or dropped, or at the flush deadline
+   * (`limitFlushesTo`) when one is set: a broker that is down never makes it wait longer.
+   */
   async forceFlush(): Promise<void> {
-    await this.encoding;
-    await this.loop.drain();
+    const flushing = (async () => {
+      await this.encoding;
+      await this.loop.drain();
+    })();
+    if (this.flushDeadline === Infinity) await flushing;
+    else await settlesWithin(flushing, this.flushDeadline - Date.now());
   }
 
-  /** Flushes for at most `timeoutMillis` (default 5000), drops the rest, then disconnects. */
+  /**
+   * From now on no flush waits past `deadline` (epoch ms). agentmeter's shutdown sets it before
+   * the SDK's final collection, whose `forceFlush()` would otherwise wait for as long as the broker is away.
+   */
+  limitFlushesTo(deadline: number): void {
+    this.flushDeadline = Math.min(this.flushDeadline, deadline);
+  }
+
+  /**
+   * Flushes for at most `timeoutMillis` (default 5000; less when `limitFlushesTo` set an earlier
+   * deadline), drops the rest (counted, and kept in `unflushedAtShutdown`), then closes: kafkajs's
+   * polite disconnect gets CLOSE_GRACE_MILLIS more, then every broker socket is destroyed.
+   */
   async shutdown(timeoutMillis = 5000): Promise<void> {
     if (this.stopping) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.forceFlush(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMillis)))]);
-    clearTimeout(timer);
+    this.limitFlushesTo(Date.now() + timeoutMillis);
+    await this.forceFlush();
+    // Not awaited: an attempt a silent broker holds ends when its sockets are destroyed below.
     void this.loop.stop();
     // Messages still in flight count themselves: sent if acknowledged, dropped if cut off.
-    recordKafkaDropped('shutdown', this.queuedMessages - this.inFlight);
+    const unsent = this.queuedMessages;
+    recordKafkaDropped('shutdown', unsent - this.inFlight);
+    this.unflushedAtShutdown = { messages: unsent, lastError: this.loop.lastFailure };
     this.queue.length = 0;
-    await this.producer.disconnect().catch(() => undefined);
+    // Closed by the deadline plus the grace, however late the flush began.
+    await settlesWithin(this.producer.disconnect(), this.flushDeadline + CLOSE_GRACE_MILLIS - Date.now());
+    closeSockets(this.sockets);
   }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {

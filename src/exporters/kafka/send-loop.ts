@@ -36,6 +36,8 @@ export class SendLoop {
   stopping = false;
   /** Whether the producer is connected; the owner clears it on kafkajs's disconnect event. */
   connected = false;
+  /** The error type of the latest failed attempt, until one succeeds again (names what a cut-short flush lost to). */
+  lastFailure: string | undefined;
   private running: Promise<void> | undefined;
   private failing = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -68,7 +70,10 @@ export class SendLoop {
     }
   }
 
-  /** Stops the loop: no further attempt starts; resolves when the current one ended. */
+  /**
+   * Stops the loop: no further attempt starts; resolves when the current one ended (which a
+   * broker that never answers can hold up to the request timeout: owners bound the wait).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeRetry?.();
@@ -88,6 +93,7 @@ export class SendLoop {
       const result = await this.owner.attempt();
       if (result === 'dropped') continue;
       if (result === 'sent') {
+        this.lastFailure = undefined;
         if (this.failing) {
           this.failing = false;
           diag.info(`agentmeter: ${this.owner.label} is publishing again`);
@@ -95,6 +101,7 @@ export class SendLoop {
         delay = this.options.initialRetryDelayMillis;
         continue;
       }
+      this.lastFailure = result.retry;
       if (!this.owner.pending()) break;
       if (!this.failing) {
         this.failing = true;

@@ -19,6 +19,7 @@ describe('resolveConfig', () => {
       attributeCap: 100,
       instrumentations: ['http', 'undici', 'pg', 'kafkajs', 'runtime', 'mcp', 'openai', 'anthropic', 'ai-sdk', 'openai-agents', 'langchain', 'mastra', 'genai-spans'],
       flushOnExit: false,
+      shutdownTimeoutMillis: 5000,
       summary: false,
       summaryHost: '127.0.0.1',
       summaryPort: 9109,
@@ -92,6 +93,8 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_INSTRUMENTATIONS: 'none' }, 'instrumentations', []],
     [{ AGENTMETER_CLUSTER: 'false' }, 'cluster', false],
     [{ AGENTMETER_CLUSTER_TIMEOUT: '2500' }, 'clusterTimeoutMillis', 2500],
+    [{ AGENTMETER_SHUTDOWN_TIMEOUT: '2000' }, 'shutdownTimeoutMillis', 2000],
+    [{ AGENTMETER_SHUTDOWN_TIMEOUT: '0' }, 'shutdownTimeoutMillis', 0],
   ])('%j sets %s to %j', (env, key, value) => {
     expect(resolveConfig({}, env)[key as 'enabled']).toEqual(value);
   });
@@ -106,6 +109,7 @@ describe('resolveConfig', () => {
     [{ AGENTMETER_SUMMARY_CORS_ORIGINS: 'https://ok.example, evil.example/path' }, 'AGM_ERR_CONFIG: AGENTMETER_SUMMARY_CORS_ORIGINS="https://ok.example,evil.example/path" is not valid; allowed: comma-separated origins like https://ops.example.com (scheme and host, no path)'],
     [{ AGENTMETER_INSTRUMENTATIONS: 'http,express' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS="http,express" is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, langchain, mastra, genai-spans'],
     [{ AGENTMETER_CLUSTER_TIMEOUT: '0' }, 'AGM_ERR_CONFIG: AGENTMETER_CLUSTER_TIMEOUT="0" is not valid; allowed: an integer from 1 to 60000'],
+    [{ AGENTMETER_SHUTDOWN_TIMEOUT: '5s' }, 'AGM_ERR_CONFIG: AGENTMETER_SHUTDOWN_TIMEOUT="5s" is not valid; allowed: an integer from 0 to 600000'],
     // Nothing left after trimming is not "no exporter": it is a mistake, named.
     [{ OTEL_METRICS_EXPORTER: ' , ' }, 'AGM_ERR_CONFIG: OTEL_METRICS_EXPORTER="," is not valid; allowed: a comma-separated list of prometheus, kafka, otlp, console, none (none is given)'],
     [{ AGENTMETER_INSTRUMENTATIONS: ',,' }, 'AGM_ERR_CONFIG: AGENTMETER_INSTRUMENTATIONS=",," is not valid; allowed: a comma-separated list of http, undici, pg, kafkajs, runtime, mcp, openai, anthropic, ai-sdk, openai-agents, langchain, mastra, genai-spans (none is given)'],
