@@ -3,10 +3,9 @@
 // answer: this file runs that exact call against the real broker and PostgreSQL of test/infra and
 // checks the answer field by field (name, JSON type, value) against the skill's documented answers,
 // for the Kafka path and the database path, then checks the answer against what was really stored.
-import { spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../infra/child';
+import { runCli, type CliRun } from '../infra/cli';
 import { kafkaService, topicEnd } from '../infra/kafka-helpers';
 import { createDatabase, query } from '../infra/postgres-helpers';
 import { fixKafkaRequestQueue } from '../../src/exporters/kafka/request-queue-fix';
@@ -64,30 +63,14 @@ function expectSkillAnswer(answer: Record<string, unknown>, documented: Readonly
   }
 }
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 const topic = `routing.skill.${process.pid}.${Date.now()}`;
 let env: Record<string, string>;
 let databaseUrl: string;
 
 function agentmeter(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runCli(args, env, 30000);
 }
 
 /** The skill's own call, as its Python caller builds it (`str(False)` is `False`). */

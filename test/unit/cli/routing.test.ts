@@ -1,33 +1,16 @@
 // `agentmeter routing log` as a user runs it (dist/cli/main.js in a child process): refused input
 // exits 2 with one line naming the flag, the field and the rule, and opens no connection at all
 // (Kafka and PostgreSQL point at a listener that counts connections); no sink reachable → exit 3.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../infra/child';
+import { runCli, type CliRun } from '../../infra/cli';
 import { freePort } from '../../infra/process.mjs';
 import { CACHE_HIT_REFUSED, booleanOrText, connectionsHelp } from '../../../src/cli/routing';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function agentmeter(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runCli(args, env, 15000);
 }
 
 const VALID = ['--query', 'refund my order', '--duration-ms', '12', '--cache-hit', 'false', '--candidates', '4'];
