@@ -9,21 +9,10 @@ import { Session } from 'node:inspector/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { HASHES } from './hashes.mjs';
+import { MADE_LAZY } from '../../test/infra/optional-modules.mjs';
 import { agentmeterRecorder, otelRecorder, promClientRecorder, requestShape } from './recorders.mjs';
 
 const variant = process.env.VARIANT ?? 'none';
-const EAGER_BEFORE = [
-  'kafkajs',
-  'yaml',
-  '@opentelemetry/otlp-transformer',
-  '@opentelemetry/exporter-metrics-otlp-http',
-  '@opentelemetry/instrumentation-http',
-  '@opentelemetry/instrumentation-undici',
-  '@opentelemetry/instrumentation-pg',
-  '@opentelemetry/instrumentation-kafkajs',
-  '@opentelemetry/instrumentation-runtime-node',
-  '@opentelemetry/instrumentation-openai',
-];
 const profile = process.env.PROFILE ?? 'minimal';
 const metricsPort = Number(process.env.METRICS_PORT ?? 0);
 
@@ -33,7 +22,7 @@ async function setUp() {
   if (variant.startsWith('agentmeter') || variant.startsWith('start-')) {
     // start-eager: what importing agentmeter loaded before it required these on first use
     // (src/optional-modules.ts), for a before/after in one run.
-    if (variant === 'start-eager') for (const name of EAGER_BEFORE) await import(name);
+    if (variant === 'start-eager') for (const name of MADE_LAZY) await import(name);
     const am = (await import('agentmeter')).default;
     const kafka = variant === 'agentmeter-kafka';
     const handle = am.start({
