@@ -25,7 +25,7 @@ export function dashboardsDoc(config: MixinConfig, specs: readonly DashboardSpec
     '',
     GENERATED,
     '',
-    `Three Grafana dashboards with **${total} panels**, built in TypeScript with Grafana's foundation SDK`,
+    `${specs.length} Grafana dashboards with **${total} panels**, built in TypeScript with Grafana's foundation SDK`,
     '(`grafana/src/dashboards/`) and committed as JSON in `grafana/dashboards/`; `npm run grafana`',
     'regenerates them and a unit test fails when the committed JSON differs from what the source builds.',
     'Every metric name in them comes from the catalog (`src/catalog.ts`) or from an official',

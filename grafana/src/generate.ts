@@ -9,6 +9,8 @@ import { buildDashboard, panelIds, type DashboardSpec } from './dashboards/commo
 import { overviewDashboard } from './dashboards/overview';
 import { toolDetailDashboard } from './dashboards/tool-detail';
 import { pipelineDashboard } from './dashboards/pipeline';
+import { slosDashboard } from './dashboards/slos';
+import { sloRecordingRules } from './rules/slo-recording';
 import { recordingRules } from './rules/recording';
 import { alertSpecs } from './rules/alerts';
 import { prometheusRules, promtoolTests } from './rules/prometheus';
@@ -30,10 +32,10 @@ export function yamlFile(value: unknown): string {
   return HEADER + stringify(JSON.parse(JSON.stringify(value)), { lineWidth: 0 });
 }
 
-/** The three dashboards' specs, with panel keys checked to be unique across all of them. */
+/** The dashboards' specs, with panel keys checked to be unique across all of them. */
 export function dashboardSpecs(config: MixinConfig = DEFAULT_CONFIG): DashboardSpec[] {
   const R = recordingRules(config);
-  const specs = [overviewDashboard(config, R), toolDetailDashboard(config, R), pipelineDashboard(config, R)];
+  const specs = [overviewDashboard(config, R), toolDetailDashboard(config, R), pipelineDashboard(config, R), slosDashboard(config, sloRecordingRules(config))];
   const seen = new Set<string>();
   for (const spec of specs) {
     for (const row of spec.rows) {
