@@ -18,6 +18,7 @@ import { grafanaAlertRules } from './rules/grafana';
 import { dashboardProvisioning, datasourceProvisioning } from './provisioning';
 import { alertsDoc, dashboardsDoc, runbooksDoc } from './docs';
 import { PATHS } from './paths';
+import { slosDoc } from './slos-doc';
 
 export { PATHS };
 
@@ -72,7 +73,8 @@ export function generate(config: MixinConfig = DEFAULT_CONFIG): Map<string, stri
   files.set(PATHS.dashboardProvider, yamlFile(dashboardProvisioning(config)));
   files.set(PATHS.grafanaRules, yamlFile(grafanaAlertRules(config, locate)));
   files.set(PATHS.dashboardsDoc, dashboardsDoc(config, specs));
-  files.set(PATHS.alertsDoc, alertsDoc(config, alerts, recordingRules(config)));
+  files.set(PATHS.alertsDoc, alertsDoc(config, alerts, recordingRules(config), sloRecordingRules(config)));
   files.set(PATHS.runbooksDoc, runbooksDoc(alerts, locate));
+  files.set(PATHS.slosDoc, slosDoc(config, sloRecordingRules(config)));
   return files;
 }
