@@ -37,6 +37,8 @@ export interface SloSpec {
   /** Who is alerted about, as an annotation template (e.g. "Tool {{ $labels.x }} in {{ $labels.job }}"). */
   readonly subject: string;
   readonly settings: SloObjective;
+  /** Where the on-call looks next, for the runbook: the panels that name the cause. */
+  readonly diagnose: string;
   /** Why this SLO, this grouping and this default objective (docs/slos.md). */
   readonly why: string;
   /** Per-second rate of bad events over `window`, summed by groupBy; undefined when absent. */
@@ -96,6 +98,7 @@ export function sloSpecs(config: MixinConfig): SloSpec[] {
       key: 'toolSuccess', name: 'ToolSuccess', metric: 'agentmeter_slo_tool_success', level: 'job_tool', title: 'Tool success',
       good: `a tool call that ends without an error (\`${L.errorType}\` unset)`,
       groupBy: byTool, subject: `Tool {{ $labels.${L.tool} }} in {{ $labels.job }}`, settings: s.toolSuccess,
+      diagnose: 'Overview → "Top error types" names the error; Tool detail (the tool of the alert) shows since when and whether every instance fails.',
       why: 'Per tool, not per job: tools fail independently (each wraps its own dependency), and a broken tool called by one request in four hides inside a job-wide ratio. The default 95 % leaves room for what the outside APIs most tools wrap do under load (timeouts, rate limits); the demo\'s healthy tools fail up to 3.3 % of calls by design and stay within it. Tighten it for tools you control end to end.',
       bad: (w) => sumRate(byTool, selector(tool.count, match.ne(L.errorType, '')), w),
       total: (w) => sumRate(byTool, tool.count, w),
@@ -110,6 +113,7 @@ export function sloSpecs(config: MixinConfig): SloSpec[] {
       key: 'toolLatency', name: 'ToolLatency', metric: 'agentmeter_slo_tool_latency', level: 'job_tool', title: 'Tool latency',
       good: `a tool call that takes at most ${secs(s.toolLatency.thresholdSeconds)} (bucket \`le="${toolLatency.le}"\` of gen_ai.execute_tool.duration)`,
       groupBy: byTool, subject: `Tool {{ $labels.${L.tool} }} in {{ $labels.job }}`, settings: s.toolLatency,
+      diagnose: 'Tool detail (the tool of the alert) → "Latency heatmap": a second band is a slow dependency or timeouts; Overview → "Event-loop delay p99" rules out a blocked process.',
       why: `The share of calls under a threshold, read off the histogram's bucket at the threshold (exact, unlike a quantile estimate). ${secs(s.toolLatency.thresholdSeconds)} is the GenAI bucket boundary just above the p95 threshold of AgentToolLatencyHigh (2.5 s): a call slower than that stalls the agent's turn visibly. 99 %: slow calls are rarer than failures, and a timeout shows here before it shows as an error.`,
       bad: (w) => `(${sumRate(byTool, tool.count, w)} - ${sumRate(byTool, selector(tool.bucket, match.eq(L.le, toolLatency.le)), w)})`,
       total: (w) => sumRate(byTool, tool.count, w),
@@ -124,6 +128,7 @@ export function sloSpecs(config: MixinConfig): SloSpec[] {
       key: 'routingLatency', name: 'RoutingLatency', metric: 'agentmeter_slo_routing_latency', level: 'job', title: 'Routing latency',
       good: `a routing decision made within ${secs(s.routingLatency.thresholdSeconds)} (bucket \`le="${routingLatency.le}"\` of agent.routing.duration)`,
       groupBy: byJob, subject: 'Routing in {{ $labels.job }}', settings: s.routingLatency,
+      diagnose: 'Overview → "Routing duration" and "Routing cache hit rate (5 min)": one slow strategy or a cold routing cache shows there.',
       why: 'The seed\'s own target: routing under 100 ms for more than 95 % of decisions. Per job: every request is routed once, whatever the strategy, so the user sees the job\'s routing latency.',
       bad: (w) => `(${sumRate(byJob, routing.count, w)} - ${sumRate(byJob, selector(routing.bucket, match.eq(L.le, routingLatency.le)), w)})`,
       total: (w) => sumRate(byJob, routing.count, w),
@@ -138,6 +143,7 @@ export function sloSpecs(config: MixinConfig): SloSpec[] {
       key: 'cacheHit', name: 'CacheHit', metric: 'agentmeter_slo_cache_hit', level: 'job', title: 'Cache hit ratio',
       good: `a cache lookup that hits (\`${L.cacheResult}="hit"\` of agent.cache.requests)`,
       groupBy: byJob, subject: 'Caches of {{ $labels.job }}', settings: s.cacheHit,
+      diagnose: 'Overview → "Cache hit rate per cache (5 min)" and "Evictions and size rejections": a flushed or undersized cache shows there.',
       why: 'The seed\'s own target: a cache hit rate above 60 %. Per job, over all its caches, because what the objective protects is the cost and latency of the work the caches save. With a 40 % budget the burn rate cannot exceed 2.5x (every lookup a miss), so the workbook\'s page tiers (14.4x, 6x) and the 3x ticket could never fire: only the 1x ticket over 3 days and 6 hours remains, and a cold cache does not wake anyone.',
       bad: (w) => sumRate(byJob, selector(cache, match.eq(L.cacheResult, 'miss')), w),
       total: (w) => sumRate(byJob, cache, w),
@@ -153,6 +159,7 @@ export function sloSpecs(config: MixinConfig): SloSpec[] {
       key: 'llmSuccess', name: 'LlmSuccess', metric: 'agentmeter_slo_llm_success', level: 'job', title: 'LLM success',
       good: `an LLM call that ends without an error (\`${L.errorType}\` unset on gen_ai.client.operation.duration)`,
       groupBy: byJob, subject: 'LLM calls of {{ $labels.job }}', settings: s.llmSuccess,
+      diagnose: 'Overview → "LLM error rate by model (5 min)" and "LLM errors by type": a provider outage, a rate limit or one model\'s errors show there.',
       why: 'Per job, over providers and models: an agent usually falls back between models, and the user sees whether the job\'s model calls work. 98 %: rate-limit and overload errors from providers are routine and mostly absorbed by retries, so a steady 2 % of failed calls means they are not; the demo\'s healthy 1 % stays at half the budget.',
       bad: (w) => sumRate(byJob, selector(llm.count, match.ne(L.errorType, '')), w),
       total: (w) => sumRate(byJob, llm.count, w),

@@ -59,8 +59,8 @@ export function sloAlerts(config: MixinConfig): AlertSpec[] {
           ? 'Users see the failures or slowness now, and the period\'s budget will be spent within days if nothing changes.'
           : 'The objective will be missed over the period at this pace; nothing is on fire, but the trend needs an owner.',
         diagnose: [
-          `SLOs dashboard → "${slo.title}: burn rate": which windows are high, and since when (a fast burn shows in 5m and 1h first).`,
-          'The overview panels of the same signal (tool errors and latency, routing latency, cache hit ratio, LLM errors) name the tool, cache or model behind it.',
+          `SLOs dashboard → "${slo.title}: burn rate": which tier's window is above its line, and since when.`,
+          slo.diagnose,
           `SLOs dashboard → "${slo.title}: error budget left": how much of the ${period} budget is left.`,
         ],
         mitigate: [
