@@ -10,8 +10,9 @@ import { SLO_WINDOWS, checkTiers, errorBudget, sloSpecs, type SloSpec, type SloW
 const UNITS: ReadonlyArray<readonly [string, number]> = [['y', 365 * 86400000], ['w', 7 * 86400000], ['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000], ['ms', 1]];
 
 /**
- * A Prometheus duration as Prometheus prints it (`30d` is `4w2d`), so the loaded rules read back
- * exactly as committed.
+ * A Prometheus duration as Prometheus prints it (prometheus/common model.Duration: years and
+ * weeks only when they divide it, so `28d` is `4w` but `30d` stays), so the loaded rules read
+ * back exactly as committed.
  */
 export function canonicalDuration(text: string): string {
   const parts = [...text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)];
@@ -19,6 +20,7 @@ export function canonicalDuration(text: string): string {
   let millis = parts.reduce((n, p) => n + Number(p[1]) * UNITS.find(([u]) => u === p[2])![1], 0);
   let out = '';
   for (const [unit, size] of UNITS) {
+    if ((unit === 'y' || unit === 'w') && millis % size !== 0) continue;
     const n = Math.floor(millis / size);
     if (n > 0) out += `${n}${unit}`;
     millis -= n * size;

@@ -42,7 +42,7 @@ describe('SLOs', () => {
     const routing = rules.find((r) => r.record === 'job:agentmeter_slo_routing_latency_errors:ratio_rate1h')!;
     expect(routing.expr).toBe('(sum by (job) (rate(agent_routing_duration_seconds_count[1h])) - sum by (job) (rate(agent_routing_duration_seconds_bucket{le="0.1"}[1h]))) / sum by (job) (rate(agent_routing_duration_seconds_count[1h]))');
     expect(rules.find((r) => r.record === 'job:agentmeter_slo_cache_hit_error_budget_remaining:ratio30d')!.expr).toBe('1 - job:agentmeter_slo_cache_hit_errors:ratio_avg30d / 0.4');
-    expect(rules.find((r) => r.record === 'job:agentmeter_slo_cache_hit_errors:ratio_avg30d')!.expr).toBe('avg_over_time(job:agentmeter_slo_cache_hit_errors:ratio_rate5m[4w2d])');
+    expect(rules.find((r) => r.record === 'job:agentmeter_slo_cache_hit_errors:ratio_avg30d')!.expr).toBe('avg_over_time(job:agentmeter_slo_cache_hit_errors:ratio_rate5m[30d])');
   });
 
   it('page on the workbook tiers and ticket on the slow ones, as critical and warning alerts', () => {
@@ -80,7 +80,7 @@ describe('SLOs', () => {
   });
 
   it('write durations as Prometheus prints them, and say how long a budget lasts', () => {
-    expect(['30d', '28d', '7d', '3d', '1d', '6h', '90m', '5m'].map(canonicalDuration)).toEqual(['4w2d', '4w', '1w', '3d', '1d', '6h', '1h30m', '5m']);
+    expect(['30d', '28d', '7d', '3d', '1d', '6h', '90m', '5m', '365d'].map(canonicalDuration)).toEqual(['30d', '4w', '1w', '3d', '1d', '6h', '1h30m', '5m', '1y']);
     expect(() => canonicalDuration('30 days')).toThrow('30 days is not a Prometheus duration');
     expect([14.4, 6, 3, 1, 30].map((b) => budgetLasts('30d', b))).toEqual(['2.1 days', '5 days', '10 days', '30 days', '24 hours']);
   });
