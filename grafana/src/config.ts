@@ -34,6 +34,62 @@ export interface Thresholds {
   llmDailyBudgetUsd: number;
 }
 
+/**
+ * One tier of a multi-window, multi-burn-rate alert: it fires when the error ratio over both
+ * windows exceeds `burnRate` times the error budget (1 - objective). The short window makes the
+ * alert stop soon after the burn stops.
+ */
+export interface BurnRateTier {
+  /** Long window, a Prometheus duration; one of SLO_WINDOWS in grafana/src/slos.ts. */
+  longWindow: string;
+  /** Short window, a Prometheus duration; one of SLO_WINDOWS. */
+  shortWindow: string;
+  /** Multiple of the error budget per unit of time; 1 spends the budget exactly over the period. */
+  burnRate: number;
+}
+
+/** The objective of one SLO and the alerts on its error budget. */
+export interface SloObjective {
+  /** Share of events that must be good over the period; ratio, e.g. 0.99. */
+  objective: number;
+  /** Tiers of the page alert (severity critical); empty: no page alert. */
+  page: readonly BurnRateTier[];
+  /** Tiers of the ticket alert (severity warning); empty: no ticket alert. */
+  ticket: readonly BurnRateTier[];
+}
+
+/** An SLO on a latency histogram: the share of events at or under `thresholdSeconds`. */
+export interface LatencySloObjective extends SloObjective {
+  /** Latency threshold; seconds; must be a bucket boundary of the histogram. */
+  thresholdSeconds: number;
+}
+
+export interface SloSettings {
+  /** Period over which the error budget is counted (the budget-remaining panels); Prometheus duration. */
+  period: string;
+  /** Share of a tool's calls without error (per job and tool). */
+  toolSuccess: SloObjective;
+  /** Share of a tool's calls within thresholdSeconds (per job and tool). */
+  toolLatency: LatencySloObjective;
+  /** Share of routing decisions within thresholdSeconds (per job). */
+  routingLatency: LatencySloObjective;
+  /** Share of cache lookups that hit (per job). */
+  cacheHit: SloObjective;
+  /** Share of LLM calls without error (per job). */
+  llmSuccess: SloObjective;
+}
+
+/** The SRE workbook's page tiers: 2 % of a 30-day budget in 1 hour, 5 % in 6 hours. */
+export const PAGE_TIERS: readonly BurnRateTier[] = [
+  { longWindow: '1h', shortWindow: '5m', burnRate: 14.4 },
+  { longWindow: '6h', shortWindow: '30m', burnRate: 6 },
+];
+/** Ticket tiers: 10 % of a 30-day budget in a day, and the whole budget at its own pace over 3 days. */
+export const TICKET_TIERS: readonly BurnRateTier[] = [
+  { longWindow: '1d', shortWindow: '2h', burnRate: 3 },
+  { longWindow: '3d', shortWindow: '6h', burnRate: 1 },
+];
+
 export interface MixinConfig {
   /** uid of the Prometheus data source that provisioning creates and Grafana-managed rules query. */
   datasourceUid: string;
@@ -45,10 +101,12 @@ export interface MixinConfig {
   /** Prometheus scrape job of the OpenTelemetry Collector's own endpoint (pipeline dashboard). */
   collectorJob: string;
   /**
-   * Where the runbooks live; each alert links `<runbookUrl>#<alert name in lower case>`. The
-   * default is the path in this repository; set your published URL of it here.
+   * Absolute URL under which the repository's files are browsable; each alert's `runbook_url` is
+   * `<docsBaseUrl>/docs/runbooks.md#<alert name in lower case>`. Notifications (Alertmanager,
+   * Grafana) cannot open a relative path. Default: this repository's docs on GitHub; set your
+   * fork's or your published copy's URL here.
    */
-  runbookUrl: string;
+  docsBaseUrl: string;
   /** Grafana folder of the dashboards and Grafana-managed rules. */
   folder: string;
   /** Evaluation interval of the Prometheus rule groups; undefined keeps the server's global one. */
@@ -58,13 +116,15 @@ export interface MixinConfig {
   /** Replaces every alert's `for:` (tests only); undefined keeps each alert's own. */
   forOverride: string | undefined;
   thresholds: Thresholds;
+  /** Service level objectives: objectives, thresholds and burn-rate alert tiers (docs/slos.md). */
+  slos: SloSettings;
 }
 
 export const DEFAULT_CONFIG: MixinConfig = {
   datasourceUid: 'agentmeter-prometheus',
   traceDatasourceUid: 'traces',
   collectorJob: 'otel-collector',
-  runbookUrl: 'docs/runbooks.md',
+  docsBaseUrl: 'https://github.com/agentmeter/agentmeter/blob/main',
   folder: 'agentmeter',
   prometheusGroupInterval: undefined,
   grafanaGroupInterval: '1m',
@@ -83,6 +143,16 @@ export const DEFAULT_CONFIG: MixinConfig = {
     dataAgeSeconds: 300,
     minEventsPerSecond: 0.05,
     llmDailyBudgetUsd: 100,
+  },
+  slos: {
+    period: '30d',
+    toolSuccess: { objective: 0.95, page: PAGE_TIERS, ticket: TICKET_TIERS },
+    toolLatency: { objective: 0.99, thresholdSeconds: 2.56, page: PAGE_TIERS, ticket: TICKET_TIERS },
+    routingLatency: { objective: 0.95, thresholdSeconds: 0.1, page: PAGE_TIERS, ticket: TICKET_TIERS },
+    // A 40 % budget burns at most 2.5x (every lookup a miss): the page tiers and the 3x ticket
+    // tier could never fire, and a cold cache costs money and latency, not availability.
+    cacheHit: { objective: 0.6, page: [], ticket: [{ longWindow: '3d', shortWindow: '6h', burnRate: 1 }] },
+    llmSuccess: { objective: 0.98, page: PAGE_TIERS, ticket: TICKET_TIERS },
   },
 };
 

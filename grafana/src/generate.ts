@@ -9,6 +9,8 @@ import { buildDashboard, panelIds, type DashboardSpec } from './dashboards/commo
 import { overviewDashboard } from './dashboards/overview';
 import { toolDetailDashboard } from './dashboards/tool-detail';
 import { pipelineDashboard } from './dashboards/pipeline';
+import { slosDashboard } from './dashboards/slos';
+import { sloRecordingRules } from './rules/slo-recording';
 import { recordingRules } from './rules/recording';
 import { alertSpecs } from './rules/alerts';
 import { prometheusRules, promtoolTests } from './rules/prometheus';
@@ -16,6 +18,7 @@ import { grafanaAlertRules } from './rules/grafana';
 import { dashboardProvisioning, datasourceProvisioning } from './provisioning';
 import { alertsDoc, dashboardsDoc, runbooksDoc } from './docs';
 import { PATHS } from './paths';
+import { slosDoc } from './slos-doc';
 
 export { PATHS };
 
@@ -30,10 +33,10 @@ export function yamlFile(value: unknown): string {
   return HEADER + stringify(JSON.parse(JSON.stringify(value)), { lineWidth: 0 });
 }
 
-/** The three dashboards' specs, with panel keys checked to be unique across all of them. */
+/** The dashboards' specs, with panel keys checked to be unique across all of them. */
 export function dashboardSpecs(config: MixinConfig = DEFAULT_CONFIG): DashboardSpec[] {
   const R = recordingRules(config);
-  const specs = [overviewDashboard(config, R), toolDetailDashboard(config, R), pipelineDashboard(config, R)];
+  const specs = [overviewDashboard(config, R), toolDetailDashboard(config, R), pipelineDashboard(config, R), slosDashboard(config, sloRecordingRules(config))];
   const seen = new Set<string>();
   for (const spec of specs) {
     for (const row of spec.rows) {
@@ -70,7 +73,8 @@ export function generate(config: MixinConfig = DEFAULT_CONFIG): Map<string, stri
   files.set(PATHS.dashboardProvider, yamlFile(dashboardProvisioning(config)));
   files.set(PATHS.grafanaRules, yamlFile(grafanaAlertRules(config, locate)));
   files.set(PATHS.dashboardsDoc, dashboardsDoc(config, specs));
-  files.set(PATHS.alertsDoc, alertsDoc(config, alerts, recordingRules(config)));
+  files.set(PATHS.alertsDoc, alertsDoc(config, alerts, recordingRules(config), sloRecordingRules(config)));
   files.set(PATHS.runbooksDoc, runbooksDoc(alerts, locate));
+  files.set(PATHS.slosDoc, slosDoc(config, sloRecordingRules(config)));
   return files;
 }

@@ -9,4 +9,5 @@ export const PATHS = {
   dashboardsDoc: 'docs/dashboards.md',
   alertsDoc: 'docs/alerts.md',
   runbooksDoc: 'docs/runbooks.md',
+  slosDoc: 'docs/slos.md',
 } as const;

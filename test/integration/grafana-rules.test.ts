@@ -9,6 +9,7 @@ import { PATHS } from '../../grafana/src/paths';
 import { DEFAULT_CONFIG } from '../../grafana/src/config';
 import { alertSpecs } from '../../grafana/src/rules/alerts';
 import { promtoolTests } from '../../grafana/src/rules/prometheus';
+import { sloSpecs } from '../../grafana/src/slos';
 
 function promtool(...args: string[]): { status: number | null; out: string } {
   const result = spawnSync(prometheus().promtool, args, { cwd: ROOT, encoding: 'utf8' });
@@ -16,12 +17,29 @@ function promtool(...args: string[]): { status: number | null; out: string } {
 }
 
 describe('generated Prometheus rules', () => {
-  it('pass promtool check rules', () => {
+  it('pass promtool check rules --lint=all --lint-fatal', () => {
     const alerts = alertSpecs(DEFAULT_CONFIG).length;
-    const { status, out } = promtool('check', 'rules', PATHS.prometheusRules);
+    const { status, out } = promtool('check', 'rules', '--lint=all', '--lint-fatal', PATHS.prometheusRules);
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
     expect(Number(/SUCCESS: (\d+) rules found/.exec(out)![1])).toBeGreaterThan(alerts);
+    expect(out).not.toMatch(/lint/i);
     expect(status).toBe(0);
+  });
+
+  it('test every SLO: a fast burn pages, a slow burn tickets and does not page, burning exactly the budget stays silent', () => {
+    const tests = promtoolTests(DEFAULT_CONFIG, 'agentmeter.rules.yml').tests;
+    const cases = (alert: string) => tests.filter((t) => t.name.startsWith(`${alert} `)).map((t) => [t.name.slice(alert.length + 1), t.alert_rule_test[0]!.exp_alerts.length]);
+    for (const slo of sloSpecs(DEFAULT_CONFIG)) {
+      const page = `AgentSlo${slo.name}Page`;
+      const ticket = `AgentSlo${slo.name}Ticket`;
+      if (slo.settings.page.length > 0) {
+        expect(cases(page), page).toEqual([['fires: a fast burn (16x the budget) pages', 1], ['stays silent: a slow burn (2x the budget) does not page', 0]]);
+      } else {
+        expect(cases(page), page).toEqual([]);
+      }
+      expect(cases(ticket), ticket).toEqual([['fires: a slow burn (2x the budget) opens a ticket', 1], ['stays silent: burning exactly the budget (1x) stays silent', 0]]);
+    }
+    expect(sloSpecs(DEFAULT_CONFIG).map((s) => s.key)).toEqual(['toolSuccess', 'toolLatency', 'routingLatency', 'cacheHit', 'llmSuccess']);
   });
 
   it('pass promtool test rules: each alert fires on its paging case and stays silent on its quiet one', () => {

@@ -10,6 +10,7 @@ import type { Expr } from '../promql/expr';
 import type { MixinConfig } from '../config';
 import { WINDOW } from './recording';
 import type { SeriesInput } from './promtool-series';
+import { PATHS } from '../paths';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -89,6 +90,11 @@ export function renderTemplate(template: string, labels: Readonly<Record<string,
     .replace(/\{\{ (\$value( \| humanize(Percentage|Duration))?|printf "%\.2f" \$value) \}\}/g, value);
 }
 
+/** The absolute URL of an alert's section of docs/runbooks.md (its heading's GitHub anchor). */
+export function runbookUrl(alertName: string, config: MixinConfig): string {
+  return `${config.docsBaseUrl.replace(/\/+$/, '')}/${PATHS.runbooksDoc}#${alertName.toLowerCase()}`;
+}
+
 /** The annotations of an alert (also checks the template vocabulary). */
 export function annotations(alert: AlertSpec, config: MixinConfig): Record<string, string> {
   for (const template of [alert.summary, alert.description]) {
@@ -98,6 +104,6 @@ export function annotations(alert: AlertSpec, config: MixinConfig): Record<strin
   return {
     summary: alert.summary,
     description: alert.description,
-    runbook_url: `${config.runbookUrl}#${alert.name.toLowerCase()}`,
+    runbook_url: runbookUrl(alert.name, config),
   };
 }

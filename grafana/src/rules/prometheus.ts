@@ -6,6 +6,7 @@ import type { MixinConfig } from '../config';
 import { orderedRecordingRules, recordingRules } from './recording';
 import { alertSpecs, annotations, forDuration, renderTemplate, type AlertSpec } from './alerts';
 import { TEST_MINUTES } from './promtool-series';
+import { orderedSloRules, sloRecordingRules } from './slo-recording';
 
 export const RECORDING_GROUP = 'agentmeter.recording';
 export const ALERT_GROUP = 'agentmeter.alerts';
@@ -26,7 +27,8 @@ export function prometheusRules(config: MixinConfig): PrometheusRuleFile {
       {
         name: RECORDING_GROUP,
         ...interval,
-        rules: orderedRecordingRules(recordingRules(config)).map((r) => ({
+        // The SLO rules go in the same group, after the others (one group keeps one evaluation order).
+        rules: [...orderedRecordingRules(recordingRules(config)), ...orderedSloRules(sloRecordingRules(config))].map((r) => ({
           record: r.name,
           expr: r.expr.render('reference'),
           ...(Object.keys(r.labels).length > 0 ? { labels: { ...r.labels } } : {}),

@@ -10,10 +10,10 @@ const list = [...all.values()];
 const panelsOf = (d: (typeof list)[number]) => d.panels.filter((p) => p.type !== 'row');
 
 describe('dashboards', () => {
-  it('are the three dashboards, with stable uids named after their files', () => {
-    expect([...all.keys()].sort()).toEqual(['agentmeter-overview.json', 'agentmeter-pipeline.json', 'agentmeter-tool-detail.json']);
+  it('are the four dashboards, with stable uids named after their files', () => {
+    expect([...all.keys()].sort()).toEqual(['agentmeter-overview.json', 'agentmeter-pipeline.json', 'agentmeter-slos.json', 'agentmeter-tool-detail.json']);
     for (const [file, d] of all) expect(`${d.uid}.json`).toBe(file);
-    expect(new Set(list.map((d) => d.title)).size).toBe(3);
+    expect(new Set(list.map((d) => d.title)).size).toBe(4);
   });
 
   it('have at least 25 panels between them, each with a title and a description of what a bad value means', () => {

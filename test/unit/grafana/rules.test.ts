@@ -53,10 +53,24 @@ describe('Prometheus rule file', () => {
       expect(['critical', 'warning', 'info'], a.alert).toContain(a.labels?.severity);
       expect(a.annotations?.summary?.length, a.alert).toBeGreaterThan(10);
       expect(a.annotations?.description?.length, a.alert).toBeGreaterThan(30);
-      expect(a.annotations?.runbook_url, a.alert).toBe(`${DEFAULT_CONFIG.runbookUrl}#${a.alert!.toLowerCase()}`);
       expect(runbooks, a.alert).toContain(`\n## ${a.alert}\n`);
       expect(a.for, a.alert).toMatch(/^\d+m$/);
     }
+  });
+
+  it('links every alert to an absolute runbook URL whose anchor is a heading of docs/runbooks.md', () => {
+    expect(DEFAULT_CONFIG.docsBaseUrl).toBe('https://github.com/agentmeter/agentmeter/blob/main');
+    // GitHub's heading anchors: lower case, punctuation but - and _ removed, spaces to -.
+    const anchors = new Set(
+      read(PATHS.runbooksDoc).split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replaceAll(' ', '-')),
+    );
+    for (const a of promAlerts) {
+      const url = new URL(a.annotations!.runbook_url!);
+      expect(`${url.origin}${url.pathname}`, a.alert).toBe('https://github.com/agentmeter/agentmeter/blob/main/docs/runbooks.md');
+      expect(url.hash, a.alert).toBe(`#${a.alert!.toLowerCase()}`);
+      expect(anchors.has(url.hash.slice(1)), `${a.alert}: no heading for ${url.hash}`).toBe(true);
+    }
+    expect(promAlerts.length).toBeGreaterThan(0);
   });
 
   it('aggregates every alert by job, never by instance', () => {
