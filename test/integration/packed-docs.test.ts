@@ -51,6 +51,7 @@ describe('the docs inside node_modules/agentmeter', () => {
       'docs/routing-events.md',
       'docs/runbooks.md',
       'docs/security.md',
+      'docs/slos.md',
       'docs/summary-and-jobs.md',
       'docs/zero-code.md',
     ]);
