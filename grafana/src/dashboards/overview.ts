@@ -140,7 +140,7 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
     {
       key: 'routingLatency', title: `Routing duration p50 / p95 vs ${secs(t.routingTargetSeconds)} target (5 min)`, kind: 'timeseries', width: 8, unit: 's',
       steps: redAbove(t.routingTargetSeconds),
-      description: `Percentiles of the time to pick an agent, per strategy (${R.routingP95.name}). Bad: p95 above the ${secs(t.routingTargetSeconds)} target (dashed line; alert AgentRoutingLatencyHigh).`,
+      description: `Percentiles of the time to pick an agent, per strategy (${R.routingP95.name}). Bad: p95 above the ${secs(t.routingTargetSeconds)} target (dashed line; the same condition as alert AgentRoutingTargetMissed).`,
       queries: [
         { expr: R.routingP50.select(J), legend: `{{job}} {{${L.strategy}}} p50` },
         { expr: R.routingP95.select(J), legend: `{{job}} {{${L.strategy}}} p95` },

@@ -26,7 +26,8 @@ const REQUIRED = {
   'tool p95 slow': 'AgentToolLatencyHigh',
   'action-log p95 over 1 s': 'AgentActionLogSlow',
   'cache hit rate below 60 %': 'AgentCacheHitRateLow',
-  'routing p95 over 100 ms': 'AgentRoutingLatencyHigh',
+  // One condition, one alert: p95 above 100 ms is exactly fewer than 95 % within 100 ms.
+  'routing p95 over 100 ms': 'AgentRoutingTargetMissed',
   'under 95 % of routings within 100 ms': 'AgentRoutingTargetMissed',
   'publish failure rate high': 'AgentPublishFailureRateHigh',
   'DB pool near exhaustion': 'AgentDbPoolNearExhaustion',
