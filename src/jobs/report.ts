@@ -102,14 +102,17 @@ export function parseJobLine(text: string | undefined): ParsedLine {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return MALFORMED;
   const line = value as Record<string, unknown>;
-  const { event, duration_ms: durationMs, success, error } = line;
+  // A missing `error` or `phase` reads as null, as jq's `.error` does.
+  const { event, duration_ms: durationMs, success } = line;
+  const error = line.error ?? null;
   if (event === 'tool_call') {
     const { tool } = line;
     if (typeof tool !== 'string' || !isDuration(durationMs) || typeof success !== 'boolean' || !isNullableString(error)) return MALFORMED;
     return { kind: 'tool', tool, durationMs, success, error };
   }
   if (event === 'llm_call') {
-    const { provider, model, phase } = line;
+    const { provider, model } = line;
+    const phase = line.phase ?? null;
     if (typeof provider !== 'string' || typeof model !== 'string' || !isNullableString(phase)) return MALFORMED;
     if (!isDuration(durationMs) || typeof success !== 'boolean' || !isNullableString(error)) return MALFORMED;
     return { kind: 'llm', provider, model, phase, durationMs, success, error };
