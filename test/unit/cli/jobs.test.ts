@@ -1,7 +1,7 @@
 // `agentmeter jobs` as a user runs it: dist/cli/main.js in a child process (npm test builds
 // first); stdout, stderr and exit status checked exactly.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ function agentmeter(...args: string[]): { status: number | null; stdout: string;
 }
 
 const tool = (tool: string, ms: number, error: string | null = null) => JSON.stringify({ event: 'tool_call', job_id: 'x', tool, start_ts: 'a', end_ts: 'b', duration_ms: ms, success: error === null, error });
-const llm = (model: string, ms: number, error: string | null = null) =>
-  JSON.stringify({ event: 'llm_call', job_id: 'x', phase: 'plan', provider: 'openai', model, start_ts: 'a', end_ts: 'b', duration_ms: ms, input_tokens: 1, output_tokens: 2, success: error === null, error });
+const llm = (model: string, ms: number, error: string | null = null, provider = 'openai', phase = 'plan') =>
+  JSON.stringify({ event: 'llm_call', job_id: 'x', phase, provider, model, start_ts: 'a', end_ts: 'b', duration_ms: ms, input_tokens: 1, output_tokens: 2, success: error === null, error });
 
 /** Two jobs; job-b has a malformed line (3) and a tool name with a newline and markup. */
 function fixture(): string {
@@ -105,5 +105,24 @@ describe('agentmeter jobs', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/^Usage: agentmeter jobs \[options\] <dir>\n/);
     for (const flag of ['--json', '--top <n>', '--job <name>', 'longer than 65536 bytes']) expect(stdout).toContain(flag);
+  });
+});
+
+describe('the agentmeter jobs example of docs/summary-and-jobs.md', () => {
+  it('is what the command prints for the jobs the doc describes', () => {
+    const runs = join(mkdtempSync(join(tmpdir(), 'agentmeter-jobs-doc-')), 'runs');
+    mkdirSync(join(runs, 'job-41'), { recursive: true });
+    mkdirSync(join(runs, 'job-42'));
+    writeFileSync(join(runs, 'job-41', 'metrics.jsonl'), `${[llm('gpt-4o', 2100), tool('search', 300), tool('search', 100, 'TimeoutError')].join('\n')}\n`);
+    writeFileSync(
+      join(runs, 'job-42', 'metrics.jsonl'),
+      `${[llm('claude-sonnet-4', 3400, null, 'anthropic', 'act'), llm('gpt-4o', 850, 'RateLimitError'), tool('fetch_page', 45.5), tool('search', 120), tool('run_sql', 12, 'DatabaseError')].join('\n')}\n`,
+    );
+    const doc = readFileSync(join(ROOT, 'docs', 'summary-and-jobs.md'), 'utf8');
+    const shown = /\n\$ agentmeter jobs \.\/runs\n([\s\S]*?)```/.exec(doc);
+    expect(shown, 'docs/summary-and-jobs.md shows "$ agentmeter jobs ./runs" and its output in a text block').not.toBeNull();
+    const { status, stdout, stderr } = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'jobs', './runs'], { cwd: join(runs, '..'), encoding: 'utf8' });
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(stdout).toBe(shown![1]);
   });
 });
