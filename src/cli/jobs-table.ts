@@ -7,13 +7,17 @@ import type { FailedToolRow, JobsReport, LlmCallRow, ToolRow } from '../jobs/rep
 /** Longest name shown in a cell; the JSON output keeps names whole. */
 const MAX_CELL = 48;
 
-/** A cell of text from a file: no control characters (a name could move the cursor), bounded. */
+/** Text from a file or a folder name without control characters: a name could move the cursor. */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
+/** A cell of text from a file: printable, bounded. */
 export function cellText(value: string | null): string {
   if (value === null) return '-';
-  // eslint-disable-next-line no-control-regex
-  const safe = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
-  const chars = [...safe];
-  return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : safe;
+  const chars = [...printable(value)];
+  return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : chars.join('');
 }
 
 /** `98.4 ms` below a second, `2.10 s` from there on. */

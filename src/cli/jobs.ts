@@ -24,20 +24,16 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 async function jobsAction(dir: string, opts: JobsOptions): Promise<void> {
   const { readJobsDir } = await import('../jobs/read.js');
   const { report, unreadable, malformed } = await readJobsDir(dir, { top: opts.top, maxLineBytes: MAX_LINE_BYTES, only: opts.job });
-  if (opts.json === true) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-  } else {
-    const { formatReport } = await import('./jobs-table.js');
-    process.stdout.write(formatReport(report, opts.top));
-  }
+  const { formatReport, printable } = await import('./jobs-table.js');
+  process.stdout.write(opts.json === true ? `${JSON.stringify(report)}\n` : formatReport(report, opts.top));
   if (malformed.length > 0) {
     const lines = malformed.reduce((n, m) => n + m.count, 0);
-    const named = malformed.slice(0, NAMED_FILES).map((m) => `${m.file} (line${m.firstLines.length === 1 ? '' : 's'} ${m.firstLines.join(', ')}${m.count > m.firstLines.length ? ', ...' : ''})`);
+    const named = malformed.slice(0, NAMED_FILES).map((m) => `${printable(m.file)} (line${m.firstLines.length === 1 ? '' : 's'} ${m.firstLines.join(', ')}${m.count > m.firstLines.length ? ', ...' : ''})`);
     const more = malformed.length > NAMED_FILES ? ` and ${malformed.length - NAMED_FILES} more` : '';
     process.stderr.write(`agentmeter: skipped ${plural(lines, 'malformed line')} (not JSON, over ${MAX_LINE_BYTES} bytes, or a call without its fields) in ${plural(malformed.length, 'file')}: ${named.join(', ')}${more}\n`);
   }
   if (unreadable.length > 0) {
-    const named = unreadable.slice(0, NAMED_FILES).map((u) => `${u.file} (${u.code})`);
+    const named = unreadable.slice(0, NAMED_FILES).map((u) => `${printable(u.file)} (${u.code})`);
     const more = unreadable.length > NAMED_FILES ? ` and ${unreadable.length - NAMED_FILES} more` : '';
     process.stderr.write(`agentmeter: could not read ${plural(unreadable.length, 'file')}, left out of the report: ${named.join(', ')}${more}\n`);
     process.exitCode = EXIT_UNREADABLE;

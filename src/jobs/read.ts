@@ -5,6 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JobsDirError } from '../errors';
 import { readLines } from './lines';
 import { buildReport, jobTally, type JobsReport, type JobTally } from './report';
 
@@ -42,14 +43,6 @@ export interface ReadJobsResult {
 
 const JOB_FILE = 'metrics.jsonl';
 
-/** Thrown when the directory itself cannot be read or holds no job folder; the message says which. */
-export class JobsDirError extends Error {
-  override readonly name = 'JobsDirError';
-  constructor(message: string, readonly code: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
 const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
 
 /** Reads every `<dir>/<job>/metrics.jsonl`, jobs in name order. */
@@ -67,7 +60,7 @@ export async function readJobsDir(dir: string, options: ReadJobsOptions = {}): P
   }
   // Code-unit order, as jq's sort orders the same names.
   const jobs = entries
-    .filter((e) => e.isDirectory() && (options.only === undefined || e.name === options.only))
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && (options.only === undefined || e.name === options.only))
     .map((e) => e.name)
     .sort();
   const tallies: (JobTally | undefined)[] = new Array(jobs.length);
@@ -83,9 +76,9 @@ export async function readJobsDir(dir: string, options: ReadJobsOptions = {}): P
         for await (const line of readLines(file, maxLineBytes)) tally.add(line.number, line.text);
         tallies[i] = tally;
       } catch (err) {
-        // A folder without metrics.jsonl is not a job; any other failure is named.
+        // A folder without metrics.jsonl (or a link to a file) is not a job; any other failure is named.
         const code = codeOf(err);
-        if (code !== 'ENOENT') unreadable[i] = { file, code };
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') unreadable[i] = { file, code };
       }
     }
   };

@@ -135,9 +135,15 @@ class SlowestCalls {
   offer(row: LlmCallRow): void {
     const rows = this.rows;
     if (rows.length === this.limit && (this.limit === 0 || slowerFirst(row, rows[rows.length - 1]!) >= 0)) return;
-    let at = rows.length;
-    while (at > 0 && slowerFirst(row, rows[at - 1]!) < 0) at--;
-    rows.splice(at, 0, row);
+    // Binary search for the first kept row that `row` sorts before: a large --top stays cheap.
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (slowerFirst(row, rows[mid]!) < 0) high = mid;
+      else low = mid + 1;
+    }
+    rows.splice(low, 0, row);
     if (rows.length > this.limit) rows.pop();
   }
 }

@@ -1,7 +1,7 @@
 // `agentmeter jobs` as a user runs it: dist/cli/main.js in a child process (npm test builds
 // first); stdout, stderr and exit status checked exactly.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,8 +87,21 @@ describe('agentmeter jobs', () => {
     expect(stderr.split('\n')[1]).toBe(`agentmeter: could not read 1 file, left out of the report: ${join(dir, 'job-c', 'metrics.jsonl')} (EISDIR)`);
   });
 
+  it('names a job folder with a control character as text on stderr, and follows a link to a job folder', () => {
+    const dir = fixture();
+    mkdirSync(join(dir, 'job-\u001b[2J'));
+    writeFileSync(join(dir, 'job-\u001b[2J', 'metrics.jsonl'), 'oops\n');
+    symlinkSync(join(dir, 'job-a'), join(dir, 'job-link'));
+    const { status, stdout, stderr } = agentmeter('jobs', dir, '--json');
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout) as { jobs: { job: string }[] }).jobs.map((j) => j.job)).toEqual(['job-\u001b[2J', 'job-a', 'job-b', 'job-link']);
+    expect(stderr).toBe(
+      `agentmeter: skipped 2 malformed lines (not JSON, over 65536 bytes, or a call without its fields) in 2 files: ${join(dir, 'job-?[2J', 'metrics.jsonl')} (line 1), ${join(dir, 'job-b', 'metrics.jsonl')} (line 3)\n`,
+    );
+  });
+
   it.each([
-    ['a missing directory', ['/nonexistent/runs'], 1, 'agentmeter: cannot read /nonexistent/runs: no such directory\n'],
+    ['a missing directory', ['/nonexistent/runs'], 1, 'agentmeter: AGM_ERR_JOBS_DIR: cannot read /nonexistent/runs: no such directory\n'],
     ['no directory', [], 2, "agentmeter: missing required argument 'dir'\n(run \"agentmeter jobs --help\" for usage)\n"],
     ['a bad --top', ['/tmp', '--top', 'x'], 2, "agentmeter: option '--top <n>' argument 'x' is invalid. expected a non-negative integer.\n(run \"agentmeter jobs --help\" for usage)\n"],
   ])('%s: one line, exit %i', (_, args, status, stderr) => {
@@ -97,7 +110,7 @@ describe('agentmeter jobs', () => {
 
   it('a directory without job folders: one line, exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'agentmeter-jobs-empty-'));
-    expect(agentmeter('jobs', dir)).toEqual({ status: 1, stdout: '', stderr: `agentmeter: no job folders in ${dir}: expected ${join(dir, '<job>', 'metrics.jsonl')}\n` });
+    expect(agentmeter('jobs', dir)).toEqual({ status: 1, stdout: '', stderr: `agentmeter: AGM_ERR_JOBS_DIR: no job folders in ${dir}: expected ${join(dir, '<job>', 'metrics.jsonl')}\n` });
   });
 
   it('--help lists the options and says what is skipped', () => {

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobsDirError, readJobsDir } from '../../../src/jobs/read';
+import { readJobsDir } from '../../../src/jobs/read';
+import { JobsDirError } from '../../../src/errors';
 import { jqJobsReport } from '../../infra/jobs-jq';
 import { MESSY_LINES, writeJobs } from '../../infra/jobs-fixture.mjs';
 
@@ -35,12 +36,12 @@ describe('readJobsDir errors', () => {
     ['a missing directory', (d: string) => join(d, 'nope'), 'ENOENT', (d: string) => `cannot read ${join(d, 'nope')}: no such directory`],
     ['a file', (d: string) => (writeFileSync(join(d, 'f'), ''), join(d, 'f')), 'ENOTDIR', (d: string) => `cannot read ${join(d, 'f')}: not a directory`],
     ['a directory without job folders', (d: string) => (mkdirSync(join(d, 'no-file')), d), 'ENOJOBS', (d: string) => `no job folders in ${d}: expected ${join(d, '<job>', 'metrics.jsonl')}`],
-  ])('%s throws JobsDirError with code and message', async (_, make, code, message) => {
+  ])('%s throws JobsDirError with its reason and message', async (_, make, code, message) => {
     const base = tmp();
     const dir = make(base);
     const err = await readJobsDir(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobsDirError);
-    expect(err).toMatchObject({ name: 'JobsDirError', code, message: message(base) });
+    expect(err).toMatchObject({ name: 'JobsDirError', code: 'AGM_ERR_JOBS_DIR', reason: code, message: `AGM_ERR_JOBS_DIR: ${message(base)}` });
   });
 
   it('names a job file it cannot read and leaves it out; folders without metrics.jsonl are not jobs', async () => {
@@ -59,6 +60,6 @@ describe('readJobsDir errors', () => {
     const { report } = await readJobsDir(dir, { only: 'job-0001' });
     expect(report.jobs.map((j) => j.job)).toEqual(['job-0001']);
     expect(report.totals.jobs).toBe(1);
-    await expect(readJobsDir(dir, { only: 'job-9' })).rejects.toThrow(`no job folder of that name in ${dir}: expected ${join(dir, '<name>', 'metrics.jsonl')}`);
+    await expect(readJobsDir(dir, { only: 'job-9' })).rejects.toThrow(`AGM_ERR_JOBS_DIR: no job folder of that name in ${dir}: expected ${join(dir, '<name>', 'metrics.jsonl')}`);
   });
 });
