@@ -31,6 +31,14 @@ describe('readJobsDir against jq over the same files', () => {
   });
 });
 
+describe('the jq comparison', () => {
+  it('fails with a clear message, never skips, when jq is missing', () => {
+    const dir = tmp();
+    writeJobs(dir, { jobs: 1 });
+    expect(() => jqJobsReport(dir, 10, 65536, '/nonexistent/jq')).toThrow('jq is missing at /nonexistent/jq: the jobs report is checked against a jq run (apt-get install jq)');
+  });
+});
+
 describe('readJobsDir errors', () => {
   it.each([
     ['a missing directory', (d: string) => join(d, 'nope'), 'ENOENT', (d: string) => `cannot read ${join(d, 'nope')}: no such directory`],
