@@ -66,6 +66,12 @@ function failedTable(rows: readonly FailedToolRow[]): string[] {
   );
 }
 
+/** `search×2 run_sql×1`: a job's failed calls per tool, whatever their error types. */
+function failedByTool(tools: readonly ToolRow[]): string {
+  const failed = tools.filter((t) => t.failed > 0);
+  return failed.length === 0 ? '-' : cellText(failed.map((t) => `${t.tool}×${t.failed}`).join(' '));
+}
+
 /** The report as text, one section per question. */
 export function formatReport(report: JobsReport, top: number): string {
   const { totals, lines } = report;
@@ -94,7 +100,7 @@ export function formatReport(report: JobsReport, top: number): string {
         j.slowest_llm === null ? '-' : durationText(j.slowest_llm.duration_ms),
         count(j.tool_calls),
         count(j.failed_tool_calls),
-        j.failed_tools.length === 0 ? '-' : cellText(j.failed_tools.map((f) => `${f.tool}×${f.count}`).join(' ')),
+        failedByTool(j.tools),
       ]),
       [false, true, true, true, true, true, false],
     ),

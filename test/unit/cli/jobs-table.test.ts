@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, durationText, printable, table } from '../../../src/cli/jobs-table';
+import { cellText, durationText, formatReport, printable, table } from '../../../src/cli/jobs-table';
+import { buildReport, jobTally } from '../../../src/jobs/report';
 
 describe('jobs table cells', () => {
   it.each([
@@ -31,5 +32,17 @@ describe('jobs table cells', () => {
 
   it('pads columns to the widest cell, numbers right-aligned, no trailing spaces', () => {
     expect(table(['name', 'n', 'note'], [['a', '1', ''], ['longer', '100', 'x']], [false, true, false])).toEqual(['  name      n  note', '  a         1', '  longer  100  x']);
+  });
+});
+
+describe('formatReport', () => {
+  it('shows a job\'s failed calls per tool, whatever their error types', () => {
+    const tally = jobTally('job-1', 10);
+    ['TimeoutError', 'HTTPError', null].forEach((error, i) =>
+      tally.add(i + 1, JSON.stringify({ event: 'tool_call', tool: i < 2 ? 'search' : 'run_sql', duration_ms: 10, success: false, error })),
+    );
+    const text = formatReport(buildReport([tally], 10), 10);
+    expect(text.split('\n').at(-2)).toBe('  job-1          0    0.0 ms            -           3       3  search×2 run_sql×1');
+    expect(text).toContain('\nFailed tools\n  tool     error         calls\n  run_sql  -                 1\n  search   HTTPError         1\n  search   TimeoutError      1\n');
   });
 });
