@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   export: 'AGM_ERR_EXPORT',
   eventInvalid: 'AGM_ERR_EVENT_INVALID',
   database: 'AGM_ERR_DATABASE',
+  jobsDir: 'AGM_ERR_JOBS_DIR',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -100,5 +101,17 @@ export class DatabaseError extends AgentmeterError {
     super(ERROR_CODES.database, message, options);
     this.retriable = retriable;
     this.sqlState = sqlState;
+  }
+}
+
+/** `agentmeter jobs` cannot read its directory, or it holds no job folder; `reason` is the errno code or `ENOJOBS`. */
+export class JobsDirError extends AgentmeterError {
+  override name = 'JobsDirError';
+  /** Why, e.g. `ENOENT`, `ENOTDIR`, `EACCES`, or `ENOJOBS` for a directory without job folders. */
+  readonly reason: string;
+
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(ERROR_CODES.jobsDir, message, options);
+    this.reason = reason;
   }
 }

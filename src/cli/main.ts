@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './demo';
 import { routingCommand } from './routing';
 import { dbCommand } from './db';
+import { jobsCommand } from './jobs';
 import { PACKAGE_VERSION } from '../version';
 
 /** Exit status for usage errors (unknown command or flag, bad value), as in most Unix tools. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(routingCommand());
   program.addCommand(dbCommand());
+  program.addCommand(jobsCommand());
   program
     .command('version')
     .description('print the version')
