@@ -3,7 +3,7 @@
  * fetches `/metrics.json` every 2 seconds and renders it as tables. Values are inserted with
  * textContent only, so tool or cache names can never inject markup.
  */
-export const STATUS_PAGE = `<!doctype html>
+const STATUS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -108,3 +108,14 @@ export const STATUS_PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/** Options of the status page. */
+export interface StatusPageOptions {
+  /** Grafana URL to link to; default none. */
+  grafanaUrl?: string;
+}
+
+/** The status page's HTML. */
+export function statusPage(_options: StatusPageOptions = {}): string {
+  return STATUS_PAGE;
+}
