@@ -2,8 +2,8 @@
  * The status page's last hour: every `bucketMillis` (default 10 s) the store is collected and
  * the change since the previous collection becomes one bucket per series; `buckets` (default
  * 360) are kept, the oldest dropped. Tools and caches are charted up to a cap (the first seen);
- * the rest are counted, not kept. Memory: at most (4 × maxTools + maxCaches + 7) series ×
- * buckets × 8 bytes, about 311 KB with the defaults (docs/summary-and-jobs.md).
+ * the rest are counted, not kept. Memory: at most (4 × maxTools + maxCaches + 9) series ×
+ * buckets × 8 bytes, about 314 KB with the defaults (docs/summary-and-jobs.md).
  *
  * Runs only inside the summary server: its timer is unref'd and stopped when the server closes.
  */
