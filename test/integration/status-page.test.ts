@@ -179,4 +179,48 @@ describe('status page in headless Chromium', () => {
     expect(await page.evaluate(() => typeof (window as unknown as { agentmeterCharts: unknown }).agentmeterCharts)).toBe('object');
     await page.close();
   }, 120000);
+
+  it('writes tool and cache names with markup as text, in the charts, their tables and the legend', async () => {
+    // A small app whose tool and cache names are markup; recording through the public API.
+    const MARKUP = '<img src=x onerror="document.title=1">';
+    const app = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const a = require('./dist/index.js');
+        const h = a.start({ summary: true, summaryPort: 0, summaryHistoryBucketMillis: 200, metricsExporters: [] });
+        h.ready().then(() => {
+          console.log('url ' + h.summaryUrl);
+          setInterval(() => { a.recordToolCall({ tool: ${JSON.stringify(MARKUP)}, seconds: 0.01 }); a.recordCacheLookup({ cache: ${JSON.stringify(MARKUP)}, hit: true }); }, 20);
+        });`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`app printed no URL: ${out}`)), 15000);
+        app.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /url (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`${url}/`);
+      await page.waitForFunction(() => document.querySelectorAll('#chart-tool-calls .u-legend .u-label').length > 1, undefined, { timeout: 15000 });
+      const legend = await page.$$eval('#chart-tool-calls .u-legend .u-label', (ls) => ls.map((l) => l.textContent));
+      expect(legend).toEqual(['Time', MARKUP]);
+      const cacheHead = await page.$$eval('#chart-cache-hits table.fallback thead th', (ths) => ths.map((th) => th.textContent));
+      expect(cacheHead).toEqual(['time', `${MARKUP} (%)`]);
+      expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
+      expect(await page.title()).toBe('agentmeter status');
+      await page.close();
+    } finally {
+      app.kill('SIGINT');
+    }
+  }, 60000);
 });
