@@ -63,6 +63,10 @@ export interface StartOptions extends EndpointOptions {
   summaryCorsOrigins?: string[];
   /** Samples per tool for summary percentiles (`AGENTMETER_WINDOW_SIZE`); default 1000. */
   windowSize?: number;
+  /** Width of one bucket of the status page's charts, ms (`AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS`); default 10000. */
+  summaryHistoryBucketMillis?: number;
+  /** Grafana URL the status page links to (`AGENTMETER_GRAFANA_URL`); default none. */
+  grafanaUrl?: string;
   /** Options of the Kafka exporter when `kafka` is among the exporters (else from `AGENTMETER_KAFKA_*`). */
   kafka?: KafkaMetricExporterOptions;
   /** Flush on SIGTERM, SIGINT and beforeExit; default true for `register`, false for `start()`. */
@@ -110,6 +114,8 @@ export interface ResolvedConfig {
   summaryPort: number;
   summaryCorsOrigins: string[];
   windowSize: number;
+  summaryHistoryBucketMillis: number;
+  grafanaUrl: string | undefined;
   routingEvents: boolean;
   exemplars: boolean;
   /** Web config file, bounds under load, allowed Host names of both endpoints. */
@@ -191,6 +197,13 @@ export function resolveConfig(options: StartOptions = {}, env: Env = process.env
     summaryPort: integerOption('AGENTMETER_SUMMARY_PORT', options.summaryPort ?? nonEmpty(env, 'AGENTMETER_SUMMARY_PORT') ?? 9109, 0, 65535),
     summaryCorsOrigins,
     windowSize: integerOption('AGENTMETER_WINDOW_SIZE', options.windowSize ?? nonEmpty(env, 'AGENTMETER_WINDOW_SIZE') ?? 1000, 1, 1_000_000),
+    summaryHistoryBucketMillis: integerOption(
+      'AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS',
+      options.summaryHistoryBucketMillis ?? nonEmpty(env, 'AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS') ?? 10_000,
+      100,
+      3_600_000,
+    ),
+    grafanaUrl: options.grafanaUrl ?? nonEmpty(env, 'AGENTMETER_GRAFANA_URL'),
     enabled,
     serviceName: options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME'),
     serviceInstanceId: instanceIdOption(options.serviceInstanceId),

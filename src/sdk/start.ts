@@ -244,6 +244,8 @@ function summaryServer(
           port: config.summaryPort,
           corsOrigins: config.summaryCorsOrigins,
           windowSize: config.windowSize,
+          historyBucketMillis: config.summaryHistoryBucketMillis,
+          grafanaUrl: config.grafanaUrl,
           otherParts: role.primary?.otherParts,
           httpRequests: httpRequests && (() => httpRequests.serverRequests()),
           allowedHosts: config.endpoints.summaryAllowedHosts,

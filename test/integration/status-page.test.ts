@@ -1,6 +1,8 @@
 // The status page, opened in headless Chromium (Debian's chromium driven by playwright-core),
 // shows the demo's tools and caches with the same numbers as /metrics.json. The screenshot is
-// saved to test-output/status-page.png for people to look at.
+// saved to test-output/status-page.png for people to look at. The charts (history in 500 ms
+// buckets through AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS) draw /history.json's series, and
+// the page keeps going while the server restarts; their screenshots go to docs/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,19 +18,7 @@ let summaryUrl: string;
 
 beforeAll(async () => {
   const executablePath = await ensureChromium();
-  demo = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--port', '0', '--summary-port', '0', '--requests', '40'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  summaryUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo printed no status page URL: ${out}`)), 15000);
-    demo.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /status page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
+  summaryUrl = await startDemo('0');
   // Wait until the 40 requests are done and the numbers stop moving.
   let last = '';
   for (let i = 0; i < 60; i++) {
@@ -40,6 +30,29 @@ beforeAll(async () => {
   }
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }, 600000);
+
+const GRAFANA = 'http://grafana.example:3000/d/agentmeter';
+
+/** Starts the demo with its summary server on `summaryPort`; resolves with the status page's URL. */
+function startDemo(summaryPort: string): Promise<string> {
+  demo = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--port', '0', '--summary-port', summaryPort, '--requests', '40'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS: '500', AGENTMETER_GRAFANA_URL: GRAFANA },
+  });
+  let out = '';
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo printed no status page URL: ${out}`)), 15000);
+    demo.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /status page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -92,4 +105,122 @@ describe('status page in headless Chromium', () => {
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-output', 'status-page.png'), fullPage: true });
   });
+
+  it('draws each chart with the values /history.json has at the same instants, links /metrics and Grafana, and saves screenshots to docs/', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${summaryUrl}/`);
+    // Ten 500 ms buckets after load, so every chart has a line to draw.
+    await page.waitForFunction(() => Number(document.body.getAttribute('data-history')) > 0);
+    await new Promise((r) => setTimeout(r, 5000));
+    await page.waitForFunction(() => Number(document.body.getAttribute('data-history')) > Date.now() / 1000 - 2.5);
+    type Drawn = { labels: string[]; data: (number | null)[][] } | null;
+    const drawn = await page.evaluate(() => {
+      const charts = (window as unknown as { agentmeterCharts: Record<string, { u: { series: { label?: string }[]; data: (number | null)[][] } | null }> }).agentmeterCharts;
+      const out: Record<string, Drawn> = {};
+      for (const [id, c] of Object.entries(charts)) out[id] = c.u === null ? null : { labels: c.u.series.slice(1).map((s) => String(s.label)), data: c.u.data.map((d) => Array.from(d)) };
+      return out;
+    });
+    const history = (await (await fetch(`${summaryUrl}/history.json`)).json()) as {
+      bucket_seconds: number;
+      timestamps: number[];
+      tools: Record<string, { calls_per_second: (number | null)[]; p95_ms: (number | null)[] }>;
+      caches: Record<string, { hit_rate: (number | null)[] }>;
+      llm: { calls_per_second: (number | null)[]; tokens_per_second: (number | null)[] };
+    };
+    expect(history.bucket_seconds).toBe(0.5);
+    // The demo records everything but a cluster: only the workers chart stays empty.
+    expect(Object.keys(drawn).filter((id) => drawn[id] === null)).toEqual(['workers']);
+    const expected: Record<string, [string, (number | null)[]][]> = {
+      'tool-calls': Object.entries(history.tools).map(([n, t]) => [n, t.calls_per_second]),
+      'tool-p95': Object.entries(history.tools).map(([n, t]) => [n, t.p95_ms]),
+      'cache-hits': Object.entries(history.caches).map(([n, c]) => [n, c.hit_rate]),
+      'llm-calls': [['LLM calls', history.llm.calls_per_second]],
+      'llm-tokens': [['tokens', history.llm.tokens_per_second]],
+    };
+    for (const [id, series] of Object.entries(expected)) {
+      const d = drawn[id]!;
+      expect(d.labels).toEqual(series.map(([n]) => n));
+      // Buckets never change once closed: every instant both have must carry the same values.
+      const shared = d.data[0]!.filter((t) => history.timestamps.includes(t as number));
+      expect(shared.length).toBeGreaterThanOrEqual(5);
+      for (const t of shared) {
+        const i = d.data[0]!.indexOf(t);
+        const j = history.timestamps.indexOf(t as number);
+        expect(d.data.slice(1).map((s) => s[i] ?? null)).toEqual(series.map(([, v]) => v[j] ?? null));
+      }
+    }
+    expect(drawn['tool-calls']!.data.slice(1).some((s) => s.some((v) => v !== null && v > 0))).toBe(true);
+    // The fallback table holds the same last values as text.
+    const lastRow = await page.$$eval('#chart-tool-calls table.fallback tbody tr:last-child td', (tds) => tds.map((td) => td.textContent));
+    expect(lastRow).toHaveLength(1 + Object.keys(history.tools).length);
+    expect(await page.$$eval('nav a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
+      ['/metrics (JSON)', 'metrics'],
+      ['/metrics.json', 'metrics.json'],
+      ['/history.json', 'history.json'],
+      ['Grafana', GRAFANA],
+    ]);
+    expect(await page.$$eval('figure.chart', (fs) => fs.map((f) => f.tabIndex))).toEqual(new Array(12).fill(0));
+    mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'docs', 'images', 'status-page-charts.png'), fullPage: true });
+    const dark = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'dark' });
+    await dark.goto(`${summaryUrl}/`);
+    await dark.waitForFunction(() => Number(document.body.getAttribute('data-history')) > 0);
+    await dark.screenshot({ path: join(ROOT, 'docs', 'images', 'status-page-dark.png'), fullPage: true });
+    await dark.close();
+
+    // The server restarts on the same port: the page shows the outage, then draws the new process's history.
+    const port = new URL(summaryUrl).port;
+    const exited = new Promise((r) => demo.once('exit', r));
+    demo.kill('SIGINT');
+    await exited;
+    await page.waitForFunction(() => (document.getElementById('error')?.textContent ?? '').startsWith('cannot load'), undefined, { timeout: 10000 });
+    expect(await startDemo(port)).toBe(summaryUrl);
+    await page.waitForFunction(() => document.getElementById('error')?.textContent === '' && Number(document.body.getAttribute('data-history')) > Date.now() / 1000 - 2.5, undefined, { timeout: 20000 });
+    expect(await page.evaluate(() => typeof (window as unknown as { agentmeterCharts: unknown }).agentmeterCharts)).toBe('object');
+    await page.close();
+  }, 120000);
+
+  it('writes tool and cache names with markup as text, in the charts, their tables and the legend', async () => {
+    // A small app whose tool and cache names are markup; recording through the public API.
+    const MARKUP = '<img src=x onerror="document.title=1">';
+    const app = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const a = require('./dist/index.js');
+        const h = a.start({ summary: true, summaryPort: 0, summaryHistoryBucketMillis: 200, metricsExporters: [] });
+        h.ready().then(() => {
+          console.log('url ' + h.summaryUrl);
+          setInterval(() => { a.recordToolCall({ tool: ${JSON.stringify(MARKUP)}, seconds: 0.01 }); a.recordCacheLookup({ cache: ${JSON.stringify(MARKUP)}, hit: true }); }, 20);
+        });`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`app printed no URL: ${out}`)), 15000);
+        app.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /url (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`${url}/`);
+      await page.waitForFunction(() => document.querySelectorAll('#chart-tool-calls .u-legend .u-label').length > 1, undefined, { timeout: 15000 });
+      const legend = await page.$$eval('#chart-tool-calls .u-legend .u-label', (ls) => ls.map((l) => l.textContent));
+      expect(legend).toEqual(['Time', MARKUP]);
+      const cacheHead = await page.$$eval('#chart-cache-hits table.fallback thead th', (ths) => ths.map((th) => th.textContent));
+      expect(cacheHead).toEqual(['time', `${MARKUP} (%)`]);
+      expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
+      expect(await page.title()).toBe('agentmeter status');
+      await page.close();
+    } finally {
+      app.kill('SIGINT');
+    }
+  }, 60000);
 });

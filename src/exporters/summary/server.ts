@@ -1,6 +1,7 @@
 /**
  * The summary server (default 127.0.0.1:9109): `GET /metrics.json` and `GET /metrics` (the
- * JSON summary), `GET /health`, `GET /` (the status page). Only GET and HEAD; unknown query
+ * JSON summary), `GET /history.json` (the last hour in buckets, history.ts), `GET /health`,
+ * `GET /` (the status page) and its bundled chart library (`/uplot.js`, `/uplot.css`). Only GET and HEAD; unknown query
  * strings are ignored; responses never echo request data; CORS only for configured origins; a
  * Host header that does not name the server gets 421 (DNS rebinding, host-check.ts). TLS, basic
  * auth, the in-flight bound and the write timeout are the Prometheus endpoint's (endpoint-server.ts).
@@ -11,7 +12,9 @@ import { recordEndpointRefused } from '../../record/exporter';
 import { closeEndpointServer, createEndpointServer, EndpointGate, type EndpointGateOptions } from '../endpoint-server';
 import { hostChecker } from './host-check';
 import { buildSummary, summaryOfParts, summaryPart, type ClusterSummary, type MetricsSummary, type SummaryPart } from './summary';
-import { STATUS_PAGE } from './status-page';
+import { statusPage } from './status-page';
+import { SummaryHistory } from './history';
+import { chartAsset } from './chart-assets';
 import { DEFAULT_WINDOW_SIZE, toolWindows } from '../../store/windows';
 import { instruments } from '../../store/registry';
 
@@ -40,6 +43,10 @@ export interface SummaryServerOptions extends EndpointGateOptions {
    * HttpRequestsReader's `serverRequests`), for `total_requests`; default none (0).
    */
   httpRequests?: () => Promise<number>;
+  /** Width of one bucket of the status page's history, milliseconds; default 10000 (an hour in 360 buckets). */
+  historyBucketMillis?: number;
+  /** Grafana URL the status page links to, e.g. `http://localhost:3000`; default none (no link). */
+  grafanaUrl?: string;
 }
 
 /** Where the JSON summary comes from. */
@@ -95,7 +102,7 @@ function refuse(res: ServerResponse, status: number, headers: Record<string, str
   send(res, status, 'application/json', ERROR_BODIES[status] ?? '{"error":"refused"}', headers);
 }
 
-function handler(corsOrigins: readonly string[], summary: SummarySource) {
+function handler(corsOrigins: readonly string[], summary: SummarySource, history: SummaryHistory, page: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const cors: Record<string, string> = {};
     const origin = req.headers.origin;
@@ -119,13 +126,22 @@ function handler(corsOrigins: readonly string[], summary: SummarySource) {
             (err: unknown) => fail(res, cors, err),
           );
           return;
+        case '/history.json':
+          send(res, 200, 'application/json; charset=utf-8', JSON.stringify(history), cors);
+          return;
+        case '/uplot.js':
+        case '/uplot.css': {
+          const asset = chartAsset(path);
+          send(res, 200, asset.type, asset.body, cors);
+          return;
+        }
         case '/health':
           send(res, 200, 'application/json; charset=utf-8', healthBody(), cors);
           return;
         case '/':
-          send(res, 200, 'text/html; charset=utf-8', STATUS_PAGE, {
+          send(res, 200, 'text/html; charset=utf-8', page, {
             ...cors,
-            'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+            'content-security-policy': "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
           });
           return;
         default:
@@ -141,7 +157,12 @@ function handler(corsOrigins: readonly string[], summary: SummarySource) {
 export function startSummaryServer(options: SummaryServerOptions = {}): Promise<SummaryServer> {
   const host = options.host ?? '127.0.0.1';
   toolWindows.enable(options.windowSize ?? DEFAULT_WINDOW_SIZE);
-  const serve = handler(options.corsOrigins ?? [], summarySource(options.otherParts, options.httpRequests));
+  const otherParts = options.otherParts;
+  const history = new SummaryHistory({
+    bucketMillis: options.historyBucketMillis,
+    clusterWorkers: otherParts && (async () => (await otherParts()).cluster?.workers),
+  });
+  const serve = handler(options.corsOrigins ?? [], summarySource(otherParts, options.httpRequests), history, statusPage({ grafanaUrl: options.grafanaUrl }));
   const gate = new EndpointGate('summary', refuse, options);
   // Set once listening: the allowed Host values carry the real port.
   let hostAllowed: (host: string | undefined) => boolean = () => false;
@@ -166,9 +187,14 @@ export function startSummaryServer(options: SummaryServerOptions = {}): Promise<
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 9109);
       hostAllowed = hostChecker(host, port, options.allowedHosts ?? []);
+      // Recording starts only once the server listens, and stops with it.
+      history.start();
       resolve({
         url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        close: () => closeEndpointServer(server),
+        close: () => {
+          history.stop();
+          return closeEndpointServer(server);
+        },
       });
     });
   });

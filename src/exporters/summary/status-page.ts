@@ -1,14 +1,20 @@
 /**
- * The status page served at `/`: one self-contained HTML document (no external assets) that
- * fetches `/metrics.json` every 2 seconds and renders it as tables. Values are inserted with
- * textContent only, so tool or cache names can never inject markup.
+ * The status page served at `/`: one HTML document plus the bundled uPlot script and style
+ * (served by the summary server, no CDN), which fetches `/metrics.json` and `/history.json` every
+ * 2 seconds and renders charts of the last hour and tables. Values are inserted with textContent
+ * only (uPlot's legend too), so tool or cache names can never inject markup; each chart has a
+ * table of its last 30 buckets beside it for screen readers and keyboards.
  */
-export const STATUS_PAGE = `<!doctype html>
+import { CHART_SCRIPT, CHART_STYLE } from './status-charts';
+const STATUS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>agentmeter status</title>
+<link rel="stylesheet" href="uplot.css">
+<script src="uplot.js"></script>
+<!--GRAFANA-->
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1d2330; background: #f7f8fa; }
   h1 { font-size: 20px; margin: 0 0 4px; }
@@ -23,12 +29,17 @@ export const STATUS_PAGE = `<!doctype html>
   #error { color: #b3261e; }
   #llm-total { color: #5b6474; margin-bottom: 6px; }
   #llm-cost th:nth-child(2), #llm-cost td:nth-child(2) { text-align: left; }
+  nav a { margin-right: 12px; }
+${CHART_STYLE}
 </style>
 </head>
 <body>
 <h1>agentmeter</h1>
 <div id="meta">loading…</div>
+<nav><a href="metrics">/metrics (JSON)</a><a href="metrics.json">/metrics.json</a><a href="history.json">/history.json</a><span id="grafana"></span></nav>
 <div id="error"></div>
+<h2>Last hour</h2>
+<div id="charts"></div>
 <h2>Tools</h2>
 <table id="tools"><thead><tr><th>tool</th><th>calls</th><th>failed</th><th>success rate</th><th>avg ms</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>errors</th></tr></thead><tbody></tbody></table>
 <h2>Caches</h2>
@@ -104,7 +115,26 @@ export const STATUS_PAGE = `<!doctype html>
   refresh();
   setInterval(refresh, 2000);
 })();
+${CHART_SCRIPT}
 </script>
 </body>
 </html>
 `;
+
+/** Options of the status page. */
+export interface StatusPageOptions {
+  /** Grafana URL to link to; default none. */
+  grafanaUrl?: string;
+}
+
+/** The status page's HTML. */
+export function statusPage(options: StatusPageOptions = {}): string {
+  const url = options.grafanaUrl;
+  // Only http(s) URLs, written as an escaped attribute the script reads: never markup.
+  if (url === undefined || !/^https?:\/\//i.test(url)) return STATUS_PAGE;
+  return STATUS_PAGE.replace('<!--GRAFANA-->', `<meta name="agentmeter-grafana" content="${escapeAttribute(url)}">`);
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -25,6 +25,8 @@ describe('resolveConfig', () => {
       summaryPort: 9109,
       summaryCorsOrigins: [],
       windowSize: 1000,
+      summaryHistoryBucketMillis: 10000,
+      grafanaUrl: undefined,
       routingEvents: false,
       exemplars: true,
       endpoints: { webConfigFile: undefined, writeTimeoutMillis: 30000, maxInFlight: 32, summaryAllowedHosts: [] },
