@@ -88,14 +88,17 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
     {
       name: 'AgentmeterPipelineDropping',
       severity: 'warning',
-      for: '1m',
+      // As long as the rate window: one isolated drop keeps rate() above 0 for less than the
+      // window (from its first scrape to the window's end), so it never pages; with `for: 1m` it
+      // fired for about 4 minutes.
+      for: '5m',
       expr: promql`sum by (${L.job}) (rate(${counter('kafkaDropped')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} drops metrics messages',
       description: 'The Kafka exporter of {{ $labels.job }} dropped {{ printf "%.2f" $value }} messages/s over the last 5 minutes (queue full, rejected, too large or at shutdown).',
       panel: 'kafkaDrops',
       triggers: [{ by: 'broker-killed', paths: ['direct'] }],
       runbook: {
-        meaning: 'The Kafka metric exporter gave up on messages (`agentmeter_exporter_kafka_dropped_total` by reason).',
+        meaning: 'The Kafka metric exporter gave up on messages (`agentmeter_exporter_kafka_dropped_total` by reason) in every 5-minute window for 5 minutes; one isolated drop does not page.',
         impact: 'With cumulative temporality (the default) the next message heals the totals; with delta temporality the data is lost.',
         diagnose: [
           'Watch this on the direct endpoint (scrape the app too, or read its /metrics): the drops happen while the Kafka path is down, and when the counter later reaches Prometheus through the Collector as a new series, rate() does not count its first value as an increase.',
@@ -111,8 +114,10 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
         value: '0.10',
       },
       silent: {
-        name: 'an old drop count that no longer grows stays quiet',
-        series: [gaugeInput(counter('kafkaDropped'), { job: JOB, instance: INSTANCE, [L.kafkaDropReason]: 'queue_full' }, 3)],
+        name: 'one isolated drop four minutes ago stays quiet',
+        // 0 until minute 20, 1 from minute 21: at the evaluation (minute 25) rate() has been above 0
+        // for 4 minutes, under `for`.
+        series: [{ series: `${counter('kafkaDropped')}{job="${JOB}", instance="${INSTANCE}", ${L.kafkaDropReason}="queue_full"}`, values: `0x20 1+0x${TEST_MINUTES - 21}` }],
       },
     },
     {
