@@ -86,6 +86,37 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       },
     },
     {
+      name: 'AgentmeterScrapeTargetVanished',
+      severity: 'critical',
+      for: '5m',
+      // `up` exists only for targets in service discovery: a job whose targets all left it has no
+      // `up == 0` to alert on, only series that were there within the hour and are gone now.
+      expr: promql`group by (${L.job}) (present_over_time(${PROMETHEUS_SERIES.up}[1h])) unless on (${L.job}) group by (${L.job}) (${PROMETHEUS_SERIES.up})`,
+      summary: 'Every scrape target of {{ $labels.job }} left service discovery',
+      description: 'Prometheus scraped {{ $labels.job }} within the last hour but has no target for it now: its targets vanished from service discovery (pods gone, file_sd entry or static config removed).',
+      panel: 'scrapeUp',
+      triggers: [],
+      runbook: {
+        meaning: 'Series `up` of the job existed within the last hour and none exists now. AgentmeterScrapeTargetDown covers targets that are still discovered but fail (`up == 0`); this covers targets no longer discovered at all.',
+        impact: 'No new data for the job; every other alert for it is blind, and its dashboards go silent rather than red.',
+        diagnose: [
+          'Prometheus → Status → Service discovery: is the job listed, and are its targets dropped by relabelling?',
+          'Was the job removed or renamed on purpose? Then this alert fires until the job\'s last `up` is an hour old: silence it for that hour.',
+        ],
+        mitigate: ['Restore the deployment or the discovery configuration (labels, annotations, file_sd file).'],
+      },
+      firing: {
+        name: 'the only target left discovery at minute 10',
+        series: [{ series: `${PROMETHEUS_SERIES.up}{job="${JOB}", instance="${INSTANCE}"}`, values: `1+0x10 _x${TEST_MINUTES - 11}` }],
+        labels: { job: JOB },
+        value: '1',
+      },
+      silent: {
+        name: 'a target still discovered stays quiet (down or not: AgentmeterScrapeTargetDown covers down)',
+        series: [gaugeInput(PROMETHEUS_SERIES.up, { job: JOB, instance: INSTANCE }, 0)],
+      },
+    },
+    {
       name: 'AgentmeterPipelineDropping',
       severity: 'warning',
       // As long as the rate window: one isolated drop keeps rate() above 0 for less than the

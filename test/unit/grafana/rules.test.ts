@@ -77,7 +77,7 @@ describe('Prometheus rule file', () => {
 
   it('aggregates every alert by job, never by instance', () => {
     for (const a of promAlerts) {
-      expect(a.expr, a.alert).toMatch(/sum by \(job|max by \(job|^job[_a-z]*:|^\(?sum by \(job/);
+      expect(a.expr, a.alert).toMatch(/sum by \(job|max by \(job|^group by \(job|^job[_a-z]*:|^\(?sum by \(job/);
       expect(a.expr, a.alert).not.toMatch(/by \([^)]*instance/);
     }
   });
