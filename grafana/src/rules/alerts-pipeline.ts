@@ -12,7 +12,12 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
   return [
     {
       name: 'AgentmeterPipelineStalled',
-      severity: 'critical',
+      // Not critical: a deliberate shutdown looks the same (the last collection's uptime stops
+      // advancing; agentmeter writes no "stopping" state), and the Collector serves those series
+      // for its metric_expiration (60 m), so after every planned stop this fires for ~55 minutes.
+      // The outages it is alone in seeing (the broker or the Collector's consumer down) are still
+      // reported; a dead Collector or app target pages through AgentmeterScrapeTargetDown.
+      severity: 'warning',
       for: '5m',
       // Computed here rather than read from the recording rule: a recorded time() is one
       // evaluation old by the time another group reads it.
@@ -22,13 +27,13 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       panel: 'dataAge',
       triggers: [{ by: 'process-killed', paths: ['collector'] }],
       runbook: {
-        meaning: `No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
+        meaning: `Severity warning, not critical: a deliberate shutdown or scale-to-zero is indistinguishable from a stall (agentmeter records no stopping state; its health gauge stays at its last value) and fires this for up to ~55 minutes, until the Collector's metric_expiration (60 m) drops the job's series. No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
         impact: 'Dashboards show stale numbers and every other alert for this job is blind.',
         diagnose: [
           'Pipeline health → "Kafka exporter failures" and "drops" on the direct endpoint of an instance: is the app failing to publish?',
           'Is the broker up? Is the Collector consuming (its log, consumer-group lag on topic otlp_metrics)?',
           'Pipeline health → "Collector scrape": is Prometheus still scraping the Collector?',
-          'If the job was scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m): silence the alert.',
+          'If the job was stopped or scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m) and this alert fires until then: silence it for the hour (or lower metric_expiration in the Collector config).',
         ],
         mitigate: ['Restore the broker or the Collector; the exporter retries and, with cumulative temporality, the totals heal once data flows.'],
       },
