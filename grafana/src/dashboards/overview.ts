@@ -33,7 +33,7 @@ export function overviewVariables(): VariableSpec[] {
   const toolCount = histogram('toolDuration').count;
   return [
     datasourceVariable(),
-    { name: 'job', label: 'Service (job)', kind: 'query', multi: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job: the scrape job on the direct path, service.name on the Collector path.' },
+    { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job: the scrape job on the direct path, service.name on the Collector path.' },
     { name: 'tool', label: 'Tool', kind: 'query', multi: true, query: `label_values(${selector(toolCount, J)}, ${L.tool})`, description: 'gen_ai.tool.name' },
     { name: 'cache', label: 'Cache', kind: 'query', multi: true, query: `label_values(${selector(counter('cacheRequests'), J)}, ${L.cache})`, description: 'agent.cache.name' },
     { name: 'agent', label: 'Agent', kind: 'query', multi: true, query: `label_values(${selector(counter('routingDecisions'), J)}, ${L.agent})`, description: 'gen_ai.agent.name (routing target, action-log author)' },
