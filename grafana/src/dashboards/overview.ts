@@ -59,8 +59,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
 
   const service: PanelSpec[] = [
     {
-      key: 'health', title: 'Health state', kind: 'stat', width: 6,
-      description: 'Instances of the selected jobs in each health state, as the service reports it with setHealth. Bad: any instance "unhealthy" (alert AgentServiceUnhealthy) or "degraded".',
+      key: 'health', title: 'Health state', kind: 'stat', width: 6, unit: 'short',
+      description: 'Number of instances of the selected jobs in each health state, as the service reports it with setHealth. Bad: any instance "unhealthy" (alert AgentServiceUnhealthy) or "degraded".',
       queries: [{ expr: sumBy([L.health], selector(gauge('health'), J)), legend: `{{${L.health}}}`, instant: true }],
       colors: { healthy: 'green', degraded: 'orange', unhealthy: 'red' },
     },

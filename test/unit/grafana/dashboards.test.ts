@@ -94,3 +94,8 @@ describe('dashboards', () => {
     ]);
   });
 });
+
+it('"Health state" counts instances (unit short), coloured by state', () => {
+  const health = all.get('agentmeter-overview.json')!.panels.find((p) => p.title === 'Health state')!;
+  expect(health.fieldConfig?.defaults?.unit).toBe('short');
+});
