@@ -96,9 +96,9 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       steps: redAbove(t.toolP95Seconds),
       description: `Percentiles of tool-call duration per tool over 5 minutes (recording rules ${R.toolP95.name}). Bad: p95 above ${secs(t.toolP95Seconds)} (dashed line; alert AgentToolLatencyHigh); a p99 far above p95 means a slow tail (timeouts, retries).`,
       queries: [
-        { expr: R.toolP50.select(J, T), legend: `{{${L.tool}}} p50` },
-        { expr: R.toolP95.select(J, T), legend: `{{${L.tool}}} p95` },
-        { expr: R.toolP99.select(J, T), legend: `{{${L.tool}}} p99` },
+        { expr: R.toolP50.select(J, T), legend: `{{job}} {{${L.tool}}} p50` },
+        { expr: R.toolP95.select(J, T), legend: `{{job}} {{${L.tool}}} p95` },
+        { expr: R.toolP99.select(J, T), legend: `{{job}} {{${L.tool}}} p99` },
       ],
     },
     {
@@ -185,8 +185,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       key: 'llmLatency', title: 'LLM latency by model p50 / p95 (5 min)', kind: 'timeseries', width: 6, unit: 's',
       description: `Percentiles of GenAI operation duration per provider and model (${R.llmP95.name}). Bad: a rising p95 slows every agent answer; compare with the provider's status.`,
       queries: [
-        { expr: R.llmP50.select(J, M), legend: `{{${L.model}}} p50` },
-        { expr: R.llmP95.select(J, M), legend: `{{${L.model}}} p95` },
+        { expr: R.llmP50.select(J, M), legend: `{{job}} {{${L.model}}} p50` },
+        { expr: R.llmP95.select(J, M), legend: `{{job}} {{${L.model}}} p95` },
       ],
     },
     {
@@ -250,8 +250,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       steps: redAbove(t.actionLogP95Seconds),
       description: `Percentiles of logged action duration per agent (${R.actionP95.name}). Bad: p95 above ${secs(t.actionLogP95Seconds)} (dashed line; alert AgentActionLogSlow).`,
       queries: [
-        { expr: R.actionP50.select(J, A), legend: `{{${L.agent}}} p50` },
-        { expr: R.actionP95.select(J, A), legend: `{{${L.agent}}} p95` },
+        { expr: R.actionP50.select(J, A), legend: `{{job}} {{${L.agent}}} p50` },
+        { expr: R.actionP95.select(J, A), legend: `{{job}} {{${L.agent}}} p95` },
       ],
     },
   ];

@@ -99,3 +99,14 @@ it('"Health state" counts instances (unit short), coloured by state', () => {
   const health = all.get('agentmeter-overview.json')!.panels.find((p) => p.title === 'Health state')!;
   expect(health.fieldConfig?.defaults?.unit).toBe('short');
 });
+
+it('legends name the job wherever a query returns one series per job (recording rules kept by job, sums by job)', () => {
+  for (const [file, d] of all) {
+    for (const p of d.panels) {
+      for (const t of (p as { targets?: Array<{ expr?: string; legendFormat?: string }> }).targets ?? []) {
+        const perJob = /^job[_a-z]*:/.test(t.expr ?? '') || /by \((\w+, )*job[,)]/.test(t.expr ?? '');
+        if (perJob && t.legendFormat !== undefined) expect(t.legendFormat, `${file} ${p.title}`).toContain('{{job}}');
+      }
+    }
+  }
+});
