@@ -26,6 +26,8 @@ export interface Thresholds {
   http5xxRatio: number;
   /** Share of LLM calls that fail. */
   llmErrorRatio: number;
+  /** Messages the DB writer may trail its topic by before it counts as lagging; messages. */
+  dbWriterLagMessages: number;
   /** Age of a job's freshest data before the pipeline counts as stalled; seconds. */
   dataAgeSeconds: number;
   /** Fewest events per second before a ratio alert may fire (ignores a handful of calls). */
@@ -140,6 +142,7 @@ export const DEFAULT_CONFIG: MixinConfig = {
     dbPoolUsageRatio: 0.9,
     http5xxRatio: 0.05,
     llmErrorRatio: 0.1,
+    dbWriterLagMessages: 10000,
     dataAgeSeconds: 300,
     minEventsPerSecond: 0.05,
     llmDailyBudgetUsd: 100,

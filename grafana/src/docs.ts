@@ -154,11 +154,12 @@ export function alertsDoc(config: MixinConfig, alerts: readonly AlertSpec[], rul
 export function runbooksDoc(alerts: readonly AlertSpec[], locate: (key: string) => { dashboardUid: string; panelId: number }): string {
   const lines = ['# Runbooks', '', GENERATED, '', 'One section per alert of [alerts](alerts.md); each alert\'s `runbook_url` points here.', ''];
   for (const a of alerts) {
-    const { dashboardUid, panelId } = locate(a.panel);
+    const at = a.panel === null ? null : locate(a.panel);
+    const panel = at === null ? 'none (see Diagnose)' : `dashboard \`${at.dashboardUid}\`, panel ${at.panelId}`;
     lines.push(
       `## ${a.name}`,
       '',
-      `**Severity:** ${a.severity}. **For:** ${a.for}. **Panel:** dashboard \`${dashboardUid}\`, panel ${panelId}.`,
+      `**Severity:** ${a.severity}. **For:** ${a.for}. **Panel:** ${panel}.`,
       '',
       `**Meaning.** ${a.runbook.meaning}`,
       '',

@@ -64,7 +64,7 @@ export function generate(config: MixinConfig = DEFAULT_CONFIG): Map<string, stri
     throw new Error(`an alert refers to panel ${key}, which no dashboard has`);
   };
   const alerts = alertSpecs(config);
-  for (const a of alerts) locate(a.panel);
+  for (const a of alerts) if (a.panel !== null) locate(a.panel);
   const files = new Map<string, string>();
   for (const spec of specs) files.set(dashboardFile(spec), `${JSON.stringify(buildDashboard(spec), null, 2)}\n`);
   files.set(PATHS.prometheusRules, yamlFile(prometheusRules(config)));

@@ -67,6 +67,11 @@ export interface VariableSpec {
   readonly kind: 'datasource' | 'query' | 'textbox';
   /** Query variables: several values and an "All" option (`.*`). */
   readonly multi?: boolean;
+  /**
+   * "All" means the values the variable lists (Grafana's own regex of them), not `.*`: for `job`,
+   * whose `.*` would also match every other job of a shared Prometheus (e.g. in `up`).
+   */
+  readonly allAsListed?: boolean;
   /** Textbox default. */
   readonly default?: string;
 }
@@ -185,7 +190,10 @@ function variable(spec: VariableSpec): { build(): dashboard.VariableModel } {
     .definition(spec.query!)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
-  if (spec.multi) v.multi(true).includeAll(true).allValue(ALL_VALUE).current({ text: 'All', value: '$__all', selected: true });
+  if (spec.multi) {
+    v.multi(true).includeAll(true).current({ text: 'All', value: '$__all', selected: true });
+    if (spec.allAsListed !== true) v.allValue(ALL_VALUE);
+  }
   return v;
 }
 

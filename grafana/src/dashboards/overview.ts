@@ -33,7 +33,7 @@ export function overviewVariables(): VariableSpec[] {
   const toolCount = histogram('toolDuration').count;
   return [
     datasourceVariable(),
-    { name: 'job', label: 'Service (job)', kind: 'query', multi: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job: the scrape job on the direct path, service.name on the Collector path.' },
+    { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job: the scrape job on the direct path, service.name on the Collector path.' },
     { name: 'tool', label: 'Tool', kind: 'query', multi: true, query: `label_values(${selector(toolCount, J)}, ${L.tool})`, description: 'gen_ai.tool.name' },
     { name: 'cache', label: 'Cache', kind: 'query', multi: true, query: `label_values(${selector(counter('cacheRequests'), J)}, ${L.cache})`, description: 'agent.cache.name' },
     { name: 'agent', label: 'Agent', kind: 'query', multi: true, query: `label_values(${selector(counter('routingDecisions'), J)}, ${L.agent})`, description: 'gen_ai.agent.name (routing target, action-log author)' },
@@ -59,8 +59,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
 
   const service: PanelSpec[] = [
     {
-      key: 'health', title: 'Health state', kind: 'stat', width: 6,
-      description: 'Instances of the selected jobs in each health state, as the service reports it with setHealth. Bad: any instance "unhealthy" (alert AgentServiceUnhealthy) or "degraded".',
+      key: 'health', title: 'Health state', kind: 'stat', width: 6, unit: 'short',
+      description: 'Number of instances of the selected jobs in each health state, as the service reports it with setHealth. Bad: any instance "unhealthy" (alert AgentServiceUnhealthy) or "degraded".',
       queries: [{ expr: sumBy([L.health], selector(gauge('health'), J)), legend: `{{${L.health}}}`, instant: true }],
       colors: { healthy: 'green', degraded: 'orange', unhealthy: 'red' },
     },
@@ -96,9 +96,9 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       steps: redAbove(t.toolP95Seconds),
       description: `Percentiles of tool-call duration per tool over 5 minutes (recording rules ${R.toolP95.name}). Bad: p95 above ${secs(t.toolP95Seconds)} (dashed line; alert AgentToolLatencyHigh); a p99 far above p95 means a slow tail (timeouts, retries).`,
       queries: [
-        { expr: R.toolP50.select(J, T), legend: `{{${L.tool}}} p50` },
-        { expr: R.toolP95.select(J, T), legend: `{{${L.tool}}} p95` },
-        { expr: R.toolP99.select(J, T), legend: `{{${L.tool}}} p99` },
+        { expr: R.toolP50.select(J, T), legend: `{{job}} {{${L.tool}}} p50` },
+        { expr: R.toolP95.select(J, T), legend: `{{job}} {{${L.tool}}} p95` },
+        { expr: R.toolP99.select(J, T), legend: `{{job}} {{${L.tool}}} p99` },
       ],
     },
     {
@@ -185,8 +185,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       key: 'llmLatency', title: 'LLM latency by model p50 / p95 (5 min)', kind: 'timeseries', width: 6, unit: 's',
       description: `Percentiles of GenAI operation duration per provider and model (${R.llmP95.name}). Bad: a rising p95 slows every agent answer; compare with the provider's status.`,
       queries: [
-        { expr: R.llmP50.select(J, M), legend: `{{${L.model}}} p50` },
-        { expr: R.llmP95.select(J, M), legend: `{{${L.model}}} p95` },
+        { expr: R.llmP50.select(J, M), legend: `{{job}} {{${L.model}}} p50` },
+        { expr: R.llmP95.select(J, M), legend: `{{job}} {{${L.model}}} p95` },
       ],
     },
     {
@@ -250,8 +250,8 @@ export function overviewDashboard(config: MixinConfig, R: RecordingRules): Dashb
       steps: redAbove(t.actionLogP95Seconds),
       description: `Percentiles of logged action duration per agent (${R.actionP95.name}). Bad: p95 above ${secs(t.actionLogP95Seconds)} (dashed line; alert AgentActionLogSlow).`,
       queries: [
-        { expr: R.actionP50.select(J, A), legend: `{{${L.agent}}} p50` },
-        { expr: R.actionP95.select(J, A), legend: `{{${L.agent}}} p95` },
+        { expr: R.actionP50.select(J, A), legend: `{{job}} {{${L.agent}}} p50` },
+        { expr: R.actionP95.select(J, A), legend: `{{job}} {{${L.agent}}} p95` },
       ],
     },
   ];

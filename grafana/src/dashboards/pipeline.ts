@@ -93,7 +93,7 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
     description: 'Whether the numbers are trustworthy: freshness, agentmeter\'s own drops and overflows, the Kafka exporter, and the Collector.',
     variables: [
       datasourceVariable(),
-      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
+      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
       { name: 'collector_job', label: 'Collector scrape job', kind: 'textbox', default: config.collectorJob, description: 'The Prometheus job that scrapes the Collector\'s Prometheus exporter.' },
     ],
     rows: [

@@ -50,7 +50,7 @@ export function slosDashboard(config: MixinConfig, rules: readonly SloRules[]): 
     description: `Service level objectives (docs/slos.md): each one's error budget left over ${config.slos.period} and its burn rate over the windows its alerts use.`,
     variables: [
       datasourceVariable(),
-      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
+      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
     ],
     rows: rules.map((r) => ({ title: r.slo.title, panels: [budgetPanel(r, config), burnPanel(r)] })),
   };

@@ -73,7 +73,7 @@ export function toolDetailDashboard(config: MixinConfig, R: RecordingRules): Das
     description: 'One tool: rate, latency heatmap and percentiles, error types. Open it from the overview\'s tool panels.',
     variables: [
       datasourceVariable(),
-      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
+      { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
       { name: 'tool', label: 'Tool', kind: 'query', multi: false, query: `label_values(${selector(tool.count, J)}, ${L.tool})`, description: 'The one tool to show (gen_ai.tool.name).' },
     ],
     rows: [{ title: 'Tool', panels }],

@@ -12,6 +12,7 @@ import {
   ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM,
   ATTR_DB_OPERATION, ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE, ATTR_HEALTH_STATUS,
   ATTR_DROP_REASON, ATTR_OVERFLOW_KEY, ATTR_OVERFLOW_METRIC, ATTR_KAFKA_DROP_REASON, ATTR_SERVICE_VERSION,
+  ATTR_EVENTS_DROP_REASON, ATTR_DEAD_LETTER_REASON,
 } from '../../../src/catalog-vocabulary';
 import { prometheusLabelName, prometheusMetricName, type PrometheusType } from '../../../src/exporters/prometheus/naming';
 import { INSTRUMENTATION_ATTRIBUTES, INSTRUMENTATION_METRICS, type InstrumentationMetricId } from './instrumentations';
@@ -113,6 +114,8 @@ export const L = {
   overflowKey: prometheusLabelName(ATTR_OVERFLOW_KEY),
   overflowMetric: prometheusLabelName(ATTR_OVERFLOW_METRIC),
   kafkaDropReason: prometheusLabelName(ATTR_KAFKA_DROP_REASON),
+  eventsDropReason: prometheusLabelName(ATTR_EVENTS_DROP_REASON),
+  deadLetterReason: prometheusLabelName(ATTR_DEAD_LETTER_REASON),
   httpStatus: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpStatusCode),
   httpMethod: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpMethod),
   heapSpace: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.heapSpaceName),

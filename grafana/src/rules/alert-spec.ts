@@ -55,8 +55,11 @@ export interface AlertSpec {
   readonly expr: Expr;
   readonly summary: string;
   readonly description: string;
-  /** Key of the overview panel that shows what the alert watches. */
-  readonly panel: string;
+  /**
+   * Key of the panel that shows what the alert watches; null for series a healthy or faulty demo
+   * never writes (every panel is checked to return data), whose runbook says where to look.
+   */
+  readonly panel: string | null;
   /** How the integration test makes it fire (see Trigger). */
   readonly triggers: readonly Trigger[];
   readonly runbook: Runbook;

@@ -12,7 +12,12 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
   return [
     {
       name: 'AgentmeterPipelineStalled',
-      severity: 'critical',
+      // Not critical: a deliberate shutdown looks the same (the last collection's uptime stops
+      // advancing; agentmeter writes no "stopping" state), and the Collector serves those series
+      // for its metric_expiration (60 m), so after every planned stop this fires for ~55 minutes.
+      // The outages it is alone in seeing (the broker or the Collector's consumer down) are still
+      // reported; a dead Collector or app target pages through AgentmeterScrapeTargetDown.
+      severity: 'warning',
       for: '5m',
       // Computed here rather than read from the recording rule: a recorded time() is one
       // evaluation old by the time another group reads it.
@@ -22,13 +27,13 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       panel: 'dataAge',
       triggers: [{ by: 'process-killed', paths: ['collector'] }],
       runbook: {
-        meaning: `No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
+        meaning: `Severity warning, not critical: a deliberate shutdown or scale-to-zero is indistinguishable from a stall (agentmeter records no stopping state; its health gauge stays at its last value) and fires this for up to ~55 minutes, until the Collector's metric_expiration (60 m) drops the job's series. No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
         impact: 'Dashboards show stale numbers and every other alert for this job is blind.',
         diagnose: [
           'Pipeline health → "Kafka exporter failures" and "drops" on the direct endpoint of an instance: is the app failing to publish?',
           'Is the broker up? Is the Collector consuming (its log, consumer-group lag on topic otlp_metrics)?',
           'Pipeline health → "Collector scrape": is Prometheus still scraping the Collector?',
-          'If the job was scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m): silence the alert.',
+          'If the job was stopped or scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m) and this alert fires until then: silence it for the hour (or lower metric_expiration in the Collector config).',
         ],
         mitigate: ['Restore the broker or the Collector; the exporter retries and, with cumulative temporality, the totals heal once data flows.'],
       },
@@ -86,16 +91,50 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       },
     },
     {
+      name: 'AgentmeterScrapeTargetVanished',
+      severity: 'critical',
+      for: '5m',
+      // `up` exists only for targets in service discovery: a job whose targets all left it has no
+      // `up == 0` to alert on, only series that were there within the hour and are gone now.
+      expr: promql`group by (${L.job}) (present_over_time(${PROMETHEUS_SERIES.up}[1h])) unless on (${L.job}) group by (${L.job}) (${PROMETHEUS_SERIES.up})`,
+      summary: 'Every scrape target of {{ $labels.job }} left service discovery',
+      description: 'Prometheus scraped {{ $labels.job }} within the last hour but has no target for it now: its targets vanished from service discovery (pods gone, file_sd entry or static config removed).',
+      panel: 'scrapeUp',
+      triggers: [],
+      runbook: {
+        meaning: 'Series `up` of the job existed within the last hour and none exists now. AgentmeterScrapeTargetDown covers targets that are still discovered but fail (`up == 0`); this covers targets no longer discovered at all.',
+        impact: 'No new data for the job; every other alert for it is blind, and its dashboards go silent rather than red.',
+        diagnose: [
+          'Prometheus → Status → Service discovery: is the job listed, and are its targets dropped by relabelling?',
+          'Was the job removed or renamed on purpose? Then this alert fires until the job\'s last `up` is an hour old: silence it for that hour.',
+        ],
+        mitigate: ['Restore the deployment or the discovery configuration (labels, annotations, file_sd file).'],
+      },
+      firing: {
+        name: 'the only target left discovery at minute 10',
+        series: [{ series: `${PROMETHEUS_SERIES.up}{job="${JOB}", instance="${INSTANCE}"}`, values: `1+0x10 _x${TEST_MINUTES - 11}` }],
+        labels: { job: JOB },
+        value: '1',
+      },
+      silent: {
+        name: 'a target still discovered stays quiet (down or not: AgentmeterScrapeTargetDown covers down)',
+        series: [gaugeInput(PROMETHEUS_SERIES.up, { job: JOB, instance: INSTANCE }, 0)],
+      },
+    },
+    {
       name: 'AgentmeterPipelineDropping',
       severity: 'warning',
-      for: '1m',
+      // As long as the rate window: one isolated drop keeps rate() above 0 for less than the
+      // window (from its first scrape to the window's end), so it never pages; with `for: 1m` it
+      // fired for about 4 minutes.
+      for: '5m',
       expr: promql`sum by (${L.job}) (rate(${counter('kafkaDropped')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} drops metrics messages',
       description: 'The Kafka exporter of {{ $labels.job }} dropped {{ printf "%.2f" $value }} messages/s over the last 5 minutes (queue full, rejected, too large or at shutdown).',
       panel: 'kafkaDrops',
       triggers: [{ by: 'broker-killed', paths: ['direct'] }],
       runbook: {
-        meaning: 'The Kafka metric exporter gave up on messages (`agentmeter_exporter_kafka_dropped_total` by reason).',
+        meaning: 'The Kafka metric exporter gave up on messages (`agentmeter_exporter_kafka_dropped_total` by reason) in every 5-minute window for 5 minutes; one isolated drop does not page.',
         impact: 'With cumulative temporality (the default) the next message heals the totals; with delta temporality the data is lost.',
         diagnose: [
           'Watch this on the direct endpoint (scrape the app too, or read its /metrics): the drops happen while the Kafka path is down, and when the counter later reaches Prometheus through the Collector as a new series, rate() does not count its first value as an increase.',
@@ -111,8 +150,10 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
         value: '0.10',
       },
       silent: {
-        name: 'an old drop count that no longer grows stays quiet',
-        series: [gaugeInput(counter('kafkaDropped'), { job: JOB, instance: INSTANCE, [L.kafkaDropReason]: 'queue_full' }, 3)],
+        name: 'one isolated drop four minutes ago stays quiet',
+        // 0 until minute 20, 1 from minute 21: at the evaluation (minute 25) rate() has been above 0
+        // for 4 minutes, under `for`.
+        series: [{ series: `${counter('kafkaDropped')}{job="${JOB}", instance="${INSTANCE}", ${L.kafkaDropReason}="queue_full"}`, values: `0x20 1+0x${TEST_MINUTES - 21}` }],
       },
     },
     {

@@ -9,6 +9,7 @@ import { agentAlerts } from './alerts-agent';
 import { serviceAlerts } from './alerts-service';
 import { pipelineAlerts } from './alerts-pipeline';
 import { costAlerts } from './alerts-cost';
+import { selfAlerts } from './alerts-self';
 import { sloAlerts } from './alerts-slo';
 import type { AlertSpec } from './alert-spec';
 
@@ -18,5 +19,5 @@ export type { AlertSpec, AlertTestCase, Runbook, Severity, Trigger } from './ale
 /** Builds every alert from the recording rules and the thresholds of `config`. */
 export function alertSpecs(config: MixinConfig): AlertSpec[] {
   const R = recordingRules(config);
-  return [...agentAlerts(config, R), ...serviceAlerts(config, R), ...pipelineAlerts(config, R), ...costAlerts(config), ...sloAlerts(config)];
+  return [...agentAlerts(config, R), ...serviceAlerts(config, R), ...pipelineAlerts(config, R), ...selfAlerts(config), ...costAlerts(config), ...sloAlerts(config)];
 }

@@ -34,6 +34,7 @@ function grafanaTemplate(template: string): string {
 /** Where each alert's panel is, so Grafana links the rule to it. */
 export type PanelLocator = (key: string) => { dashboardUid: string; panelId: number };
 
+
 export function grafanaAlertRules(config: MixinConfig, locate: PanelLocator) {
   const rules = alertSpecs(config).map((alert) => {
     const built = new alerting.RuleBuilder(alert.name)
@@ -65,7 +66,8 @@ export function grafanaAlertRules(config: MixinConfig, locate: PanelLocator) {
       .annotations(Object.fromEntries(Object.entries(annotations(alert, config)).map(([k, v]) => [k, grafanaTemplate(v)])))
       .isPaused(false)
       .build();
-    const { dashboardUid, panelId } = locate(alert.panel);
+    // An alert without a panel is provisioned unlinked.
+    const panelLink = alert.panel === null ? {} : locate(alert.panel);
     // The provisioning file format (pkg/services/provisioning/alerting/rules_types.go) differs
     // from the API object the SDK builds: map field by field.
     return {
@@ -73,8 +75,7 @@ export function grafanaAlertRules(config: MixinConfig, locate: PanelLocator) {
       title: built.title,
       condition: built.condition,
       data: built.data,
-      dashboardUid,
-      panelId,
+      ...panelLink,
       noDataState: built.noDataState,
       execErrState: built.execErrState,
       for: built.for,

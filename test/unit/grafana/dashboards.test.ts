@@ -9,6 +9,11 @@ const all = dashboards();
 const list = [...all.values()];
 const panelsOf = (d: (typeof list)[number]) => d.panels.filter((p) => p.type !== 'row');
 
+it.each([...all.entries()])('%s: "All" of the job variable is its listed jobs, not .* (which matches every job of a shared Prometheus)', (_f, d) => {
+  const job = d.templating.list.find((v) => v.name === 'job');
+  if (job !== undefined) expect(job).not.toHaveProperty('allValue');
+});
+
 describe('dashboards', () => {
   it('are the four dashboards, with stable uids named after their files', () => {
     expect([...all.keys()].sort()).toEqual(['agentmeter-overview.json', 'agentmeter-pipeline.json', 'agentmeter-slos.json', 'agentmeter-tool-detail.json']);
@@ -52,11 +57,12 @@ describe('dashboards', () => {
     }
   });
 
-  it('the overview has variables for data source, service/job, tool, cache, agent and model; multi-value ones use .* for All', () => {
+  it('the overview has variables for data source, service/job, tool, cache, agent and model; multi-value ones use .* for All, job its listed values', () => {
     const overview = all.get('agentmeter-overview.json')!;
     expect(overview.templating.list.map((v) => v.name)).toEqual(['datasource', 'job', 'tool', 'cache', 'agent', 'model']);
     for (const v of overview.templating.list.filter((x) => x.type === 'query')) {
-      expect(v, v.name).toMatchObject({ multi: true, includeAll: true, allValue: ALL_VALUE });
+      expect(v, v.name).toMatchObject({ multi: true, includeAll: true });
+      expect(v.allValue, v.name).toBe(v.name === 'job' ? undefined : ALL_VALUE);
       expect(String(v.query), v.name).toMatch(/^label_values\(/);
     }
   });
@@ -87,4 +93,20 @@ describe('dashboards', () => {
       'job_strategy_quantile:agent_routing_duration_seconds:histogram_quantile5m{quantile="0.95", job=~"$job"}',
     ]);
   });
+});
+
+it('"Health state" counts instances (unit short), coloured by state', () => {
+  const health = all.get('agentmeter-overview.json')!.panels.find((p) => p.title === 'Health state')!;
+  expect(health.fieldConfig?.defaults?.unit).toBe('short');
+});
+
+it('legends name the job wherever a query returns one series per job (recording rules kept by job, sums by job)', () => {
+  for (const [file, d] of all) {
+    for (const p of d.panels) {
+      for (const t of (p as { targets?: Array<{ expr?: string; legendFormat?: string }> }).targets ?? []) {
+        const perJob = /^job[_a-z]*:/.test(t.expr ?? '') || /by \((\w+, )*job[,)]/.test(t.expr ?? '');
+        if (perJob && t.legendFormat !== undefined) expect(t.legendFormat, `${file} ${p.title}`).toContain('{{job}}');
+      }
+    }
+  }
 });
