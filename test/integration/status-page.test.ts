@@ -2,7 +2,8 @@
 // shows the demo's tools and caches with the same numbers as /metrics.json. The screenshot is
 // saved to test-output/status-page.png for people to look at. The charts (history in 500 ms
 // buckets through AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS) draw /history.json's series, and
-// the page keeps going while the server restarts; their screenshots go to docs/.
+// the page keeps going while the server restarts; their screenshots go to test-output/ too (the
+// ones in docs/images/ are copied from there by hand, so a test run leaves the tree clean).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ describe('status page in headless Chromium', () => {
     await page.screenshot({ path: join(ROOT, 'test-output', 'status-page.png'), fullPage: true });
   });
 
-  it('draws each chart with the values /history.json has at the same instants, links /metrics and Grafana, and saves screenshots to docs/', async () => {
+  it('draws each chart with the values /history.json has at the same instants, links /metrics and Grafana, and saves screenshots', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${summaryUrl}/`);
     // Ten 500 ms buckets after load, so every chart has a line to draw.
@@ -160,12 +161,12 @@ describe('status page in headless Chromium', () => {
       ['Grafana', GRAFANA],
     ]);
     expect(await page.$$eval('figure.chart', (fs) => fs.map((f) => f.tabIndex))).toEqual(new Array(12).fill(0));
-    mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs', 'images', 'status-page-charts.png'), fullPage: true });
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-output', 'status-page-charts.png'), fullPage: true });
     const dark = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'dark' });
     await dark.goto(`${summaryUrl}/`);
     await dark.waitForFunction(() => Number(document.body.getAttribute('data-history')) > 0);
-    await dark.screenshot({ path: join(ROOT, 'docs', 'images', 'status-page-dark.png'), fullPage: true });
+    await dark.screenshot({ path: join(ROOT, 'test-output', 'status-page-dark.png'), fullPage: true });
     await dark.close();
 
     // The server restarts on the same port: the page shows the outage, then draws the new process's history.
