@@ -109,6 +109,18 @@ export interface MixinConfig {
    * fork's or your published copy's URL here.
    */
   docsBaseUrl: string;
+  /**
+   * Where notifications go: the webhook of Grafana's provisioned contact point. The default is a
+   * placeholder on a `.invalid` host (never resolves), the same one collector-config/alertmanager.yml
+   * ships; set your receiver's URL.
+   */
+  notificationWebhookUrl: string;
+  /**
+   * Emit the alerts as Grafana-managed rules too (grafana/provisioning/alerting/agentmeter.yml).
+   * Default false: Prometheus evaluates the rule file and Alertmanager notifies (docs/alerts.md);
+   * both at once would notify every alert twice.
+   */
+  grafanaManagedAlerts: boolean;
   /** Grafana folder of the dashboards and Grafana-managed rules. */
   folder: string;
   /** Evaluation interval of the Prometheus rule groups; undefined keeps the server's global one. */
@@ -127,6 +139,8 @@ export const DEFAULT_CONFIG: MixinConfig = {
   traceDatasourceUid: 'traces',
   collectorJob: 'otel-collector',
   docsBaseUrl: 'https://github.com/agentmeter/agentmeter/blob/main',
+  notificationWebhookUrl: 'http://alert-receiver.example.invalid/agentmeter',
+  grafanaManagedAlerts: false,
   folder: 'agentmeter',
   prometheusGroupInterval: undefined,
   grafanaGroupInterval: '1m',

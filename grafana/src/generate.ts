@@ -15,7 +15,7 @@ import { recordingRules } from './rules/recording';
 import { alertSpecs } from './rules/alerts';
 import { prometheusRules, promtoolTests } from './rules/prometheus';
 import { grafanaAlertRules } from './rules/grafana';
-import { dashboardProvisioning, datasourceProvisioning } from './provisioning';
+import { dashboardProvisioning, datasourceProvisioning, notificationProvisioning } from './provisioning';
 import { alertsDoc, dashboardsDoc, runbooksDoc } from './docs';
 import { PATHS } from './paths';
 import { slosDoc } from './slos-doc';
@@ -71,7 +71,9 @@ export function generate(config: MixinConfig = DEFAULT_CONFIG): Map<string, stri
   files.set(PATHS.promtoolTests, yamlFile(promtoolTests(config, 'agentmeter.rules.yml')));
   files.set(PATHS.datasource, yamlFile(datasourceProvisioning(config)));
   files.set(PATHS.dashboardProvider, yamlFile(dashboardProvisioning(config)));
-  files.set(PATHS.grafanaRules, yamlFile(grafanaAlertRules(config, locate)));
+  // Prometheus evaluates the alerts by default; the Grafana-managed copy only on request.
+  if (config.grafanaManagedAlerts) files.set(PATHS.grafanaRules, yamlFile(grafanaAlertRules(config, locate)));
+  files.set(PATHS.grafanaNotifications, yamlFile(notificationProvisioning(config)));
   files.set(PATHS.dashboardsDoc, dashboardsDoc(config, specs));
   files.set(PATHS.alertsDoc, alertsDoc(config, alerts, recordingRules(config), sloRecordingRules(config)));
   files.set(PATHS.runbooksDoc, runbooksDoc(alerts, locate));

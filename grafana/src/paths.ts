@@ -6,6 +6,7 @@ export const PATHS = {
   datasource: 'grafana/provisioning/datasources/agentmeter.yml',
   dashboardProvider: 'grafana/provisioning/dashboards/agentmeter.yml',
   grafanaRules: 'grafana/provisioning/alerting/agentmeter.yml',
+  grafanaNotifications: 'grafana/provisioning/alerting/agentmeter-notifications.yml',
   dashboardsDoc: 'docs/dashboards.md',
   alertsDoc: 'docs/alerts.md',
   runbooksDoc: 'docs/runbooks.md',

@@ -1,6 +1,7 @@
 /**
  * Grafana provisioning: a Prometheus data source with a fixed uid (the dashboards' default and
- * the Grafana-managed rules' query target) and a file provider for grafana/dashboards/.
+ * the Grafana-managed rules' query target), a file provider for grafana/dashboards/, and a
+ * webhook contact point with the notification policy that routes every Grafana alert to it.
  * Paths and the Prometheus address are those of docker-compose.yml.
  */
 import type { MixinConfig } from './config';
@@ -48,6 +49,47 @@ export function dashboardProvisioning(config: MixinConfig) {
         allowUiUpdates: false,
         updateIntervalSeconds: 30,
         options: { path: DASHBOARDS_MOUNT, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}
+
+/** Name (and receiver uid) of the provisioned contact point. */
+export const CONTACT_POINT = 'agentmeter-webhook';
+/**
+ * The notification delays of collector-config/alertmanager.yml, so an alert notifies alike
+ * whichever of the two evaluates it.
+ */
+export const NOTIFICATION_TIMING = { group_wait: '30s', group_interval: '5m', repeat_interval: '4h' } as const;
+
+/**
+ * Grafana's alerting file provisioning: one webhook contact point and the org's notification
+ * policy tree (provisioning replaces the whole tree) with it as the default receiver, grouped by
+ * alertname and job as Alertmanager groups the Prometheus-evaluated alerts.
+ */
+export function notificationProvisioning(config: MixinConfig) {
+  return {
+    apiVersion: 1,
+    contactPoints: [
+      {
+        orgId: 1,
+        name: CONTACT_POINT,
+        receivers: [
+          {
+            uid: CONTACT_POINT,
+            type: 'webhook',
+            settings: { url: config.notificationWebhookUrl, httpMethod: 'POST' },
+            disableResolveMessage: false,
+          },
+        ],
+      },
+    ],
+    policies: [
+      {
+        orgId: 1,
+        receiver: CONTACT_POINT,
+        group_by: ['alertname', 'job'],
+        ...NOTIFICATION_TIMING,
       },
     ],
   };

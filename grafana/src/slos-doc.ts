@@ -34,7 +34,7 @@ export function slosDoc(config: MixinConfig, rules: readonly SloRules[]): string
     `  over the ${period} period, and the **error budget left** (1 - period ratio / budget);`,
     '- **multi-window, multi-burn-rate alerts**: `AgentSlo<SLO>Page` (severity `critical`) and `AgentSlo<SLO>Ticket`',
     '  (severity `warning`), with `summary`, `description` and an absolute `runbook_url` like every other',
-    '  alert ([alerts](alerts.md), [runbooks](runbooks.md)), in both the Prometheus rule file and Grafana-managed alerting;',
+    '  alert ([alerts](alerts.md), [runbooks](runbooks.md)), in the Prometheus rule file (and Grafana-managed alerting when asked for);',
     `- the **SLOs dashboard** (uid \`${SLOS_UID}\`): per SLO, the budget left and the burn rate over each alert window ([dashboards](dashboards.md)).`,
     '',
     '## How the alerts decide',

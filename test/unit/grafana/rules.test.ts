@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PATHS } from '../../../grafana/src/paths';
 import { DEFAULT_CONFIG } from '../../../grafana/src/config';
+import { generate } from '../../../grafana/src/generate';
 import { DASHBOARDS_MOUNT } from '../../../grafana/src/provisioning';
 import { alertSpecs } from '../../../grafana/src/rules/alerts';
 import { dashboards, read } from './files';
@@ -18,7 +19,8 @@ interface GrafanaRule {
   dashboardUid: string; panelId: number; labels: Record<string, string>; annotations: Record<string, string>;
   data: Array<{ refId: string; datasourceUid: string; model: { expr?: string; instant?: boolean; type?: string; expression?: string } }>;
 }
-const grafanaFile = parse(read(PATHS.grafanaRules)) as { apiVersion: number; groups: Array<{ orgId: number; name: string; folder: string; interval: string; rules: GrafanaRule[] }> };
+// Grafana-managed rules are emitted only on request (grafanaManagedAlerts); check that rendering.
+const grafanaFile = parse(generate({ ...DEFAULT_CONFIG, grafanaManagedAlerts: true }).get(PATHS.grafanaRules)!) as { apiVersion: number; groups: Array<{ orgId: number; name: string; folder: string; interval: string; rules: GrafanaRule[] }> };
 const grafanaRules = grafanaFile.groups.flatMap((g) => g.rules);
 
 /** The alerts the issue lists, by what they watch. */
