@@ -1,10 +1,10 @@
 // Alertmanager and amtool from Debian's `prometheus-alertmanager` package, unpacked (never
 // installed as a system service) into the cache, as prometheus.mjs does for Prometheus.
-import { existsSync, mkdirSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { cacheDir } from './cache.mjs';
-import { freePort, run, startProcess, waitFor } from './process.mjs';
+import { unpackDebianPackage } from './debian.mjs';
+import { freePort, startProcess, waitFor } from './process.mjs';
 
 const PACKAGE = 'prometheus-alertmanager';
 
@@ -19,21 +19,7 @@ export async function ensureAlertmanagerBinaries() {
   const root = cacheDir('alertmanager');
   const found = binaries(root);
   if (existsSync(found.alertmanager) && existsSync(found.amtool)) return found;
-  const work = mkdtempSync(join(tmpdir(), 'agentmeter-deb-'));
-  try {
-    try {
-      await run('apt-get', ['download', PACKAGE], { cwd: work });
-    } catch {
-      // A fresh machine may have no package lists yet.
-      await run('apt-get', ['update', '-qq']);
-      await run('apt-get', ['download', PACKAGE], { cwd: work });
-    }
-    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${PACKAGE} produced no .deb in ${work}`);
-    await run('dpkg-deb', ['-x', join(work, deb), root]);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await unpackDebianPackage(PACKAGE, root);
   return found;
 }
 

@@ -1,12 +1,12 @@
 // Prometheus and promtool from Debian's `prometheus` package, unpacked (never installed as a
 // system service) into the cache, then run on a free loopback port with file-based discovery
 // so each test can add its own scrape target.
-import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { cacheDir } from './cache.mjs';
-import { freePort, run, startProcess, waitFor } from './process.mjs';
+import { unpackDebianPackage } from './debian.mjs';
+import { freePort, startProcess, waitFor } from './process.mjs';
 import { makeTestCertificates } from './tls.mjs';
 
 const PACKAGE = 'prometheus';
@@ -18,21 +18,7 @@ export async function ensurePrometheusBinaries() {
   if (existsSync(join(bin, 'prometheus')) && existsSync(join(bin, 'promtool'))) {
     return { prometheus: join(bin, 'prometheus'), promtool: join(bin, 'promtool') };
   }
-  const work = mkdtempSync(join(tmpdir(), 'agentmeter-deb-'));
-  try {
-    try {
-      await run('apt-get', ['download', PACKAGE], { cwd: work });
-    } catch {
-      // A fresh machine may have no package lists yet.
-      await run('apt-get', ['update', '-qq']);
-      await run('apt-get', ['download', PACKAGE], { cwd: work });
-    }
-    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${PACKAGE} produced no .deb in ${work}`);
-    await run('dpkg-deb', ['-x', join(work, deb), root]);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await unpackDebianPackage(PACKAGE, root);
   return { prometheus: join(bin, 'prometheus'), promtool: join(bin, 'promtool') };
 }
 
