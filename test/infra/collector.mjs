@@ -46,26 +46,36 @@ function metricsPageUp(url) {
 
 /**
  * Starts a Collector with `collector-config/<configName>`; `env` fills its ${env:...} settings.
- * PROMETHEUS_EXPORTER_ENDPOINT is chosen here unless given.
+ * PROMETHEUS_EXPORTER_ENDPOINT and COLLECTOR_TELEMETRY_HOST/PORT (its own metrics) are chosen
+ * here unless given. It is up once the page it serves answers: the Prometheus exporter's, or,
+ * for a config without one (remote write), its own telemetry's.
  */
 export async function startCollector(dir, configName, env) {
   const binary = await ensureCollector();
   mkdirSync(dir, { recursive: true });
-  const promPort = await freePort();
+  const config = join(COLLECTOR_CONFIG_DIR, configName);
   const service = {
     dir,
     binary,
-    config: join(COLLECTOR_CONFIG_DIR, configName),
-    env: { PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${promPort}`, ...env },
+    config,
+    env: {
+      PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${await freePort()}`,
+      COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
+      COLLECTOR_TELEMETRY_PORT: String(await freePort()),
+      ...env,
+    },
     logPath: join(dir, 'collector.log'),
   };
   service.prometheusEndpoint = service.env.PROMETHEUS_EXPORTER_ENDPOINT;
+  service.telemetryEndpoint = `${service.env.COLLECTOR_TELEMETRY_HOST}:${service.env.COLLECTOR_TELEMETRY_PORT}`;
+  const servesExporter = readFileSync(config, 'utf8').includes('${env:PROMETHEUS_EXPORTER_ENDPOINT}');
+  service.readyUrl = `http://${servesExporter ? service.prometheusEndpoint : service.telemetryEndpoint}/metrics`;
   return restartCollector(service);
 }
 
 export async function restartCollector(service) {
   const pid = startProcess(service.binary, ['--config', service.config], { logPath: service.logPath, env: service.env });
-  await waitFor('Collector', () => metricsPageUp(`http://${service.prometheusEndpoint}/metrics`), {
+  await waitFor('Collector', () => metricsPageUp(service.readyUrl ?? `http://${service.prometheusEndpoint}/metrics`), {
     logPath: service.logPath,
     pid,
     timeoutMillis: 30000,

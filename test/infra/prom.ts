@@ -46,9 +46,14 @@ export interface Sample {
 /** Runs an instant PromQL query; throws on an API error. */
 export async function query(promql: string): Promise<Sample[]> {
   const { url, logPath } = prometheus();
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await res.json()) as { status: string; error?: string; data?: { result: Sample[] } };
-  if (body.status !== 'success') throw new Error(`PromQL ${promql} failed: ${body.error} (Prometheus log: ${logPath})`);
+  return queryAt({ url, logPath }, promql);
+}
+
+/** Runs an instant PromQL query on the Prometheus at `store.url` (e.g. a remote-write store of a test's own). */
+export async function queryAt<T = Sample>(store: { url: string; logPath: string }, promql: string): Promise<T[]> {
+  const res = await fetch(`${store.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const body = (await res.json()) as { status: string; error?: string; data?: { result: T[] } };
+  if (body.status !== 'success') throw new Error(`PromQL ${promql} failed: ${body.error} (Prometheus log: ${store.logPath})`);
   return body.data!.result;
 }
 

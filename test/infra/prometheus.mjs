@@ -96,3 +96,47 @@ export async function startPrometheus(dir) {
   await waitFor('Prometheus', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
   return { pid, url, port, logPath, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool, tls };
 }
+
+/**
+ * Starts a Prometheus that is a remote-write store (collector-config/kafka-to-remote-write.yaml
+ * pushes to `<url>/api/v1/write`), as docs/scaling.md configures it: out-of-order samples
+ * accepted for `outOfOrderWindow` (a partition's previous owner may still write older points),
+ * and the Collectors' own telemetry scraped from the target files in `<dir>/collector-targets`
+ * (job `otelcol`). `ruleFiles` are loaded as they are in production.
+ */
+export async function startStorePrometheus(dir, { outOfOrderWindow = '10m', ruleFiles = [], scrapeInterval = '2s' } = {}) {
+  const { prometheus, promtool } = await ensurePrometheusBinaries();
+  const collectorTargets = join(dir, 'collector-targets');
+  const data = join(dir, 'data');
+  mkdirSync(collectorTargets, { recursive: true });
+  mkdirSync(data, { recursive: true });
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global:',
+      `  scrape_interval: ${scrapeInterval}`,
+      `  evaluation_interval: ${scrapeInterval}`,
+      'storage:',
+      '  tsdb:',
+      `    out_of_order_time_window: ${outOfOrderWindow}`,
+      ...(ruleFiles.length > 0 ? ['rule_files:', ...ruleFiles.map((f) => `  - ${f}`)] : []),
+      'scrape_configs:',
+      '  - job_name: otelcol',
+      '    file_sd_configs:',
+      `      - files: ['${collectorTargets}/*.json']`,
+      '        refresh_interval: 1s',
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const logPath = join(dir, 'prometheus.log');
+  const pid = startProcess(
+    prometheus,
+    [`--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=warn'],
+    { logPath },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('Prometheus (remote-write store)', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
+  return { pid, url, port, logPath, collectorTargetsDir: collectorTargets, promtool, remoteWriteUrl: `${url}/api/v1/write` };
+}

@@ -54,12 +54,15 @@ function placeholderValue(name: string): string {
   if (name.endsWith('ENDPOINT')) return '127.0.0.1:0';
   if (name === 'KAFKA_BROKERS') return '127.0.0.1:9092';
   if (name === 'KAFKA_SASL_MECHANISM') return 'SCRAM-SHA-512';
+  if (name.endsWith('_URL')) return 'http://127.0.0.1:9090/api/v1/write';
+  if (name.endsWith('_HOST')) return '127.0.0.1';
+  if (name.endsWith('_PORT')) return '8888';
   return 'x';
 }
 
 describe('collector-config', () => {
-  it('ships the Kafka, Kafka with SASL/TLS and OTLP Collector configs', () => {
-    expect(COLLECTOR_CONFIGS).toEqual(['kafka-sasl-tls-to-prometheus.yaml', 'kafka-to-prometheus.yaml', 'otlp-to-prometheus.yaml']);
+  it('ships the Kafka, Kafka with SASL/TLS, OTLP and Collector-group (remote write) configs', () => {
+    expect(COLLECTOR_CONFIGS).toEqual(['kafka-sasl-tls-to-prometheus.yaml', 'kafka-to-prometheus.yaml', 'kafka-to-remote-write.yaml', 'otlp-to-prometheus.yaml']);
   });
 
   it.each(COLLECTOR_CONFIGS)('%s passes the built Collector’s validate', async (name) => {
@@ -77,7 +80,7 @@ describe('collector-config', () => {
     const secured = read('kafka-sasl-tls-to-prometheus.yaml');
     const { auth, tls, ...rest } = secured.receivers.kafka;
     expect(auth).toEqual({ sasl: { username: '${env:KAFKA_SASL_USERNAME}', password: '${env:KAFKA_SASL_PASSWORD}', mechanism: '${env:KAFKA_SASL_MECHANISM}' } });
-    // v0.155.0's kafkareceiver: TLS at the top level (auth.tls is deprecated).
+    // v0.165's kafkareceiver: TLS at the top level (auth.tls is deprecated).
     expect(tls).toEqual({ ca_file: '${env:KAFKA_TLS_CA_FILE}' });
     expect({ ...secured, receivers: { ...secured.receivers, kafka: rest } }).toEqual(plain);
   });
@@ -129,7 +132,7 @@ describe('docker-compose.yml', () => {
   it('stores exemplars in Prometheus and has the Collector serve them (OpenMetrics), so buckets link to traces', () => {
     const command = (compose.services.prometheus as { command?: string[] }).command!;
     expect(command).toEqual(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--enable-feature=exemplar-storage']);
-    for (const name of COLLECTOR_CONFIGS) {
+    for (const name of COLLECTOR_CONFIGS.filter((n) => n !== 'kafka-to-remote-write.yaml')) {
       const config = parse(readFileSync(join(CONFIG_DIR, name), 'utf8')) as { exporters: { prometheus: Record<string, unknown> } };
       expect(config.exporters.prometheus.enable_open_metrics, name).toBe(true);
     }

@@ -1,0 +1,246 @@
+// Scale-out (docs/scaling.md): two Collectors in one consumer group read a 4-partition topic
+// and push to a remote-write store (collector-config/kafka-to-remote-write.yaml, unchanged).
+// Six producers (2 services × 3 replicas) record known totals while a Collector joins (a
+// rebalance), one is SIGKILLed and restarted, and the broker restarts. At the end the store
+// holds the exact totals, no counter ever reset, every producer's series exist once, and the
+// late arrival of a dead Collector's partitions is bounded by the session timeout.
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { Kafka, logLevel } from 'kafkajs';
+import { ROOT, runNode, type RunningChild } from '../infra/child';
+import { kafkaService } from '../infra/kafka-helpers';
+import { queryAt, type Sample } from '../infra/prom';
+import { startCollector, restartCollector, killCollector } from '../infra/collector.mjs';
+import { startStorePrometheus } from '../infra/prometheus.mjs';
+import { killService, restartService } from '../infra/services.mjs';
+import { stopProcess } from '../infra/process.mjs';
+
+const TOPIC = `otlp_metrics_group_${process.pid}`;
+const GROUP = `otelcol-group-${process.pid}`;
+const PARTITIONS = 4;
+const SERVICES = ['group-billing', 'group-search'];
+const REPLICAS = 3;
+const EXPORT_INTERVAL_MILLIS = 1000;
+const CONFIG = 'kafka-to-remote-write.yaml';
+/** The shipped config's session timeout: how long a dead Collector holds its partitions. */
+const SESSION_TIMEOUT_SECONDS = Number(/(\d+)s/.exec((parse(readFileSync(join(ROOT, 'collector-config', CONFIG), 'utf8')) as { receivers: { kafka: { session_timeout: string } } }).receivers.kafka.session_timeout)![1]);
+
+interface Store { pid: number; url: string; logPath: string; collectorTargetsDir: string; remoteWriteUrl: string }
+interface Collector { pid: number; logPath: string; telemetryEndpoint: string }
+
+const apps: RunningChild[] = [];
+const collectors: Collector[] = [];
+let store: Store | undefined;
+afterAll(async () => {
+  await Promise.all(apps.map((a) => a.stop()));
+  await Promise.all(collectors.map((c) => stopProcess(c.pid)));
+  if (store) await stopProcess(store.pid);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const q = (promql: string) => queryAt(store!, promql);
+const value = (s: Sample) => Number(s.value[1]);
+
+async function createTopic(): Promise<void> {
+  const admin = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Partitions each message key (one producer's resource) was written to, read from the topic itself. */
+async function partitionsByKey(): Promise<Map<string, Set<number>>> {
+  const kafka = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(TOPIC);
+  await admin.disconnect();
+  const total = ends.reduce((n, o) => n + Number(o.high), 0);
+  const consumer = kafka.consumer({ groupId: `${GROUP}-reader` });
+  const byKey = new Map<string, Set<number>>();
+  let seen = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${seen} of ${total} messages of ${TOPIC} in 30 s`)), 30000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const key = message.key?.toString() ?? '';
+          if (!byKey.has(key)) byKey.set(key, new Set());
+          byKey.get(key)!.add(partition);
+          if (++seen >= total) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return byKey;
+}
+
+async function startGroupCollector(name: string): Promise<Collector> {
+  const { brokers, infraDir } = kafkaService();
+  const collector = (await startCollector(join(infraDir, 'collector-group', name), CONFIG, {
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC: TOPIC,
+    KAFKA_GROUP_ID: GROUP,
+    REMOTE_WRITE_URL: store!.remoteWriteUrl,
+  })) as Collector;
+  // Written then renamed: Prometheus's file discovery never reads half a file.
+  const targets = join(store!.collectorTargetsDir, `${name}.json`);
+  writeFileSync(`${targets}.tmp`, JSON.stringify([{ targets: [collector.telemetryEndpoint], labels: { collector: name } }]));
+  renameSync(`${targets}.tmp`, targets);
+  collectors.push(collector);
+  return collector;
+}
+
+function producer(service: string, calls: number): RunningChild {
+  const app = runNode(['--require', 'agentmeter/register', 'test/fixtures/kafka-app.cjs'], {
+    OTEL_SERVICE_NAME: service,
+    OTEL_METRICS_EXPORTER: 'kafka',
+    OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MILLIS),
+    AGENTMETER_KAFKA_BROKERS: kafkaService().brokers,
+    AGENTMETER_KAFKA_TOPIC: TOPIC,
+    APP_CALLS: String(calls),
+    APP_BATCH: '10',
+    APP_EVERY_MS: '100',
+  });
+  apps.push(app);
+  return app;
+}
+
+const COUNT = (selector = '') => `gen_ai_execute_tool_duration_seconds_count{job=~"group-.*"${selector}}`;
+
+describe('a Collector group pushing to a remote-write store', () => {
+  it('keeps exact totals through a rebalance, a Collector crash and a broker restart', async () => {
+    const { infraDir } = kafkaService();
+    const storeDir = join(infraDir, 'collector-group', 'store');
+    rmSync(storeDir, { recursive: true, force: true });
+    store = (await startStorePrometheus(storeDir)) as Store;
+    await createTopic();
+    const first = await startGroupCollector('a');
+
+    // ~40 s of recording each (100 calls/s), all totals distinct.
+    const expected = new Map<string, number>();
+    SERVICES.forEach((service, s) => {
+      for (let r = 0; r < REPLICAS; r++) {
+        const calls = 4000 + 10 * (s * REPLICAS + r);
+        expected.set(service, (expected.get(service) ?? 0) + calls);
+        producer(service, calls);
+      }
+    });
+    await Promise.all(apps.map((a) => a.ready));
+
+    // How late the newest point of each series is, sampled through the run; and never more
+    // than the producers recorded (a frozen or doubled copy would overshoot).
+    const delays: Array<{ at: number; seconds: number }> = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const at = Date.now();
+        const delay = await q(`max(time() - timestamp(${COUNT()}))`);
+        if (delay.length > 0) delays.push({ at, seconds: value(delay[0]!) });
+        for (const s of await q(`sum by (job) (${COUNT()})`)) expect(value(s)).toBeLessThanOrEqual(expected.get(s.metric.job!)!);
+        await sleep(500);
+      }
+    })();
+
+    await sleep(4000);
+    await startGroupCollector('b'); // a rebalance: b takes partitions from a
+    await sleep(6000);
+    await killCollector(first); // a crash: its partitions wait for the session timeout
+    const killedAt = Date.now();
+    await sleep(12000);
+    Object.assign(first, await restartCollector(first)); // another rebalance
+    await sleep(5000);
+    const brokerKilledAt = Date.now();
+    await killService(infraDir, 'kafka'); // the broker restarts: producers and Collectors wait
+    await sleep(3000);
+    await restartService(infraDir, 'kafka');
+    const brokerBackAt = Date.now();
+
+    await Promise.all(apps.map(async (a) => {
+      while (!a.stdout().includes('"done":true')) {
+        if (a.child.exitCode !== null) throw new Error(`a producer exited early; stderr: ${a.stderr()}`);
+        await sleep(100);
+      }
+    }));
+    const deadline = Date.now() + 60000;
+    let sums: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      sums = Object.fromEntries((await q(`sum by (job) (${COUNT()})`)).map((s) => [s.metric.job!, value(s)]));
+      if (SERVICES.every((s) => sums[s] === expected.get(s))) break;
+      await sleep(500);
+    }
+    sampling = false;
+    await sampler;
+    expect(sums).toEqual(Object.fromEntries(expected));
+
+    // No counter reset anywhere (a second writer of a series would make it go back and forth).
+    const window = `${Math.ceil((Date.now() - killedAt) / 1000) + 60}s`;
+    const counters = (await q('count by (__name__) ({job=~"group-.*",__name__=~".+_(total|count|sum|bucket)"})')).map((s) => s.metric.__name__!);
+    expect(counters).toContain('gen_ai_execute_tool_duration_seconds_bucket');
+    for (const name of counters) expect(await q(`resets(${name}{job=~"group-.*"}[${window}]) > 0`), name).toEqual([]);
+    // Every producer exactly once: one target_info per instance, three instances per service,
+    // two tool-call series (ok, TimeoutError) per instance, with the same label names.
+    const info = await q(`count by (job, instance) (target_info{job=~"group-.*"})`);
+    expect(info.map(value)).toEqual(Array(SERVICES.length * REPLICAS).fill(1));
+    expect(Object.fromEntries((await q(`count by (job) (count by (job, instance) (${COUNT()}))`)).map((s) => [s.metric.job!, value(s)]))).toEqual(
+      Object.fromEntries(SERVICES.map((s) => [s, REPLICAS])),
+    );
+    const series = await q(COUNT());
+    expect(series.length).toBe(SERVICES.length * REPLICAS * 2);
+    // The same label names on every series (error_type only where there was one): no Collector added its own.
+    expect(new Set(series.map((s) => Object.keys(s.metric).filter((k) => k !== 'error_type').sort().join(',')))).toEqual(new Set([series[0] && Object.keys(series[0].metric).filter((k) => k !== 'error_type').sort().join(',')]));
+
+    // The longest gap between two stored points of any series. Through the rebalances and the
+    // crash, points reach the store late (a dead Collector's partitions wait for the session
+    // timeout) but with their own timestamps, so none is missing. Through the broker restart the
+    // producers' exports wait (10 queued, the oldest dropped after that): the gap is the outage.
+    const raw = await q<{ metric: Record<string, string>; values: Array<[number, string]> }>(`${COUNT()}[${window}]`);
+    const gaps = { collectors: 0, broker: 0 };
+    for (const s of raw) for (let i = 1; i < s.values.length; i++) {
+      const gap = s.values[i]![0] - s.values[i - 1]![0];
+      const phase = s.values[i]![0] * 1000 < brokerKilledAt ? 'collectors' : 'broker';
+      gaps[phase] = Math.max(gaps[phase], gap);
+    }
+    const worstDelay = (from: number, to: number) => Math.max(...delays.filter((d) => d.at >= from && d.at < to).map((d) => d.seconds));
+    const delay = { collectors: worstDelay(0, brokerKilledAt), broker: worstDelay(brokerKilledAt, Infinity) };
+    const brokerDownSeconds = (brokerBackAt - brokerKilledAt) / 1000;
+    console.log(
+      `collector group: longest gap between stored points ${gaps.collectors.toFixed(1)} s through the rebalances and the crash, ` +
+        `${gaps.broker.toFixed(1)} s through the broker restart (down ${brokerDownSeconds.toFixed(1)} s); newest point at most ` +
+        `${delay.collectors.toFixed(1)} s / ${delay.broker.toFixed(1)} s old (session timeout ${SESSION_TIMEOUT_SECONDS} s)`,
+    );
+    expect(gaps.collectors).toBeLessThan(SESSION_TIMEOUT_SECONDS);
+    expect(delay.collectors).toBeLessThan(SESSION_TIMEOUT_SECONDS + 10);
+    // The exporter's request timeout (10 s) can hold the first export after the outage.
+    expect(gaps.broker).toBeLessThan(brokerDownSeconds + 10 + 3);
+
+    // Each producer's messages stayed on one partition (the key is its resource), and the
+    // producers spread over more than one partition.
+    const byKey = await partitionsByKey();
+    expect(byKey.size).toBe(SERVICES.length * REPLICAS);
+    for (const [key, partitions] of byKey) expect([...partitions].length, key).toBe(1);
+
+    // The store refused nothing (re-delivered and out-of-order points were accepted), and each
+    // partition that holds data has one owner, whose consumer lag the pipeline dashboard shows.
+    expect(value((await q('sum(otelcol_exporter_sent_metric_points)'))[0]!)).toBeGreaterThan(0);
+    expect(await q('otelcol_exporter_send_failed_metric_points > 0')).toEqual([]);
+    expect((await q('sum(otelcol_receiver_refused_metric_points)')).map(value)).toEqual([0]);
+    const used = [...new Set([...byKey.values()].flatMap((p) => [...p]))].sort();
+    const owners = async () => Object.fromEntries((await q(`count by (partition) (otelcol_kafka_receiver_offset_lag{topic="${TOPIC}"})`)).map((s) => [s.metric.partition!, value(s)]));
+    const lagDeadline = Date.now() + 20000;
+    while (Date.now() < lagDeadline && Object.keys(await owners()).length < used.length) await sleep(500);
+    expect(await owners()).toEqual(Object.fromEntries(used.map((p) => [String(p), 1])));
+  }, 240000);
+});
