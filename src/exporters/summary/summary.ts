@@ -1,6 +1,6 @@
 /**
  * The JSON summary: per-tool calls, success rate, latency (exact percentiles over each tool's
- * sliding window; average, min and max over all calls), per-cache hit rates, service numbers.
+ * sliding window; average, min and max over all calls), per-cache hit rates, service numbers, the last jobs to finish.
  * Counts come from the same series the Prometheus endpoint serves, so the two agree.
  *
  * Its shape is a contract: the reference endpoint's field names, JSON types and units (epoch
@@ -19,6 +19,7 @@ import { collectScopeMetrics } from '../../store/producer';
 import { percentile, toolWindows } from '../../store/windows';
 import { state } from '../../store/registry';
 import { llmCostPart, llmCostSummary, type LlmCostPart, type LlmCostSummary } from './llm-cost';
+import { RECENT_JOBS_KEPT, recentJobs, type RecentJob } from '../../store/recent-jobs';
 
 export interface ToolSummary {
   tool_name: string;
@@ -64,6 +65,16 @@ export interface SystemSummary {
   uptime_hours: number;
 }
 
+/** The jobs (`runJob`) that finished, in this process and a cluster's workers. */
+export interface JobsSummary {
+  /** Jobs finished since start. */
+  finished: number;
+  /** Most jobs `recent` lists (20). */
+  max_listed: number;
+  /** The last jobs to finish, the most recent first. */
+  recent: RecentJob[];
+}
+
 /** Present only on a `node:cluster` primary with agentmeter workers. */
 export interface ClusterSummary {
   /** Workers asked for their share. */
@@ -81,6 +92,7 @@ export interface MetricsSummary {
   system_metrics: SystemSummary;
   /** USD spent on LLM calls since start, by provider and model, and the calls that could not be priced. */
   llm_cost: LlmCostSummary;
+  jobs: JobsSummary;
   cluster?: ClusterSummary;
 }
 
@@ -119,6 +131,8 @@ export interface SummaryPart {
     uptimeSeconds: number;
   };
   llmCost: LlmCostPart;
+  /** Finished jobs and the last ones (absent from a worker of an older agentmeter). */
+  jobs?: { finished: number; recent: RecentJob[] };
 }
 
 /**
@@ -200,6 +214,7 @@ export function summaryPart(httpRequests = 0): SummaryPart {
       uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
     llmCost: llmCostPart(metrics),
+    jobs: { finished: recentJobs.finished, recent: recentJobs.list() },
   };
 }
 
@@ -272,6 +287,15 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
  */
 const requestsOf = (s: SummaryPart['system']): number => Math.max(s.totalRequests, typeof s.httpRequests === 'number' ? s.httpRequests : 0);
 
+/** The processes' last jobs merged: the most recent first (ties in part order), at most RECENT_JOBS_KEPT. */
+function jobsSummary(parts: readonly SummaryPart[]): JobsSummary {
+  const all = parts.flatMap((p) => (Array.isArray(p.jobs?.recent) ? p.jobs.recent : []));
+  // A stable sort: jobs of one process that ended in the same millisecond keep their order.
+  const recent = all.sort((a, b) => b.end_time - a.end_time).slice(0, RECENT_JOBS_KEPT);
+  const finished = parts.reduce((n, p) => n + (typeof p.jobs?.finished === 'number' ? p.jobs.finished : 0), 0);
+  return { finished, max_listed: RECENT_JOBS_KEPT, recent };
+}
+
 /**
  * The summary of several processes' parts (the first is this process's): counts add up; the
  * start time and uptime are the first part's (a cluster's primary, which started first).
@@ -297,6 +321,7 @@ export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterS
       uptime_hours: round(uptimeSeconds / 3600, 2),
     },
     llm_cost: llmCostSummary(parts.map((p) => p.llmCost)),
+    jobs: jobsSummary(parts),
   };
   if (cluster !== undefined) summary.cluster = cluster;
   return summary;

@@ -31,8 +31,8 @@ function workload(): void {
 describe('the JSON summary contract', () => {
   it('the reference document satisfies the schema and agrees with itself', () => {
     const reference = referenceDocument();
-    // The reference has no agentmeter sections; the schema requires llm_cost.
-    assertSummarySchema({ ...reference, llm_cost: { total_usd: 0, unpriced_calls: 0, models: [] } });
+    // The reference has no agentmeter sections; the schema requires llm_cost and jobs.
+    assertSummarySchema({ ...reference, llm_cost: { total_usd: 0, unpriced_calls: 0, models: [] }, jobs: { finished: 0, max_listed: 20, recent: [] } });
     expect(differencesFromReference(reference)).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe('the JSON summary contract', () => {
     expect(caches.embeddings).toMatchObject({ cache_name: 'embeddings', hit_rate: 66.67 });
     expect(caches.constructor).toMatchObject({ cache_name: 'constructor', hit_rate: 0 });
     expect(Object.keys(s.system_metrics as object)).toEqual(['active_sessions', 'concurrent_requests', 'total_requests', 'start_time', 'uptime_seconds', 'uptime_hours']);
-    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
+    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost', 'jobs']);
   });
 
   it('reports every way the former shape differs from the reference', () => {
