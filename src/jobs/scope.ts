@@ -134,7 +134,8 @@ export function recordJobLlmCall(call: {
   );
 }
 
-const ms = (seconds: number): number => Math.round(seconds * 1e6) / 1e3;
+// The arithmetic of the lines' duration_ms, so a one-call job shows what `agentmeter jobs` reads.
+const ms = (seconds: number): number => Math.round(seconds * 1000 * 1000) / 1000;
 
 /** Lists the job among the recent ones (the status page's table); never throws. */
 function finished(options: JobOptions, scope: Scope, seconds: number, failed: boolean): void {
