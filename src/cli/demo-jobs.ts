@@ -1,9 +1,11 @@
 /**
  * The demo's jobs: every 5th request runs as a job (runJob) in a folder of its own, so the
  * status page's job table and `agentmeter jobs <dir>` have something to show. Only the last 100
- * folders are kept: a demo left running for hours uses a few hundred KB of disk, not more.
+ * folders are kept: a demo left running for hours uses a few hundred KB of disk, not more; the
+ * folder is removed when the process exits (a stop, or an exit on EPIPE), so runs and the tests
+ * that start demos leave nothing behind.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,17 @@ export class DemoJobs {
   /** The folder of the job folders: a fresh one under the OS's temporary directory. */
   readonly dir = mkdtempSync(join(tmpdir(), 'agentmeter-demo-jobs-'));
   private requests = 0;
+
+  constructor() {
+    // Synchronous, so it also runs on process.exit(); an async rm would never finish there.
+    process.once('exit', () => {
+      try {
+        rmSync(this.dir, { recursive: true, force: true });
+      } catch {
+        // A folder that cannot be removed stays in the temporary directory; the exit goes on.
+      }
+    });
+  }
 
   /** Runs one request's `work`, as a job when its turn comes; resolves with what `work` resolves with. */
   run<T>(work: () => Promise<T>): Promise<T> {

@@ -116,7 +116,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   if (handle.prometheusUrl !== undefined) console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  ${hint}`);
   else console.log(`agentmeter demo: exporting to ${handle.config.metricsExporters.join(', ')}  ${hint}`);
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
-  console.log(`agentmeter demo: every ${DEMO_JOB_EVERY}th request runs as a job: agentmeter jobs ${jobs.dir}`);
+  console.log(`agentmeter demo: every ${DEMO_JOB_EVERY}th request runs as a job; while the demo runs: agentmeter jobs ${jobs.dir}`);
   if (options.faultBurst) {
     console.log(`agentmeter demo: fault burst from +${(faultFrom - began) / 1000} s for ${(faultTo - faultFrom) / 1000} s`);
   }

@@ -6,7 +6,8 @@
 // the page keeps going while the server restarts; their screenshots go to test-output/ too (the
 // ones in docs/images/ are copied from there by hand, so a test run leaves the tree clean).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
@@ -61,7 +62,11 @@ function startDemo(summaryPort: string): Promise<string> {
 
 afterAll(async () => {
   await browser?.close();
-  demo?.kill('SIGINT');
+  if (demo !== undefined && demo.exitCode === null && demo.signalCode === null) {
+    const exited = new Promise((r) => demo.once('exit', r));
+    demo.kill('SIGINT');
+    await exited;
+  }
 });
 
 /** One job of /metrics.json's jobs.recent. */
@@ -124,20 +129,23 @@ describe('status page in headless Chromium', () => {
     expect(llm.map((r) => r[1]).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(llm).toEqual(s.llm_cost.models.map((m) => [m.provider, m.model, m.usd.toFixed(6), String(m.unpriced_calls)]));
     expect(await page.textContent('#llm-total')).toBe(`total ${s.llm_cost.total_usd.toFixed(6)} USD · 0 unpriced calls`);
-    // Every 5th of the 40 requests ran as a job: one tool call and one LLM call each, newest first.
+    // Every 5th of the 40 requests ran as a job: one tool call and one LLM call each. Four
+    // clients run at once, so jobs end out of turn: the list is by end time, newest first.
     const jobs = await rows('jobs');
     expect(s.jobs.finished).toBe(8);
-    expect(s.jobs.recent.map((j) => [j.id, j.name, j.tool_calls, j.llm_calls])).toEqual(
-      Array.from({ length: 8 }, (_, i) => [`request-00000${8 - i}`, 'demo-request', 1, 1]),
+    expect(s.jobs.recent.map((j) => [j.id, j.name, j.tool_calls, j.llm_calls]).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => [`request-00000${i + 1}`, 'demo-request', 1, 1]),
     );
+    const ends = s.jobs.recent.map((j) => j.end_time);
+    expect(ends).toEqual([...ends].sort((a, b) => b - a));
     expect(jobs).toEqual(s.jobs.recent.map(jobRow));
     expect(await page.textContent('#jobs-total')).toBe('8 jobs finished since start');
     // The same jobs as `agentmeter jobs` reads them from their folders: tool calls, failures, LLM time.
     const report = JSON.parse(execFileSync(process.execPath, ['dist/cli/main.js', 'jobs', '--json', jobsDir], { cwd: ROOT, encoding: 'utf8' })) as {
       jobs: { job: string; llm_calls: number; llm_ms: number; tool_calls: number; failed_tool_calls: number }[];
     };
-    expect(report.jobs.map((j) => [j.job, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls]).reverse()).toEqual(
-      s.jobs.recent.map((j) => [j.id, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls]),
+    expect(report.jobs.map((j) => [j.job, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls])).toEqual(
+      s.jobs.recent.map((j) => [j.id, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls]).sort(),
     );
     // Unix seconds shown as ISO times.
     const system = await rows('system');
@@ -212,8 +220,12 @@ describe('status page in headless Chromium', () => {
     // The server restarts on the same port: the page shows the outage, then draws the new process's history.
     const port = new URL(summaryUrl).port;
     const exited = new Promise((r) => demo.once('exit', r));
+    const firstJobsDir = jobsDir;
+    expect(existsSync(firstJobsDir)).toBe(true);
     demo.kill('SIGINT');
     await exited;
+    // A stopped demo leaves no job folders behind.
+    expect(existsSync(firstJobsDir)).toBe(false);
     await page.waitForFunction(() => (document.getElementById('error')?.textContent ?? '').startsWith('cannot load'), undefined, { timeout: 10000 });
     expect(await startDemo(port)).toBe(summaryUrl);
     await page.waitForFunction(() => document.getElementById('error')?.textContent === '' && Number(document.body.getAttribute('data-history')) > Date.now() / 1000 - 2.5, undefined, { timeout: 20000 });
@@ -225,15 +237,15 @@ describe('status page in headless Chromium', () => {
     // A small app whose tool, cache and job names are markup; recording through the public API.
     // Its one job, a known run: two tool calls (one failed), one LLM call of 0.25 s, then it throws.
     const MARKUP = '<img src=x onerror="document.title=1">';
+    const jobDir = mkdtempSync(join(tmpdir(), 'agentmeter-markup-job-'));
     const app = spawn(
       process.execPath,
       [
         '-e',
         `const a = require('./dist/index.js');
         const h = a.start({ summary: true, summaryPort: 0, summaryHistoryBucketMillis: 200, metricsExporters: [] });
-        const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'agentmeter-markup-job-'));
         a.setJobLogger({ info() {} });
-        h.ready().then(() => a.runJob({ id: ${JSON.stringify(MARKUP)}, name: ${JSON.stringify(MARKUP)}, dir }, () => {
+        h.ready().then(() => a.runJob({ id: ${JSON.stringify(MARKUP)}, name: ${JSON.stringify(MARKUP)}, dir: process.env.JOB_DIR }, () => {
           a.recordToolCall({ tool: 'search', seconds: 0.01 });
           a.recordToolCall({ tool: 'search', seconds: 0.02, error: 'TimeoutError' });
           a.recordLlmCall({ provider: 'openai', model: 'gpt-4o', seconds: 0.25, inputTokens: 10, outputTokens: 5 });
@@ -243,7 +255,7 @@ describe('status page in headless Chromium', () => {
           setInterval(() => { a.recordToolCall({ tool: ${JSON.stringify(MARKUP)}, seconds: 0.01 }); a.recordCacheLookup({ cache: ${JSON.stringify(MARKUP)}, hit: true }); }, 20);
         });`,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JOB_DIR: jobDir } },
     );
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -278,6 +290,7 @@ describe('status page in headless Chromium', () => {
       await page.close();
     } finally {
       app.kill('SIGINT');
+      rmSync(jobDir, { recursive: true, force: true });
     }
   }, 60000);
 });
