@@ -19,7 +19,7 @@ import { collectScopeMetrics } from '../../store/producer';
 import { percentile, toolWindows } from '../../store/windows';
 import { state } from '../../store/registry';
 import { llmCostPart, llmCostSummary, type LlmCostPart, type LlmCostSummary } from './llm-cost';
-import { RECENT_JOBS_KEPT, recentJobs, type RecentJob } from '../../store/recent-jobs';
+import { jobsPart, jobsSummary, type JobsPart, type JobsSummary } from './jobs-summary';
 
 export interface ToolSummary {
   tool_name: string;
@@ -63,16 +63,6 @@ export interface SystemSummary {
   uptime_seconds: number;
   /** Hours since start (two decimals). */
   uptime_hours: number;
-}
-
-/** The jobs (`runJob`) that finished, in this process and a cluster's workers. */
-export interface JobsSummary {
-  /** Jobs finished since start. */
-  finished: number;
-  /** Most jobs `recent` lists (20). */
-  max_listed: number;
-  /** The last jobs to finish, the most recent first. */
-  recent: RecentJob[];
 }
 
 /** Present only on a `node:cluster` primary with agentmeter workers. */
@@ -132,7 +122,7 @@ export interface SummaryPart {
   };
   llmCost: LlmCostPart;
   /** Finished jobs and the last ones (absent from a worker of an older agentmeter). */
-  jobs?: { finished: number; recent: RecentJob[] };
+  jobs?: JobsPart;
 }
 
 /**
@@ -214,7 +204,7 @@ export function summaryPart(httpRequests = 0): SummaryPart {
       uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
     llmCost: llmCostPart(metrics),
-    jobs: { finished: recentJobs.finished, recent: recentJobs.list() },
+    jobs: jobsPart(),
   };
 }
 
@@ -287,15 +277,6 @@ function cacheSummaries(parts: readonly SummaryPart[]): Record<string, CacheSumm
  */
 const requestsOf = (s: SummaryPart['system']): number => Math.max(s.totalRequests, typeof s.httpRequests === 'number' ? s.httpRequests : 0);
 
-/** The processes' last jobs merged: the most recent first (ties in part order), at most RECENT_JOBS_KEPT. */
-function jobsSummary(parts: readonly SummaryPart[]): JobsSummary {
-  const all = parts.flatMap((p) => (Array.isArray(p.jobs?.recent) ? p.jobs.recent : []));
-  // A stable sort: jobs of one process that ended in the same millisecond keep their order.
-  const recent = all.sort((a, b) => b.end_time - a.end_time).slice(0, RECENT_JOBS_KEPT);
-  const finished = parts.reduce((n, p) => n + (typeof p.jobs?.finished === 'number' ? p.jobs.finished : 0), 0);
-  return { finished, max_listed: RECENT_JOBS_KEPT, recent };
-}
-
 /**
  * The summary of several processes' parts (the first is this process's): counts add up; the
  * start time and uptime are the first part's (a cluster's primary, which started first).
@@ -321,7 +302,7 @@ export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterS
       uptime_hours: round(uptimeSeconds / 3600, 2),
     },
     llm_cost: llmCostSummary(parts.map((p) => p.llmCost)),
-    jobs: jobsSummary(parts),
+    jobs: jobsSummary(parts.map((p) => p.jobs)),
   };
   if (cluster !== undefined) summary.cluster = cluster;
   return summary;
