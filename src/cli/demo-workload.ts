@@ -11,6 +11,7 @@ import { startReporting } from '../sdk/start';
 import { DISABLED_LINE, EXIT_CANNOT_LISTEN, EXIT_DISABLED, cannotListenLine, stopHint } from './demo-messages';
 import { buildSummary } from '../exporters/summary/summary';
 import { Scenario, sleep } from './demo-scenario';
+import { DEMO_JOB_EVERY, DemoJobs } from './demo-jobs';
 
 /** One line per tool and cache, from the same summary the JSON endpoint serves. */
 export function summaryLines(): string[] {
@@ -52,14 +53,14 @@ function serviceName(): string {
 }
 
 /** The agent's HTTP API, on a free loopback port. */
-async function listen(scenario: Scenario): Promise<{ server: Server; url: string }> {
+async function listen(scenario: Scenario, jobs: DemoJobs): Promise<{ server: Server; url: string }> {
   // Required here, after start(): the http instrumentation patches the module when it is
   // required, as for an app started with --require agentmeter/register.
   const http = require('node:http') as typeof import('node:http');
   const server = http.createServer((req, res) => {
     req.resume();
     const request = trackRequest();
-    scenario.handle().then(
+    jobs.run(() => scenario.handle()).then(
       (status) => {
         res.statusCode = status;
         res.end(status === 200 ? 'ok' : 'tool failed');
@@ -103,17 +104,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     process.exitCode = EXIT_CANNOT_LISTEN;
     return;
   }
-  setJobLogger({ info() {} }); // the fault burst's job records are for their write errors only
+  setJobLogger({ info() {} }); // job records go to metrics.jsonl only, not to the demo's stderr
   const began = Date.now();
   const faultFrom = began + (options.faultAfterMillis ?? 0);
   const faultTo = faultFrom + (options.faultMillis ?? 600000);
   const faulty = (): boolean => options.faultBurst === true && Date.now() >= faultFrom && Date.now() < faultTo;
   const scenario = new Scenario(faulty);
-  const api = await listen(scenario);
+  const jobs = new DemoJobs();
+  const api = await listen(scenario, jobs);
   const hint = stopHint(options);
   if (handle.prometheusUrl !== undefined) console.log(`agentmeter demo: metrics at ${handle.prometheusUrl}  ${hint}`);
   else console.log(`agentmeter demo: exporting to ${handle.config.metricsExporters.join(', ')}  ${hint}`);
   console.log(`agentmeter demo: status page at ${handle.summaryUrl}/  JSON at ${handle.summaryUrl}/metrics.json`);
+  console.log(`agentmeter demo: every ${DEMO_JOB_EVERY}th request runs as a job; while the demo runs: agentmeter jobs ${jobs.dir}`);
   if (options.faultBurst) {
     console.log(`agentmeter demo: fault burst from +${(faultFrom - began) / 1000} s for ${(faultTo - faultFrom) / 1000} s`);
   }

@@ -14,6 +14,8 @@ import { jobLogger, keyValueLine } from './logger';
 import { withKeys } from '../store/instrument';
 import { recordWorkflow } from '../record/agent';
 import { ATTR_ERROR_TYPE } from '../catalog-vocabulary';
+import { recentJobs } from '../store/recent-jobs';
+import { state } from '../store/registry';
 
 const jobWriteErrors = withKeys(instruments.jobWriteErrors, ATTR_ERROR_TYPE);
 
@@ -44,6 +46,8 @@ interface Scope {
   ready: Promise<unknown>;
   pending: string[];
   writing: Promise<void> | undefined;
+  /** What the status page lists for the job once it ends. */
+  tally: { toolCalls: number; failedToolCalls: number; llmCalls: number; failedLlmCalls: number; llmSeconds: number };
 }
 
 const storage = new AsyncLocalStorage<Scope>();
@@ -93,6 +97,8 @@ function times(durationSeconds: number): { start_ts: string; end_ts: string; dur
 export function recordJobToolCall(tool: string, seconds: number, type: string): void {
   const scope = storage.getStore();
   if (scope === undefined) return;
+  scope.tally.toolCalls++;
+  if (type !== '') scope.tally.failedToolCalls++;
   append(scope, 'tool_call', { tool, ...times(seconds), success: type === '', error: type === '' ? null : type }, 'tool_call_complete');
 }
 
@@ -108,6 +114,9 @@ export function recordJobLlmCall(call: {
 }): void {
   const scope = storage.getStore();
   if (scope === undefined) return;
+  scope.tally.llmCalls++;
+  if (call.type !== '') scope.tally.failedLlmCalls++;
+  scope.tally.llmSeconds += call.seconds;
   append(
     scope,
     'llm_call',
@@ -125,6 +134,30 @@ export function recordJobLlmCall(call: {
   );
 }
 
+// The arithmetic of the lines' duration_ms, so a one-call job shows what `agentmeter jobs` reads.
+const ms = (seconds: number): number => Math.round(seconds * 1000 * 1000) / 1000;
+
+/** Lists the job among the recent ones (the status page's table); never throws. */
+function finished(options: JobOptions, scope: Scope, seconds: number, failed: boolean): void {
+  try {
+    const t = scope.tally;
+    recentJobs.add({
+      id: String(options.id),
+      name: typeof options.name === 'string' ? options.name : null,
+      end_time: Date.now() / 1000,
+      duration_ms: ms(seconds),
+      llm_calls: t.llmCalls,
+      llm_ms: ms(t.llmSeconds),
+      failed_llm_calls: t.failedLlmCalls,
+      tool_calls: t.toolCalls,
+      failed_tool_calls: t.failedToolCalls,
+      failed,
+    });
+  } catch (err) {
+    diag.error('agentmeter: could not list the finished job', err);
+  }
+}
+
 /**
  * Runs `fn` as a job: its tool and LLM calls are also written to `<dir>/metrics.jsonl`.
  * Resolves with the result and the duration once every line is written; rejects with `fn`'s
@@ -137,6 +170,7 @@ export async function runJob<T>(options: JobOptions, fn: () => T | Promise<T>): 
     ready: mkdir(options.dir, { recursive: true }).catch(() => undefined),
     pending: [],
     writing: undefined,
+    tally: { toolCalls: 0, failedToolCalls: 0, llmCalls: 0, failedLlmCalls: 0, llmSeconds: 0 },
   };
   const started = performance.now();
   jobState.active++;
@@ -149,7 +183,9 @@ export async function runJob<T>(options: JobOptions, fn: () => T | Promise<T>): 
     failure = err ?? '_OTHER';
     throw err;
   } finally {
-    recordWorkflow({ workflow: options.name, seconds: (performance.now() - started) / 1000, error: failure });
+    const seconds = (performance.now() - started) / 1000;
+    recordWorkflow({ workflow: options.name, seconds, error: failure });
+    if (state.enabled) finished(options, scope, seconds, failure !== undefined);
     jobState.active--;
     while (scope.writing !== undefined || scope.pending.length > 0) await flush(scope);
   }

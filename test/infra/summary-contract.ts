@@ -1,5 +1,5 @@
-// The JSON summary's contract, for tests: every /metrics.json body is validated against the
-// schema that ships in the package, and compared field by field with the reference document
+// The JSON summary's contract, for tests: every /metrics.json body (and /history.json body) is
+// validated against the schema that ships in the package, and /metrics.json compared field by field with the reference document
 // (test/fixtures/summary/reference.json, the reference endpoint's shape reconstructed from its
 // field list: epoch seconds, percentages with two decimals, milliseconds).
 import { readFileSync } from 'node:fs';
@@ -8,9 +8,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import { ROOT } from './child';
 
 export const SUMMARY_SCHEMA_PATH = join(ROOT, 'src', 'exporters', 'summary', 'metrics-summary.schema.json');
+export const HISTORY_SCHEMA_PATH = join(ROOT, 'src', 'exporters', 'summary', 'history.schema.json');
 export const REFERENCE_PATH = join(ROOT, 'test', 'fixtures', 'summary', 'reference.json');
 
-const validate = new Ajv2020({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')) as object);
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const validate = ajv.compile(JSON.parse(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')) as object);
+const validateHistory = ajv.compile(JSON.parse(readFileSync(HISTORY_SCHEMA_PATH, 'utf8')) as object);
 
 /** A summary as JSON gives it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -29,6 +32,22 @@ export async function fetchSummary(base: string): Promise<SummaryJson> {
   if (res.status !== 200) throw new Error(`GET ${base}/metrics.json answered ${res.status}`);
   const body: unknown = await res.json();
   assertSummarySchema(body);
+  return body;
+}
+
+/** Throws, naming every violation, unless `body` satisfies history.schema.json. */
+export function assertHistorySchema(body: unknown): asserts body is SummaryJson {
+  if (validateHistory(body)) return;
+  const errors = (validateHistory.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+  throw new Error(`/history.json does not match history.schema.json: ${errors.join('; ')}`);
+}
+
+/** GET `<base>/history.json`, validated against its schema. */
+export async function fetchHistory(base: string): Promise<SummaryJson> {
+  const res = await fetch(`${base}/history.json`);
+  if (res.status !== 200) throw new Error(`GET ${base}/history.json answered ${res.status}`);
+  const body: unknown = await res.json();
+  assertHistorySchema(body);
   return body;
 }
 

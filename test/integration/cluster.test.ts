@@ -163,6 +163,10 @@ describe('node:cluster: primary + 3 workers under --require agentmeter/register'
     expect(s.tool_metrics.search).toMatchObject({ total_calls: 6, failed_calls: 3, min_latency_ms: 100, max_latency_ms: 300 });
     expect(s.cache_metrics.embeddings).toEqual({ cache_name: 'embeddings', hits: 21, misses: 9, total_requests: 30, hit_rate: 70, evictions: 0, size_rejections: 0 });
     expect(s.cluster).toEqual({ workers: 3, workers_answered: 3 });
+    // Each worker's one job, merged into the primary's list: two search calls, one failed.
+    expect(s.jobs.finished).toBe(3);
+    const jobs = (s.jobs.recent as Array<Record<string, unknown>>).map((j) => [j.id, j.tool_calls, j.failed_tool_calls, j.llm_calls, j.failed]);
+    expect(jobs.sort()).toEqual(workers.map((w) => [`job-${w.index}`, 2, 1, 0, false]).sort());
     expect(await (await fetch(`${summaryUrl}/`)).text()).toContain('cluster: primary + ');
     for (const w of workers) {
       const records = readFileSync(join(jobsDir, `w${w.index}`, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

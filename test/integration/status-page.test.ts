@@ -1,21 +1,25 @@
 // The status page, opened in headless Chromium (Debian's chromium driven by playwright-core),
-// shows the demo's tools and caches with the same numbers as /metrics.json. The screenshot is
-// saved to test-output/status-page.png for people to look at. The charts (history in 500 ms
+// shows the demo's tools, caches and jobs with the same numbers as /metrics.json (the jobs also
+// as `agentmeter jobs` reads their folders). The screenshot is saved to
+// test-output/status-page.png for people to look at. The charts (history in 500 ms
 // buckets through AGENTMETER_SUMMARY_HISTORY_BUCKET_MILLIS) draw /history.json's series, and
 // the page keeps going while the server restarts; their screenshots go to test-output/ too (the
 // ones in docs/images/ are copied from there by hand, so a test run leaves the tree clean).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from '../infra/child';
 import { ensureChromium } from '../infra/chromium.mjs';
-import { differencesFromReference, fetchSummary } from '../infra/summary-contract';
+import { differencesFromReference, fetchHistory, fetchSummary } from '../infra/summary-contract';
 
 let demo: ChildProcess;
 let browser: Browser;
 let summaryUrl: string;
+/** The folder the demo writes its jobs to, as it prints it. */
+let jobsDir: string;
 
 beforeAll(async () => {
   const executablePath = await ensureChromium();
@@ -46,9 +50,10 @@ function startDemo(summaryPort: string): Promise<string> {
     const timer = setTimeout(() => reject(new Error(`demo printed no status page URL: ${out}`)), 15000);
     demo.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /status page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      const m = /status page at (http:\/\/127\.0\.0\.1:\d+)\/[^]*agentmeter jobs (\S+)\n/.exec(out);
       if (m) {
         clearTimeout(timer);
+        jobsDir = m[2]!;
         resolve(m[1]!);
       }
     });
@@ -57,8 +62,32 @@ function startDemo(summaryPort: string): Promise<string> {
 
 afterAll(async () => {
   await browser?.close();
-  demo?.kill('SIGINT');
+  if (demo !== undefined && demo.exitCode === null && demo.signalCode === null) {
+    const exited = new Promise((r) => demo.once('exit', r));
+    demo.kill('SIGINT');
+    await exited;
+  }
 });
+
+/** One job of /metrics.json's jobs.recent. */
+interface JobJson {
+  id: string;
+  name: string | null;
+  end_time: number;
+  duration_ms: number;
+  llm_calls: number;
+  llm_ms: number;
+  failed_llm_calls: number;
+  tool_calls: number;
+  failed_tool_calls: number;
+  failed: boolean;
+}
+
+/** A job's row as the page writes it. */
+function jobRow(j: JobJson): string[] {
+  const cells = [j.duration_ms, j.llm_calls, j.llm_ms, j.failed_llm_calls, j.tool_calls, j.failed_tool_calls].map(String);
+  return [j.id, j.name ?? '–', new Date(j.end_time * 1000).toISOString(), ...cells, j.failed ? 'failed' : 'ok'];
+}
 
 /** A percentage of /metrics.json as the page writes it. */
 function pct(v: number | null): string {
@@ -66,7 +95,7 @@ function pct(v: number | null): string {
 }
 
 describe('status page in headless Chromium', () => {
-  it('shows every tool and cache with the numbers of /metrics.json, and saves a screenshot', async () => {
+  it('shows every tool, cache and job with the numbers of /metrics.json, and saves a screenshot', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${summaryUrl}/`);
     await page.waitForSelector('body[data-updated]');
@@ -82,6 +111,7 @@ describe('status page in headless Chromium', () => {
       tool_metrics: Record<string, { total_calls: number; failed_calls: number; success_rate: number | null; p50_latency_ms: number | null; p99_latency_ms: number | null }>;
       cache_metrics: Record<string, { hits: number; misses: number; total_requests: number; hit_rate: number | null }>;
       llm_cost: { total_usd: number; unpriced_calls: number; models: { provider: string; model: string; usd: number; unpriced_calls: number }[] };
+      jobs: { finished: number; max_listed: number; recent: JobJson[] };
     };
     expect(tools.map((r) => r[0])).toEqual(Object.keys(s.tool_metrics));
     expect(tools.length).toBeGreaterThanOrEqual(3);
@@ -99,6 +129,24 @@ describe('status page in headless Chromium', () => {
     expect(llm.map((r) => r[1]).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(llm).toEqual(s.llm_cost.models.map((m) => [m.provider, m.model, m.usd.toFixed(6), String(m.unpriced_calls)]));
     expect(await page.textContent('#llm-total')).toBe(`total ${s.llm_cost.total_usd.toFixed(6)} USD · 0 unpriced calls`);
+    // Every 5th of the 40 requests ran as a job: one tool call and one LLM call each. Four
+    // clients run at once, so jobs end out of turn: the list is by end time, newest first.
+    const jobs = await rows('jobs');
+    expect(s.jobs.finished).toBe(8);
+    expect(s.jobs.recent.map((j) => [j.id, j.name, j.tool_calls, j.llm_calls]).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => [`request-00000${i + 1}`, 'demo-request', 1, 1]),
+    );
+    const ends = s.jobs.recent.map((j) => j.end_time);
+    expect(ends).toEqual([...ends].sort((a, b) => b - a));
+    expect(jobs).toEqual(s.jobs.recent.map(jobRow));
+    expect(await page.textContent('#jobs-total')).toBe('8 jobs finished since start');
+    // The same jobs as `agentmeter jobs` reads them from their folders: tool calls, failures, LLM time.
+    const report = JSON.parse(execFileSync(process.execPath, ['dist/cli/main.js', 'jobs', '--json', jobsDir], { cwd: ROOT, encoding: 'utf8' })) as {
+      jobs: { job: string; llm_calls: number; llm_ms: number; tool_calls: number; failed_tool_calls: number }[];
+    };
+    expect(report.jobs.map((j) => [j.job, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls])).toEqual(
+      s.jobs.recent.map((j) => [j.id, j.llm_calls, j.llm_ms, j.tool_calls, j.failed_tool_calls]).sort(),
+    );
     // Unix seconds shown as ISO times.
     const system = await rows('system');
     expect(system[0]![3]).toBe(new Date(s.system_metrics.start_time * 1000).toISOString());
@@ -121,7 +169,7 @@ describe('status page in headless Chromium', () => {
       for (const [id, c] of Object.entries(charts)) out[id] = c.u === null ? null : { labels: c.u.series.slice(1).map((s) => String(s.label)), data: c.u.data.map((d) => Array.from(d)) };
       return out;
     });
-    const history = (await (await fetch(`${summaryUrl}/history.json`)).json()) as {
+    const history = (await fetchHistory(summaryUrl)) as unknown as {
       bucket_seconds: number;
       timestamps: number[];
       tools: Record<string, { calls_per_second: (number | null)[]; p95_ms: (number | null)[] }>;
@@ -172,8 +220,12 @@ describe('status page in headless Chromium', () => {
     // The server restarts on the same port: the page shows the outage, then draws the new process's history.
     const port = new URL(summaryUrl).port;
     const exited = new Promise((r) => demo.once('exit', r));
+    const firstJobsDir = jobsDir;
+    expect(existsSync(firstJobsDir)).toBe(true);
     demo.kill('SIGINT');
     await exited;
+    // A stopped demo leaves no job folders behind.
+    expect(existsSync(firstJobsDir)).toBe(false);
     await page.waitForFunction(() => (document.getElementById('error')?.textContent ?? '').startsWith('cannot load'), undefined, { timeout: 10000 });
     expect(await startDemo(port)).toBe(summaryUrl);
     await page.waitForFunction(() => document.getElementById('error')?.textContent === '' && Number(document.body.getAttribute('data-history')) > Date.now() / 1000 - 2.5, undefined, { timeout: 20000 });
@@ -181,21 +233,29 @@ describe('status page in headless Chromium', () => {
     await page.close();
   }, 120000);
 
-  it('writes tool and cache names with markup as text, in the charts, their tables and the legend', async () => {
-    // A small app whose tool and cache names are markup; recording through the public API.
+  it('writes tool, cache and job names with markup as text, in the charts, their tables, the legend and the jobs table', async () => {
+    // A small app whose tool, cache and job names are markup; recording through the public API.
+    // Its one job, a known run: two tool calls (one failed), one LLM call of 0.25 s, then it throws.
     const MARKUP = '<img src=x onerror="document.title=1">';
+    const jobDir = mkdtempSync(join(tmpdir(), 'agentmeter-markup-job-'));
     const app = spawn(
       process.execPath,
       [
         '-e',
         `const a = require('./dist/index.js');
         const h = a.start({ summary: true, summaryPort: 0, summaryHistoryBucketMillis: 200, metricsExporters: [] });
-        h.ready().then(() => {
+        a.setJobLogger({ info() {} });
+        h.ready().then(() => a.runJob({ id: ${JSON.stringify(MARKUP)}, name: ${JSON.stringify(MARKUP)}, dir: process.env.JOB_DIR }, () => {
+          a.recordToolCall({ tool: 'search', seconds: 0.01 });
+          a.recordToolCall({ tool: 'search', seconds: 0.02, error: 'TimeoutError' });
+          a.recordLlmCall({ provider: 'openai', model: 'gpt-4o', seconds: 0.25, inputTokens: 10, outputTokens: 5 });
+          throw new Error('the job fails');
+        })).catch(() => {}).then(() => {
           console.log('url ' + h.summaryUrl);
           setInterval(() => { a.recordToolCall({ tool: ${JSON.stringify(MARKUP)}, seconds: 0.01 }); a.recordCacheLookup({ cache: ${JSON.stringify(MARKUP)}, hit: true }); }, 20);
         });`,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JOB_DIR: jobDir } },
     );
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -212,16 +272,25 @@ describe('status page in headless Chromium', () => {
       });
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(`${url}/`);
-      await page.waitForFunction(() => document.querySelectorAll('#chart-tool-calls .u-legend .u-label').length > 1, undefined, { timeout: 15000 });
+      await page.waitForFunction(() => document.querySelectorAll('#chart-tool-calls .u-legend .u-label').length > 2, undefined, { timeout: 15000 });
       const legend = await page.$$eval('#chart-tool-calls .u-legend .u-label', (ls) => ls.map((l) => l.textContent));
-      expect(legend).toEqual(['Time', MARKUP]);
+      expect(legend).toEqual(['Time', 'search', MARKUP]);
       const cacheHead = await page.$$eval('#chart-cache-hits table.fallback thead th', (ths) => ths.map((th) => th.textContent));
       expect(cacheHead).toEqual(['time', `${MARKUP} (%)`]);
+      await page.waitForSelector('body[data-updated]');
+      const jobs = await page.$$eval('#jobs tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => [td.textContent, td.className])));
+      const [job] = ((await fetchSummary(url)) as unknown as { jobs: { recent: JobJson[] } }).jobs.recent;
+      expect(job).toMatchObject({ id: MARKUP, name: MARKUP, llm_calls: 1, llm_ms: 250, failed_llm_calls: 0, tool_calls: 2, failed_tool_calls: 1, failed: true });
+      expect(jobs).toEqual([jobRow(job!).map((text, i) => [text, i === 9 ? 'bad' : ''])]);
+      expect(await page.textContent('#jobs-total')).toBe('1 job finished since start');
+      const history = await fetchHistory(url);
+      expect(Object.keys(history.tools as object)).toEqual(['search', MARKUP]);
       expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
       expect(await page.title()).toBe('agentmeter status');
       await page.close();
     } finally {
       app.kill('SIGINT');
+      rmSync(jobDir, { recursive: true, force: true });
     }
   }, 60000);
 });

@@ -45,7 +45,9 @@ describe('GET /metrics.json', () => {
   it('reports exact counts, rates and nearest-rank percentiles of the window', async () => {
     const before = Date.now() / 1000;
     const s = await summary();
-    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
+    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost', 'jobs']);
+    // The app runs no job (runJob): the section is there, empty.
+    expect(s.jobs).toEqual({ finished: 0, max_listed: 20, recent: [] });
     expect(s.enabled).toBe(true);
     expect(s.tool_metrics.search).toEqual({
       tool_name: 'search',
@@ -138,7 +140,7 @@ describe('HTTP behaviour', () => {
     expect(res.status).toBe(200);
     const body: unknown = JSON.parse(res.body);
     assertSummarySchema(body);
-    expect(Object.keys(body)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
+    expect(Object.keys(body)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost', 'jobs']);
     expect(res.body).not.toContain('zz');
     const missing = await raw('GET', `/${encodeURIComponent(probe)}?q=${encodeURIComponent(probe)}`);
     expect([missing.status, missing.body]).toEqual([404, '{"error":"not found"}']);

@@ -3,9 +3,11 @@ import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { collectScopeMetrics } from '../../src/store/producer';
 import { instrumentList } from '../../src/store/registry';
+import { recentJobs } from '../../src/store/recent-jobs';
 
 export function resetStore(): void {
   for (const instrument of instrumentList) instrument.clear();
+  recentJobs.clear();
 }
 
 export function metric(name: string): MetricData | undefined {

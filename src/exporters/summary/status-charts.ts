@@ -13,7 +13,7 @@ export const CHART_STYLE = `
   figure.chart .none { color: #5b6474; font-style: italic; height: 40px; }
   @media (prefers-color-scheme: dark) {
     body { color: #e2e6ee; background: #14171d; }
-    #meta, .empty, #llm-total, figure.chart .none { color: #9aa3b2; }
+    #meta, .empty, #llm-total, #jobs-total, figure.chart .none { color: #9aa3b2; }
     table, figure.chart { background: #1d2129; border-color: #343a46; }
     th { background: #262b35; }
     th, td { border-bottom-color: #343a46; }

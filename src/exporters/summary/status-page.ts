@@ -2,7 +2,7 @@
  * The status page served at `/`: one HTML document plus the bundled uPlot script and style
  * (served by the summary server, no CDN), which fetches `/metrics.json` and `/history.json` every
  * 2 seconds and renders charts of the last hour and tables. Values are inserted with textContent
- * only (uPlot's legend too), so tool or cache names can never inject markup; each chart has a
+ * only (uPlot's legend too), so tool, cache or job names can never inject markup; each chart has a
  * table of its last 30 buckets beside it for screen readers and keyboards.
  */
 import { CHART_SCRIPT, CHART_STYLE } from './status-charts';
@@ -27,7 +27,8 @@ const STATUS_PAGE = `<!doctype html>
   td.bad { color: #b3261e; font-weight: 600; }
   .empty { color: #5b6474; font-style: italic; }
   #error { color: #b3261e; }
-  #llm-total { color: #5b6474; margin-bottom: 6px; }
+  #llm-total, #jobs-total { color: #5b6474; margin-bottom: 6px; }
+  #jobs th:nth-child(2), #jobs td:nth-child(2) { text-align: left; }
   #llm-cost th:nth-child(2), #llm-cost td:nth-child(2) { text-align: left; }
   nav a { margin-right: 12px; }
 ${CHART_STYLE}
@@ -47,6 +48,9 @@ ${CHART_STYLE}
 <h2>LLM cost</h2>
 <div id="llm-total"></div>
 <table id="llm-cost"><thead><tr><th>provider</th><th>model</th><th>USD</th><th>unpriced calls</th></tr></thead><tbody></tbody></table>
+<h2 id="jobs-heading">Recent jobs</h2>
+<div id="jobs-total"></div>
+<table id="jobs" aria-labelledby="jobs-heading" aria-describedby="jobs-total"><thead><tr><th scope="col">job</th><th scope="col">name</th><th scope="col">ended</th><th scope="col">duration ms</th><th scope="col">LLM calls</th><th scope="col">LLM ms</th><th scope="col">failed LLM calls</th><th scope="col">tool calls</th><th scope="col">failed tool calls</th><th scope="col">result</th></tr></thead><tbody></tbody></table>
 <h2>Service</h2>
 <table id="system"><thead><tr><th>active sessions</th><th>concurrent requests</th><th>total requests</th><th>started</th><th>uptime s</th></tr></thead><tbody></tbody></table>
 <script>
@@ -100,6 +104,14 @@ ${CHART_STYLE}
     fill('llm-cost', llm.models.map(function (r) { return [r.provider, r]; }), 4, function (provider, r) {
       return [provider, r.model, usd(r.usd), num(r.unpriced_calls)];
     }, function (r) { return r.unpriced_calls > 0; }, 3);
+    // runJob's jobs, the most recent first; ids and names are user text, set with textContent like every cell.
+    var jobs = s.jobs || { finished: 0, max_listed: 0, recent: [] };
+    document.getElementById('jobs-total').textContent = jobs.finished + ' job' + (jobs.finished === 1 ? '' : 's') + ' finished since start' +
+      (jobs.finished > jobs.recent.length ? ' · the last ' + jobs.recent.length + ' listed' : '');
+    fill('jobs', jobs.recent.map(function (j) { return [j.id, j]; }), 10, function (id, j) {
+      return [id, j.name === null ? '–' : j.name, time(j.end_time), num(j.duration_ms), num(j.llm_calls), num(j.llm_ms), num(j.failed_llm_calls),
+        num(j.tool_calls), num(j.failed_tool_calls), j.failed ? 'failed' : 'ok'];
+    }, function (j) { return j.failed; }, 9);
     var m = s.system_metrics;
     fill('system', [['', m]], 5, function (_, v) {
       return [num(v.active_sessions), num(v.concurrent_requests), num(v.total_requests), time(v.start_time), num(v.uptime_seconds)];

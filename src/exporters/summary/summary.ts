@@ -1,6 +1,6 @@
 /**
  * The JSON summary: per-tool calls, success rate, latency (exact percentiles over each tool's
- * sliding window; average, min and max over all calls), per-cache hit rates, service numbers.
+ * sliding window; average, min and max over all calls), per-cache hit rates, service numbers, the last jobs to finish.
  * Counts come from the same series the Prometheus endpoint serves, so the two agree.
  *
  * Its shape is a contract: the reference endpoint's field names, JSON types and units (epoch
@@ -19,6 +19,7 @@ import { collectScopeMetrics } from '../../store/producer';
 import { percentile, toolWindows } from '../../store/windows';
 import { state } from '../../store/registry';
 import { llmCostPart, llmCostSummary, type LlmCostPart, type LlmCostSummary } from './llm-cost';
+import { jobsPart, jobsSummary, type JobsPart, type JobsSummary } from './jobs-summary';
 
 export interface ToolSummary {
   tool_name: string;
@@ -81,6 +82,7 @@ export interface MetricsSummary {
   system_metrics: SystemSummary;
   /** USD spent on LLM calls since start, by provider and model, and the calls that could not be priced. */
   llm_cost: LlmCostSummary;
+  jobs: JobsSummary;
   cluster?: ClusterSummary;
 }
 
@@ -119,6 +121,8 @@ export interface SummaryPart {
     uptimeSeconds: number;
   };
   llmCost: LlmCostPart;
+  /** Finished jobs and the last ones (absent from a worker of an older agentmeter). */
+  jobs?: JobsPart;
 }
 
 /**
@@ -200,6 +204,7 @@ export function summaryPart(httpRequests = 0): SummaryPart {
       uptimeSeconds: total(metrics, METRICS.uptime.name),
     },
     llmCost: llmCostPart(metrics),
+    jobs: jobsPart(),
   };
 }
 
@@ -297,6 +302,7 @@ export function summaryOfParts(parts: readonly SummaryPart[], cluster?: ClusterS
       uptime_hours: round(uptimeSeconds / 3600, 2),
     },
     llm_cost: llmCostSummary(parts.map((p) => p.llmCost)),
+    jobs: jobsSummary(parts.map((p) => p.jobs)),
   };
   if (cluster !== undefined) summary.cluster = cluster;
   return summary;

@@ -18,6 +18,7 @@ describe('the package', () => {
     expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual([
       'src/events/migrations/0001_router_performance_metrics.sql',
       'src/events/routing-event.schema.json',
+      'src/exporters/summary/history.schema.json',
       'src/exporters/summary/metrics-summary.schema.json',
     ]);
   });

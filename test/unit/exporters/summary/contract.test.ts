@@ -8,7 +8,10 @@ import { recordCacheLookup } from '../../../../src/record/cache';
 import { recordLlmCall } from '../../../../src/record/llm';
 import { trackRequest, trackSession } from '../../../../src/record/system';
 import { toolWindows } from '../../../../src/store/windows';
-import { assertSummarySchema, decimals, differencesFromReference, referenceDocument, type SummaryJson } from '../../../infra/summary-contract';
+import { historySnapshot, SummaryHistory } from '../../../../src/exporters/summary/history';
+import { recordRouting } from '../../../../src/record/routing';
+import { setHealth } from '../../../../src/record/system';
+import { assertHistorySchema, assertSummarySchema, decimals, differencesFromReference, referenceDocument, type SummaryJson } from '../../../infra/summary-contract';
 import { resetStore } from '../../helpers';
 
 afterEach(resetStore);
@@ -31,8 +34,8 @@ function workload(): void {
 describe('the JSON summary contract', () => {
   it('the reference document satisfies the schema and agrees with itself', () => {
     const reference = referenceDocument();
-    // The reference has no agentmeter sections; the schema requires llm_cost.
-    assertSummarySchema({ ...reference, llm_cost: { total_usd: 0, unpriced_calls: 0, models: [] } });
+    // The reference has no agentmeter sections; the schema requires llm_cost and jobs.
+    assertSummarySchema({ ...reference, llm_cost: { total_usd: 0, unpriced_calls: 0, models: [] }, jobs: { finished: 0, max_listed: 20, recent: [] } });
     expect(differencesFromReference(reference)).toEqual([]);
   });
 
@@ -48,7 +51,7 @@ describe('the JSON summary contract', () => {
     expect(caches.embeddings).toMatchObject({ cache_name: 'embeddings', hit_rate: 66.67 });
     expect(caches.constructor).toMatchObject({ cache_name: 'constructor', hit_rate: 0 });
     expect(Object.keys(s.system_metrics as object)).toEqual(['active_sessions', 'concurrent_requests', 'total_requests', 'start_time', 'uptime_seconds', 'uptime_hours']);
-    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
+    expect(Object.keys(s)).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost', 'jobs']);
   });
 
   it('reports every way the former shape differs from the reference', () => {
@@ -105,5 +108,32 @@ describe('the JSON summary contract', () => {
     [0.1 + 0.2, 17],
   ])('counts the decimals of %s as %i', (value, places) => {
     expect(decimals(value)).toBe(places);
+  });
+});
+
+describe('the history contract', () => {
+  it('/history.json as the history writes it satisfies history.schema.json, every section filled', () => {
+    const h = new SummaryHistory({ bucketMillis: 1000, buckets: 3 });
+    h.record(historySnapshot(), 1_000, undefined);
+    workload();
+    recordRouting({ strategy: 'semantic', agent: 'support', seconds: 0.05, candidates: 3, confidence: 0.9 });
+    setHealth('degraded');
+    h.record(historySnapshot(), 2_000, 2);
+    const body = JSON.parse(JSON.stringify(h)) as SummaryJson;
+    assertHistorySchema(body);
+    expect(Object.keys(body.tools as object)).toEqual(['search', '__proto__']);
+    expect(body.health).toEqual([null, 1]);
+    expect(body.cluster_workers).toEqual([null, 2]);
+    expect((body.routing as { within_target_percent: unknown }).within_target_percent).toEqual([null, 100]);
+  });
+
+  it('names every way a body breaks it', () => {
+    const h = new SummaryHistory({ bucketMillis: 1000 });
+    h.record(historySnapshot(), 1_000, undefined);
+    const body = JSON.parse(JSON.stringify(h)) as Record<string, unknown>;
+    const broken = { ...body, timestamps: ['2026-12-03T13:00:00Z'], tools: { search: { calls_per_second: [1] } }, health: [-1], extra: 1 };
+    expect(() => assertHistorySchema(broken)).toThrow(
+      "/history.json does not match history.schema.json: / must NOT have additional properties; /timestamps/0 must be number; /tools/search must have required property 'error_rate'; /tools/search must have required property 'p50_ms'; /tools/search must have required property 'p95_ms'; /health/0 must be >= 0",
+    );
   });
 });

@@ -21,7 +21,7 @@ describe('summaryOfParts', () => {
     recordToolCall({ tool: 'search', seconds: 0.2 });
     const withoutClock = ({ timestamp: _t, system_metrics: { uptime_seconds: _u, ...system }, ...rest }: ReturnType<typeof buildSummary>) => ({ ...rest, system });
     expect(withoutClock(summaryOfParts([summaryPart()]))).toEqual(withoutClock(buildSummary()));
-    expect(Object.keys(buildSummary())).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost']);
+    expect(Object.keys(buildSummary())).toEqual(['enabled', 'timestamp', 'tool_metrics', 'cache_metrics', 'system_metrics', 'llm_cost', 'jobs']);
   });
 
   it('adds up counts, combines min and max, and takes percentiles over every window', () => {
