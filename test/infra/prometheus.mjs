@@ -102,7 +102,7 @@ export async function startPrometheus(dir) {
  * pushes to `<url>/api/v1/write`), as docs/scaling.md configures it: out-of-order samples
  * accepted for `outOfOrderWindow` (a partition's previous owner may still write older points),
  * and the Collectors' own telemetry scraped from the target files in `<dir>/collector-targets`
- * (job `otelcol`). `ruleFiles` are loaded as they are in production.
+ * (job `otel-collector`, as in collector-config/prometheus-store.yml). `ruleFiles` are loaded as they are in production.
  */
 export async function startStorePrometheus(dir, { outOfOrderWindow = '10m', ruleFiles = [], scrapeInterval = '2s' } = {}) {
   const { prometheus, promtool } = await ensurePrometheusBinaries();
@@ -122,7 +122,7 @@ export async function startStorePrometheus(dir, { outOfOrderWindow = '10m', rule
       `    out_of_order_time_window: ${outOfOrderWindow}`,
       ...(ruleFiles.length > 0 ? ['rule_files:', ...ruleFiles.map((f) => `  - ${f}`)] : []),
       'scrape_configs:',
-      '  - job_name: otelcol',
+      '  - job_name: otel-collector',
       '    file_sd_configs:',
       `      - files: ['${collectorTargets}/*.json']`,
       '        refresh_interval: 1s',

@@ -21,6 +21,8 @@ interface ComposeService {
   volumes?: string[];
   environment?: Record<string, string>;
   command?: string[];
+  deploy?: { replicas?: number };
+  depends_on?: string[];
 }
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
 const prometheusConfig = parse(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8')) as {
@@ -85,8 +87,8 @@ describe('collector-config', () => {
     expect({ ...secured, receivers: { ...secured.receivers, kafka: rest } }).toEqual(plain);
   });
 
-  it('prometheus.yml passes promtool check config', () => {
-    const out = execFileSync(prometheus().promtool, ['check', 'config', join(CONFIG_DIR, 'prometheus.yml')], { encoding: 'utf8' });
+  it.each(['prometheus.yml', 'prometheus-store.yml'])('%s passes promtool check config', (name) => {
+    const out = execFileSync(prometheus().promtool, ['check', 'config', join(CONFIG_DIR, name)], { encoding: 'utf8' });
     expect(out).toContain('SUCCESS');
   });
 
@@ -180,5 +182,39 @@ describe('docker-compose.yml', () => {
     for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
     const port = compose.services.collector!.environment!.PROMETHEUS_EXPORTER_ENDPOINT!.split(':')[1];
     expect(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8')).toContain(`targets: ['collector:${port}']`);
+  });
+
+  it('runs a Collector group pushing to the store under the "scale" profile, every variable given, the store scraping the group', () => {
+    const { 'collector-scale': group, 'prometheus-store': store, collector } = compose.services;
+    expect(group!.profiles).toEqual(['scale']);
+    expect(store!.profiles).toEqual(['scale']);
+    expect(group!.image).toBe(collector!.image);
+    expect(group!.deploy).toEqual({ replicas: 2 });
+    const config = group!.command![0]!.replace('--config=/etc/otelcol/', '');
+    expect(config).toBe('kafka-to-remote-write.yaml');
+    expect(group!.volumes).toEqual([`./collector-config/${config}:/etc/otelcol/${config}:ro`]);
+    expect(Object.keys(group!.environment!).sort()).toEqual(envPlaceholders(join(CONFIG_DIR, config)));
+    expect(group!.environment!.KAFKA_BROKERS).toBe(collector!.environment!.KAFKA_BROKERS);
+    expect(group!.environment!.KAFKA_TOPIC).toBe(collector!.environment!.KAFKA_TOPIC);
+    // Its own group: the pull path's Collector keeps reading every partition beside it.
+    expect(group!.environment!.KAFKA_GROUP_ID).not.toBe(collector!.environment!.KAFKA_GROUP_ID);
+    const write = new URL(group!.environment!.REMOTE_WRITE_URL!);
+    expect([write.hostname, write.port, write.pathname]).toEqual(['prometheus-store', '9090', '/api/v1/write']);
+    expect(store!.command).toEqual(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--web.enable-remote-write-receiver']);
+    expect(new Map(mounts(store!))).toEqual(new Map([
+      ['./collector-config/prometheus-store.yml', '/etc/prometheus/prometheus.yml'],
+      [`./${PATHS.prometheusRules}`, '/etc/prometheus/rules/agentmeter.rules.yml'],
+    ]));
+    const storeConfig = parse(readFileSync(join(CONFIG_DIR, 'prometheus-store.yml'), 'utf8')) as {
+      storage: { tsdb: { out_of_order_time_window: string } };
+      rule_files: string[];
+      scrape_configs: Array<{ job_name: string; dns_sd_configs: Array<{ names: string[]; port: number }> }>;
+    };
+    expect(storeConfig.storage.tsdb.out_of_order_time_window).toBe('10m');
+    expect(storeConfig.rule_files).toEqual(prometheusConfig.rule_files);
+    // The Collectors' telemetry under the job the pipeline dashboard and the target-down alert read.
+    expect(storeConfig.scrape_configs).toEqual([
+      { job_name: DEFAULT_CONFIG.collectorJob, dns_sd_configs: [{ names: ['collector-scale'], type: 'A', port: Number(group!.environment!.COLLECTOR_TELEMETRY_PORT), refresh_interval: '15s' }] },
+    ]);
   });
 });
