@@ -2,8 +2,9 @@
 // and push to a remote-write store (collector-config/kafka-to-remote-write.yaml, unchanged).
 // Six producers (2 services × 3 replicas) record known totals while a Collector joins (a
 // rebalance), one is SIGKILLed and restarted, and the broker restarts. At the end the store
-// holds the exact totals, no counter ever reset, every producer's series exist once, and the
-// late arrival of a dead Collector's partitions is bounded by the session timeout.
+// holds the exact totals, no counter ever reset, every producer's series exist once (the very
+// series, names and labels the single-Collector pull path serves), and the late arrival of a
+// dead Collector's partitions is bounded by the session timeout.
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { kafkaService } from '../infra/kafka-helpers';
 import { queryAt, type Sample } from '../infra/prom';
+import { samples } from '../infra/prom-text';
 import { startCollector, restartCollector, killCollector } from '../infra/collector.mjs';
 import { startStorePrometheus } from '../infra/prometheus.mjs';
 import { killService, restartService } from '../infra/services.mjs';
@@ -128,6 +130,13 @@ describe('a Collector group pushing to a remote-write store', () => {
     store = (await startStorePrometheus(storeDir)) as Store;
     await createTopic();
     const first = await startGroupCollector('a');
+    // The single-Collector pull path on the same topic (its own group), to compare series with.
+    const pull = (await startCollector(join(kafkaService().infraDir, 'collector-group', 'pull'), 'kafka-to-prometheus.yaml', {
+      KAFKA_BROKERS: kafkaService().brokers,
+      KAFKA_TOPIC: TOPIC,
+      KAFKA_GROUP_ID: `${GROUP}-pull`,
+    })) as Collector & { prometheusEndpoint: string };
+    collectors.push(pull);
 
     // ~40 s of recording each (100 calls/s), all totals distinct.
     const expected = new Map<string, number>();
@@ -201,6 +210,15 @@ describe('a Collector group pushing to a remote-write store', () => {
     expect(series.length).toBe(SERVICES.length * REPLICAS * 2);
     // The same label names on every series (error_type only where there was one): no Collector added its own.
     expect(new Set(series.map((s) => Object.keys(s.metric).filter((k) => k !== 'error_type').sort().join(',')))).toEqual(new Set([series[0] && Object.keys(series[0].metric).filter((k) => k !== 'error_type').sort().join(',')]));
+
+    // The same series, names and labels as the pull path's Collector serves: dashboards and rules apply unchanged.
+    // (An empty label is no label in Prometheus: the page's otel_scope_schema_url="" is not stored.)
+    const identity = (name: string, labels: Record<string, string>) => `${name}{${Object.keys(labels).filter((k) => k !== '__name__' && labels[k] !== '').sort().map((k) => `${k}=${labels[k]}`).join(',')}}`;
+    const page = samples(await (await fetch(`http://${pull.prometheusEndpoint}/metrics`)).text()).filter((x) => x.labels.job?.startsWith('group-'));
+    const stored = await q('{job=~"group-.*"}');
+    expect(page.length).toBeGreaterThan(0);
+    const unescape = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))]));
+    expect(new Set(stored.map((x) => identity(x.metric.__name__!, x.metric)))).toEqual(new Set(page.map((x) => identity(x.name, unescape(x.labels)))));
 
     // The longest gap between two stored points of any series. Through the rebalances and the
     // crash, points reach the store late (a dead Collector's partitions wait for the session
