@@ -50,6 +50,7 @@ describe('the docs inside node_modules/agentmeter', () => {
       'docs/metrics.md',
       'docs/routing-events.md',
       'docs/runbooks.md',
+      'docs/scaling.md',
       'docs/security.md',
       'docs/slos.md',
       'docs/summary-and-jobs.md',
