@@ -45,6 +45,8 @@ export interface KafkaService {
 export interface CollectorService {
   pid: number;
   prometheusEndpoint: string;
+  /** host:port of the Collector's own metrics (COLLECTOR_TELEMETRY_HOST/PORT). */
+  telemetryEndpoint: string;
   logPath: string;
   infraDir: string;
 }

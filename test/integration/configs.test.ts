@@ -178,10 +178,11 @@ describe('docker-compose.yml', () => {
     expect(collector.image).toBe(`otel/opentelemetry-collector-contrib:${pinned}`);
   });
 
-  it('binds published ports to 127.0.0.1 and has Prometheus scrape the Collector’s exporter port', () => {
+  it('binds published ports to 127.0.0.1 and has Prometheus scrape the Collector’s exporter and telemetry ports', () => {
     for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
-    const port = compose.services.collector!.environment!.PROMETHEUS_EXPORTER_ENDPOINT!.split(':')[1];
-    expect(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8')).toContain(`targets: ['collector:${port}']`);
+    const { PROMETHEUS_EXPORTER_ENDPOINT, COLLECTOR_TELEMETRY_PORT } = compose.services.collector!.environment!;
+    const job = prometheusConfig.scrape_configs.find((c) => c.job_name === DEFAULT_CONFIG.collectorJob)!;
+    expect(job.static_configs).toEqual([{ targets: [`collector:${PROMETHEUS_EXPORTER_ENDPOINT!.split(':')[1]}`, `collector:${COLLECTOR_TELEMETRY_PORT}`] }]);
   });
 
   it('runs a Collector group pushing to the store under the "scale" profile, every variable given, the store scraping the group', () => {

@@ -168,7 +168,7 @@ function prometheusConfig(): string {
   config.global = { scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = [join(dir, 'rules', '*.rules.yml')];
   for (const scrape of config.scrape_configs) {
-    if (scrape.job_name === DEFAULT_CONFIG.collectorJob) scrape.static_configs = [{ targets: [collectorService().prometheusEndpoint] }];
+    if (scrape.job_name === DEFAULT_CONFIG.collectorJob) scrape.static_configs = [{ targets: [collectorService().prometheusEndpoint, collectorService().telemetryEndpoint] }];
     else if (scrape.dns_sd_configs) {
       delete scrape.dns_sd_configs;
       scrape.file_sd_configs = [{ files: [join(dir, 'targets', '*.json')], refresh_interval: '1s' }];
