@@ -12,6 +12,12 @@ export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards/agentmeter';
 export const PROMETHEUS_URL = 'http://prometheus:9090';
 /** The scrape interval of collector-config/prometheus.yml; Grafana derives $__rate_interval from it. */
 export const SCRAPE_INTERVAL = '15s';
+/**
+ * The scale-out store (compose profile "scale", collector-config/prometheus-store.yml): a second
+ * data source, picked in the dashboards' data source variable; the same series are there.
+ */
+export const STORE_URL = 'http://prometheus-store:9090';
+export const STORE_DATASOURCE_UID = 'agentmeter-prometheus-store';
 
 export function datasourceProvisioning(config: MixinConfig) {
   return {
@@ -31,6 +37,17 @@ export function datasourceProvisioning(config: MixinConfig) {
           // Exemplars carry `trace_id` (OpenMetrics from agentmeter's endpoint or the Collector's).
           exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: config.traceDatasourceUid }],
         },
+      },
+      {
+        name: 'Prometheus (scale-out store)',
+        uid: STORE_DATASOURCE_UID,
+        type: 'prometheus',
+        access: 'proxy',
+        url: STORE_URL,
+        isDefault: false,
+        editable: false,
+        // Collectors push every export interval; the store scrapes only their own telemetry.
+        jsonData: { timeInterval: SCRAPE_INTERVAL, httpMethod: 'POST' },
       },
     ],
   };

@@ -10,7 +10,7 @@ import { prometheus } from '../infra/prom';
 import { ensureCollector } from '../infra/collector.mjs';
 import { PATHS } from '../../grafana/src/paths';
 import { DEFAULT_CONFIG } from '../../grafana/src/config';
-import { DASHBOARDS_MOUNT, PROMETHEUS_URL, SCRAPE_INTERVAL } from '../../grafana/src/provisioning';
+import { DASHBOARDS_MOUNT, PROMETHEUS_URL, SCRAPE_INTERVAL, STORE_URL } from '../../grafana/src/provisioning';
 
 const CONFIG_DIR = join(ROOT, 'collector-config');
 interface ComposeService {
@@ -201,6 +201,10 @@ describe('docker-compose.yml', () => {
     expect(group!.environment!.KAFKA_GROUP_ID).not.toBe(collector!.environment!.KAFKA_GROUP_ID);
     const write = new URL(group!.environment!.REMOTE_WRITE_URL!);
     expect([write.hostname, write.port, write.pathname]).toEqual(['prometheus-store', '9090', '/api/v1/write']);
+    // Grafana's second data source is that store.
+    expect(STORE_URL).toBe(`http://${write.host}`);
+    const datasources = (parse(readFileSync(join(ROOT, PATHS.datasource), 'utf8')) as { datasources: Array<{ url: string; isDefault: boolean }> }).datasources;
+    expect(datasources.map((d) => [d.url, d.isDefault])).toEqual([[PROMETHEUS_URL, true], [STORE_URL, false]]);
     expect(store!.command).toEqual(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--web.enable-remote-write-receiver']);
     expect(new Map(mounts(store!))).toEqual(new Map([
       ['./collector-config/prometheus-store.yml', '/etc/prometheus/prometheus.yml'],
