@@ -105,7 +105,11 @@ describe('Grafana alerting provisioning', () => {
     const uids = grafanaRules.map((r) => r.uid);
     expect(new Set(uids).size).toBe(uids.length);
     const datasource = (parse(read(PATHS.datasource)) as { datasources: Array<{ uid: string; type: string; isDefault: boolean }> }).datasources;
-    expect(datasource).toEqual([expect.objectContaining({ uid: DEFAULT_CONFIG.datasourceUid, type: 'prometheus', isDefault: true })]);
+    // The default one (the rules' target) and the scale-out store (docs/scaling.md), picked by hand.
+    expect(datasource).toEqual([
+      expect.objectContaining({ uid: DEFAULT_CONFIG.datasourceUid, type: 'prometheus', isDefault: true }),
+      expect.objectContaining({ uid: 'agentmeter-prometheus-store', type: 'prometheus', isDefault: false }),
+    ]);
     for (const r of grafanaRules) {
       expect(r.uid, r.title).toMatch(/^[a-z0-9-]{1,40}$/);
       expect(r).toMatchObject({ condition: 'threshold', noDataState: 'OK', execErrState: 'Error' });
