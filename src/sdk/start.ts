@@ -19,6 +19,7 @@ import { startSummaryServer, type SummaryServer } from '../exporters/summary/ser
 import { HttpRequestsReader } from '../exporters/summary/http-requests';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
+import { createKnownSeriesAtZero } from '../store/known-series';
 import { setBuildInfo, setHealth } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { webConfigFor } from './endpoint-config';
@@ -267,6 +268,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
+  // Before the first collection, so rate() and the alerts see the first increment of each.
+  createKnownSeriesAtZero();
   const summary = summaryServer(config, role, limits, httpRequests, cannotListen);
 
   let stopped: Promise<void> | undefined;
