@@ -20,7 +20,7 @@ import { HttpRequestsReader } from '../exporters/summary/http-requests';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { createKnownSeriesAtZero } from '../store/known-series';
-import { setBuildInfo, setHealth } from '../record/system';
+import { setBuildInfo, setHealth, setShuttingDown } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { webConfigFor } from './endpoint-config';
 import { createInstrumentations } from './instrumentations';
@@ -270,6 +270,7 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   setHealth('healthy');
   // Before the first collection, so rate() and the alerts see the first increment of each.
   createKnownSeriesAtZero();
+  setShuttingDown(false);
   const summary = summaryServer(config, role, limits, httpRequests, cannotListen);
 
   let stopped: Promise<void> | undefined;
@@ -293,6 +294,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     },
     shutdown: () => {
       stopped ??= (async () => {
+        // Before the final collection: the stall alert tells a deliberate stop from a stalled path by it.
+        setShuttingDown(true);
         uninstall();
         role.worker?.stop();
         role.primary?.stop();

@@ -63,6 +63,8 @@ describe('series at 0 from start()', () => {
       'agentmeter_db_writer_rows_total{agentmeter_db_writer_result="duplicate"} 0',
       'agentmeter_db_writer_batches_total 0',
       ...['invalid_json', 'invalid_event', 'rejected_by_database'].map((r) => `agentmeter_db_writer_dead_letters_total{agentmeter_db_writer_dead_letter_reason="${r}"} 0`),
+      // Not a counter: the gauge the stall alert reads, 0 until shutdown() begins.
+      'agentmeter_shutdown 0',
     ].sort();
     expect(await selfCounterLines(handle)).toEqual(expected);
   });
