@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { start, type AgentmeterHandle } from '../../../src/sdk/start';
 import { recordKafkaDropped } from '../../../src/record/exporter';
 import { knownSelfSeries } from '../../../src/store/known-series';
-import { resetStore } from '../helpers';
+import { resetStore, valueOf } from '../helpers';
 
 let handle: AgentmeterHandle | undefined;
 
@@ -80,5 +80,19 @@ describe('series at 0 from start()', () => {
       'agentmeter_exporter_kafka_dropped_total{agentmeter_kafka_drop_reason="shutdown"} 0',
       'agentmeter_exporter_kafka_dropped_total{agentmeter_kafka_drop_reason="too_large"} 0',
     ]);
+  });
+});
+
+describe('agentmeter.shutdown', () => {
+  it('is 0 from start(), 1 from the moment shutdown() begins (before its final collection), and 0 again after a new start()', async () => {
+    handle = start({ prometheusPort: 0, instrumentations: [] });
+    await handle.ready();
+    expect(valueOf('agentmeter.shutdown')).toBe(0);
+    const stopping = handle.shutdown();
+    // Set synchronously, before the readers' final collection awaits anything.
+    expect(valueOf('agentmeter.shutdown')).toBe(1);
+    await stopping;
+    handle = start({ prometheusPort: 0, instrumentations: [] });
+    expect(valueOf('agentmeter.shutdown')).toBe(0);
   });
 });
