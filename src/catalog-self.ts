@@ -36,6 +36,15 @@ export const SELF_METRICS = {
     attributes: [{ key: ATTR_ERROR_TYPE }],
     domain: 'self',
   },
+  shutdown: {
+    name: 'agentmeter.shutdown',
+    kind: 'gauge',
+    // As agent.health.status: a state, not a ratio (unit 1 would add a _ratio suffix).
+    unit: '',
+    description: '1 from the moment shutdown() began (its final collection carries it), 0 before: a series that stops advancing after a 1 was stopped on purpose, not stalled.',
+    attributes: [],
+    domain: 'self',
+  },
   clusterWorkers: {
     name: 'agentmeter.cluster.workers',
     kind: 'gauge',

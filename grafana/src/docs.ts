@@ -147,11 +147,16 @@ export function alertsDoc(config: MixinConfig, alerts: readonly AlertSpec[], rul
     '',
     '## Alerts',
     '',
+    'An alert with a second duration in the `for` column keeps firing that long after its expression',
+    'stops returning the series (`keep_firing_for`, Prometheus 2.42+): the alerts one event flips, so an',
+    'intermittent drip pages once rather than at every gap. (The Grafana-managed rendering has no',
+    'such setting here; it resolves when the expression does.)',
+    '',
     '| alert | severity | for | fires when | triggered in the integration test by | runbook |',
     '| --- | --- | --- | --- | --- | --- |',
     ...alerts.map(
       (a) =>
-        `| ${a.name} | ${a.severity} | ${forDuration(a, config)} | ${code(cell(a.expr.render('reference')))} | ${a.triggers.map((t) => `${t.by} (${t.paths.join(', ')})`).join('; ')} | [runbook](runbooks.md#${a.name.toLowerCase()}) |`,
+        `| ${a.name} | ${a.severity} | ${forDuration(a, config)}${a.keepFiringFor === undefined ? '' : `, keeps firing ${a.keepFiringFor}`} | ${code(cell(a.expr.render('reference')))} | ${a.triggers.map((t) => `${t.by} (${t.paths.join(', ')})`).join('; ')} | [runbook](runbooks.md#${a.name.toLowerCase()}) |`,
     ),
     '',
     '## Recording rules',
@@ -183,7 +188,7 @@ export function runbooksDoc(alerts: readonly AlertSpec[], locate: (key: string) 
     lines.push(
       `## ${a.name}`,
       '',
-      `**Severity:** ${a.severity}. **For:** ${a.for}. **Panel:** ${panel}.`,
+      `**Severity:** ${a.severity}. **For:** ${a.for}.${a.keepFiringFor === undefined ? '' : ` **Keeps firing for:** ${a.keepFiringFor} after it clears.`} **Panel:** ${panel}.`,
       '',
       `**Meaning.** ${a.runbook.meaning}`,
       '',

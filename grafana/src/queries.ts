@@ -33,15 +33,27 @@ export interface RuleExpr {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+interface PanelJson {
+  type: string;
+  title: string;
+  targets?: Array<{ refId?: string; expr?: string; instant?: boolean }>;
+  /** A collapsed row's own panels. */
+  panels?: PanelJson[];
+}
+
 interface DashboardJson {
   title: string;
-  panels?: Array<{ type: string; title: string; targets?: Array<{ refId?: string; expr?: string; instant?: boolean }> }>;
+  panels?: PanelJson[];
   templating?: { list?: Array<{ name: string; type: string; query?: unknown }> };
 }
 
+/** Every panel of a dashboard, those inside collapsed rows included, rows themselves left out. */
+export function dashboardPanels<P extends { type: string; panels?: P[] }>(json: { panels?: P[] }): P[] {
+  return (json.panels ?? []).flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
+}
+
 export function panelQueries(json: DashboardJson): PanelQuery[] {
-  return (json.panels ?? [])
-    .filter((p) => p.type !== 'row')
+  return dashboardPanels<PanelJson>(json)
     .flatMap((p) =>
       (p.targets ?? []).map((t) => ({
         dashboard: json.title,

@@ -54,3 +54,8 @@ export function setBuildInfo(serviceVersion: string): void {
   instruments.buildInfo.clear();
   buildInfo.get2(serviceVersion || 'unknown', PACKAGE_VERSION).set(1);
 }
+
+/** Sets `agentmeter.shutdown`: 0 by `start()`, 1 when its `shutdown()` begins (before the final collection). */
+export function setShuttingDown(stopping: boolean): void {
+  instruments.shutdown.get0().set(stopping ? 1 : 0);
+}

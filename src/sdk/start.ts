@@ -19,7 +19,8 @@ import { startSummaryServer, type SummaryServer } from '../exporters/summary/ser
 import { HttpRequestsReader } from '../exporters/summary/http-requests';
 import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
-import { setBuildInfo, setHealth } from '../record/system';
+import { createKnownSeriesAtZero } from '../store/known-series';
+import { setBuildInfo, setHealth, setShuttingDown } from '../record/system';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { webConfigFor } from './endpoint-config';
 import { createInstrumentations } from './instrumentations';
@@ -267,6 +268,9 @@ export function startReporting(options: StartOptions, report: (line: string) => 
   setExemplarsWanted(config.exemplars);
   setBuildInfo(serviceVersion());
   setHealth('healthy');
+  // Before the first collection, so rate() and the alerts see the first increment of each.
+  createKnownSeriesAtZero();
+  setShuttingDown(false);
   const summary = summaryServer(config, role, limits, httpRequests, cannotListen);
 
   let stopped: Promise<void> | undefined;
@@ -290,6 +294,8 @@ export function startReporting(options: StartOptions, report: (line: string) => 
     },
     shutdown: () => {
       stopped ??= (async () => {
+        // Before the final collection: the stall alert tells a deliberate stop from a stalled path by it.
+        setShuttingDown(true);
         uninstall();
         role.worker?.stop();
         role.primary?.stop();

@@ -44,11 +44,19 @@ describe('generated Prometheus rules', () => {
 
   it('pass promtool test rules: each alert fires on its paging case and stays silent on its quiet one', () => {
     const tests = promtoolTests(DEFAULT_CONFIG, 'agentmeter.rules.yml').tests;
-    const names = new Set(alertSpecs(DEFAULT_CONFIG).map((a) => a.name));
-    expect(tests.length).toBe(2 * names.size);
+    const alerts = alertSpecs(DEFAULT_CONFIG);
+    const names = new Set(alerts.map((a) => a.name));
+    // One firing and one silent case each; a kept-firing case per keep_firing_for alert (9); a
+    // second silent case for the stall alert (a deliberate shutdown).
+    const kept = alerts.filter((a) => a.keepFiringFor !== undefined).map((a) => a.name);
+    expect(kept.length).toBe(9);
+    expect(tests.length).toBe(2 * names.size + kept.length + 1);
     for (const name of names) {
       expect(tests.filter((t) => t.name.startsWith(`${name} fires:`)).map((t) => t.alert_rule_test[0]!.exp_alerts.length)).toEqual([1]);
-      expect(tests.filter((t) => t.name.startsWith(`${name} stays silent:`)).map((t) => t.alert_rule_test[0]!.exp_alerts.length)).toEqual([0]);
+      const silent = name === 'AgentmeterPipelineStalled' ? [0, 0] : [0];
+      expect(tests.filter((t) => t.name.startsWith(`${name} stays silent:`)).map((t) => t.alert_rule_test[0]!.exp_alerts.length), name).toEqual(silent);
+      const keeps = tests.filter((t) => t.name.startsWith(`${name} keeps firing for `)).map((t) => t.alert_rule_test[0]!.exp_alerts.length);
+      expect(keeps, name).toEqual(kept.includes(name) ? [1] : []);
     }
     const { status, out } = promtool('test', 'rules', join(ROOT, PATHS.promtoolTests));
     expect(out).toBe(`Unit Testing:  ${join(ROOT, PATHS.promtoolTests)}\n  SUCCESS\n\n`);

@@ -1,6 +1,6 @@
 // The committed dashboards and rules on real data, through both export paths at once.
 //
-// Two real demos (`agentmeter demo`, one healthy, one with --fault-burst) export both ways: a
+// Two real demos (`agentmeter demo`, one healthy, one with --fault-burst; a third joins for step 2) export both ways: a
 // Prometheus scrapes their endpoints directly, and scrapes the real Collector that reads what
 // they publish to the real Kafka broker. That Prometheus runs collector-config/prometheus.yml
 // (the compose one, with local targets and 1 s intervals) and the generated rule file rendered
@@ -8,9 +8,11 @@
 // 15 s). The test then
 //   1. waits for every fault-burst alert to fire for the faulty demo on both paths, while no
 //      alert ever fires for the healthy one;
-//   2. kills the healthy demo and the broker: scrape-target-down (direct), stalled (Collector
+//   2. stops a third demo (Kafka path only) with SIGTERM: its final export carries
+//      agentmeter_shutdown 1, and the stall alert stays silent for it once its data is stale;
+//   3. kills the healthy demo and the broker: scrape-target-down (direct), stalled (Collector
 //      path) and dropping (direct) fire; then kills the Collector: its scrape target is down;
-//   3. restarts both, and evaluates every panel query (variables substituted as Grafana does),
+//   4. restarts both, and evaluates every panel query (variables substituted as Grafana does),
 //      every variable query and every recording rule for the faulty demo on each path, failing
 //      with the list of those that return nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +37,8 @@ import { FAULTY_TOOL } from '../../src/cli/demo-scenario';
 type Path = 'direct' | 'collector';
 const HEALTHY = 'grafana-healthy';
 const FAULTY = 'grafana-faulty';
+/** A healthy demo on the Kafka path only, stopped with SIGTERM: its stall must not page. */
+const STOPPED = 'grafana-stopped';
 /** The job of a demo on a path: service.name through the Collector, a target label when scraped. */
 const job = (service: string, path: Path): string => (path === 'collector' ? service : `${service}-direct`);
 const PATHS_BOTH: Path[] = ['direct', 'collector'];
@@ -128,7 +132,7 @@ async function expectExpressionsReturn(alert: AlertSpec, jobName: string): Promi
 
 // ---- the demos -----------------------------------------------------------------------------
 
-async function startDemo(service: string, flags: string[]): Promise<Demo> {
+async function startDemo(service: string, flags: string[], scraped = true): Promise<Demo> {
   const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--port', '0', '--summary-port', '0', ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -152,7 +156,7 @@ async function startDemo(service: string, flags: string[]): Promise<Demo> {
   }, { timeoutMillis: 20000, pid: child.pid });
   const demo = { child, port, stdout: () => out, stderr: () => err };
   demos.set(service, demo);
-  writeFileSync(join(dir, 'targets', `${service}.json`), JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { job: job(service, 'direct') } }]));
+  if (scraped) writeFileSync(join(dir, 'targets', `${service}.json`), JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: { job: job(service, 'direct') } }]));
   return demo;
 }
 
@@ -191,6 +195,7 @@ beforeAll(async () => {
   await waitFor('Prometheus for the Grafana test', async () => (await fetch(`${promUrl}/-/ready`)).ok, { logPath: promLog, pid: promPid });
   await startDemo(HEALTHY, []);
   await startDemo(FAULTY, ['--fault-burst', '--fault-seconds', '1800']);
+  await startDemo(STOPPED, [], false);
 }, 120000);
 
 afterAll(async () => {
@@ -242,6 +247,29 @@ describe('dashboards and rules on the real demo, direct scrape and Kafka → Col
     }
     expect(demos.get(HEALTHY)!.stderr()).toBe('');
   }, 240000);
+
+  it('keeps the stall alert silent for a demo stopped with SIGTERM, whose final export says it shut down', async () => {
+    phase = 'deliberate stop';
+    const stopped = demos.get(STOPPED)!;
+    stopped.child.kill('SIGTERM');
+    await waitFor('the stopped demo to exit', () => stopped.child.exitCode !== null || stopped.child.signalCode !== null, { timeoutMillis: 20000 });
+    expect([stopped.child.exitCode, stopped.child.signalCode, stopped.stderr()]).toEqual([0, null, '']);
+    expect(stopped.stdout()).toContain('agentmeter demo: stopped');
+    await waitFor('the shutdown to reach Prometheus through the Collector', async () => {
+      const v = await instant(`agentmeter_shutdown{job="${STOPPED}"}`);
+      return v.length === 1 && v[0]!.value![1] === '1';
+    }, { timeoutMillis: 30000, logPath: collectorService().logPath });
+    // Stale past the test threshold plus `for:` (15 s + 5 s) and a few evaluations: the alert
+    // without the shutdown exclusion returns the job, the alert itself never fires for it.
+    const age = `time() - max by (job) (agent_service_start_time_seconds{job="${STOPPED}"} + agent_service_uptime_seconds{job="${STOPPED}"})`;
+    await waitFor('the stopped demo\'s data to be 25 s old', async () => {
+      await poll();
+      const v = await instant(age);
+      return v.length === 1 && Number(v[0]!.value![1]) > TEST_OVERRIDES.dataAgeSeconds + 10;
+    }, { timeoutMillis: 60000, logPath: promLog });
+    await poll();
+    expect([...seenFiring.keys()].filter((k) => k.endsWith(` ${STOPPED}`))).toEqual([]);
+  }, 120000);
 
   it('fires scrape-target-down, stalled and dropping when a demo and the broker are killed, then when the Collector is', async () => {
     phase = 'outage';

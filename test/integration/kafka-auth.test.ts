@@ -158,7 +158,8 @@ describe('a wrong SASL password', () => {
       page = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     }
     expect(page).toMatch(/^agentmeter_exporter_kafka_failures_total\{error_type="KafkaJSSASLAuthenticationError",.*\} [2-9]\d*$/m);
-    expect(page).not.toContain('agentmeter_exporter_kafka_sent_messages_total');
+    // Served at 0 from start() ("avoid missing metrics"); nothing was ever acknowledged.
+    expect(page).toMatch(/^agentmeter_exporter_kafka_sent_messages_total\{[^}]*\} 0$/m);
     // Recording went on: the app's own numbers are all there.
     expect(page).toMatch(/^gen_ai_execute_tool_duration_seconds_count\{.*error_type="TimeoutError".*\} 2$/m);
     expect(app.child.exitCode).toBeNull();

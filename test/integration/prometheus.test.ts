@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget, prometheus, query, waitForQuery, type Sample } from '../infra/prom';
 import { runNode, type RunningChild } from '../infra/child';
+import { DROP_REASONS } from '../../src/catalog-vocabulary';
 
 const T = 'test="prometheus"';
 let app: RunningChild;
@@ -60,7 +61,8 @@ describe('direct scrape through a real Prometheus', () => {
 
   it('counts the dropped sample by reason', async () => {
     const r = await query(`agentmeter_dropped_total{${T}}`);
-    expect(values(r, 'agentmeter_reason')).toEqual({ not_a_number: 1 });
+    // Every reason is served from start(), at 0 until its first drop.
+    expect(values(r, 'agentmeter_reason')).toEqual({ ...Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])), not_a_number: 1 });
   });
 
   it('passes promtool check metrics with no findings', async () => {

@@ -201,7 +201,8 @@ describe('CLI → Kafka → DB writer → PostgreSQL', () => {
 
     const url = ready.metrics_url as string;
     expect(await sample(url, 'agentmeter_db_writer_rows_total', { agentmeter_db_writer_result: 'inserted' })).toBe(sent.length);
-    expect(await sample(url, 'agentmeter_db_writer_rows_total', { agentmeter_db_writer_result: 'duplicate' })).toBeUndefined();
+    // Served at 0 from start(): no duplicate was delivered.
+    expect(await sample(url, 'agentmeter_db_writer_rows_total', { agentmeter_db_writer_result: 'duplicate' })).toBe(0);
     expect(await sample(url, 'agentmeter_db_writer_lag')).toBe(0);
     expect(await sample(url, 'agentmeter_db_writer_batches_total')).toBeGreaterThanOrEqual(1);
     expect(await sample(url, 'agentmeter_db_writer_insert_duration_seconds_count')).toBe(await sample(url, 'agentmeter_db_writer_batches_total'));

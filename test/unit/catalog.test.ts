@@ -13,7 +13,7 @@ import { recordAgentHandoff, recordAgentInvocation } from '../../src/record/agen
 import { recordMcpOperation, recordMcpSession } from '../../src/record/mcp';
 import { recordPublish } from '../../src/record/publish';
 import { recordDbOperation, setDbPoolState } from '../../src/record/db';
-import { setBuildInfo, setHealth, trackRequest, trackSession } from '../../src/record/system';
+import { setBuildInfo, setHealth, setShuttingDown, trackRequest, trackSession } from '../../src/record/system';
 import { collectScopeMetrics } from '../../src/store/producer';
 import { runJob } from '../../src/jobs/scope';
 import { setJobLogger } from '../../src/jobs/logger';
@@ -93,6 +93,7 @@ describe('every catalog instrument is emitted with exactly its declared attribut
     recordKafkaFailure('LEADER_NOT_AVAILABLE');
     recordKafkaDropped('queue_full', 2);
     recordClusterCollection(3, 1);
+    setShuttingDown(false);
     recordEndpointRefused('prometheus', 'busy');
     recordEventsPublished(10, 0.003);
     recordEventsFailure('LEADER_NOT_AVAILABLE');

@@ -218,11 +218,45 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     );
   for (const v of spec.variables) builder.withVariable(variable(v));
   let id = 1;
+  let top = 0;
   for (const row of spec.rows) {
-    builder.withRow(new dashboard.RowBuilder(row.title).id(id++));
-    for (const p of row.panels) builder.withPanel(panel(p, id++));
+    const collapsed = top >= FIRST_SCREEN_GRID_UNITS;
+    const rowBuilder = new dashboard.RowBuilder(row.title).id(id++).collapsed(collapsed);
+    // A collapsed row carries its panels; an open one is followed by them on the dashboard.
+    if (collapsed) {
+      for (const p of row.panels) rowBuilder.withPanel(panel(p, id++));
+      builder.withRow(rowBuilder);
+    } else {
+      builder.withRow(rowBuilder);
+      for (const p of row.panels) builder.withPanel(panel(p, id++));
+    }
+    top += 1 + rowHeight(row);
   }
   return builder.build();
+}
+
+/**
+ * Grid units (30 px each) of panels a 1080p screen shows under Grafana's header: rows that begin
+ * below this are collapsed, so the dashboard opens on its first screen and loads (queries) only
+ * what is on it; the rest is one click away.
+ */
+export const FIRST_SCREEN_GRID_UNITS = 24;
+
+/** Height of a row's panels laid out left to right on the 24-column grid, as the SDK places them. */
+export function rowHeight(row: RowSpec): number {
+  let height = 0;
+  let x = 0;
+  let line = 0;
+  for (const p of row.panels) {
+    x += p.width ?? 8;
+    line = Math.max(line, p.height ?? 8);
+    if (x >= 24) {
+      height += line;
+      x = 0;
+      line = 0;
+    }
+  }
+  return height + line;
 }
 
 /** Panel ids by key, as buildDashboard assigns them. */

@@ -1,7 +1,10 @@
 /**
  * Pipeline health: is the data itself trustworthy? agentmeter's own series (guard drops,
- * attribute overflow, the Kafka exporter, job records), data freshness per job, and the
- * Collector as Prometheus sees it when it scrapes the Collector's exporter.
+ * attribute overflow, the Kafka exporter, job records), its side pipelines (routing-event
+ * publisher, DB writer, node:cluster primary), data freshness per job, and the Collector as
+ * Prometheus sees it when it scrapes the Collector's exporter. The side-pipeline counters are
+ * served at 0 from start() (src/store/known-series.ts), so these panels read 0, not "No data",
+ * in a process that has none of them yet.
  */
 import { counter, gauge, histogram, L, PROMETHEUS_SERIES } from '../promql/names';
 import { match, selector } from '../promql/expr';
@@ -48,6 +51,39 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
       queries: [{ expr: sumBy([L.job, L.errorType], rate(counter('jobWriteErrors'), J)), legend: `{{job}} {{${L.errorType}}}` }],
     },
   ];
+  const sidePipelines: PanelSpec[] = [
+    {
+      key: 'eventsPublished', title: 'Routing events published per second', kind: 'timeseries', width: 8, unit: 'ops',
+      description: 'Routing events the broker acknowledged per second (agentmeter.events.published), and those waiting to be published, in flight included (agentmeter.events.queued). Normal: published follows the routing rate, queued near 0. Bad: queued growing (alert AgentmeterEventsQueueGrowing): the publisher does not keep up or the broker is away.',
+      queries: [
+        { expr: sumBy([L.job], rate(counter('eventsPublished'), J)), legend: '{{job}} published' },
+        { expr: sumBy([L.job], selector(gauge('eventsQueued'), J)), legend: '{{job}} queued' },
+      ],
+    },
+    {
+      key: 'eventsDropped', title: 'Routing events dropped by reason', kind: 'timeseries', width: 8, unit: 'ops',
+      description: 'Routing events the publisher gave up on per second, by reason (queue_full, invalid, rejected, shutdown). Bad: any sustained rate (alert AgentmeterEventsDropping): those decisions never reach the topic nor PostgreSQL.',
+      queries: [{ expr: sumBy([L.job, L.eventsDropReason], rate(counter('eventsDropped'), J)), legend: `{{job}} {{${L.eventsDropReason}}}` }],
+    },
+    {
+      key: 'clusterMissedCollections', title: 'Cluster: missed worker answers', kind: 'timeseries', width: 8, unit: 'ops',
+      description: 'Worker answers per second missing from the node:cluster primary\'s scrapes and summaries (no answer within the timeout, or the worker exited). Normal: 0; a restart misses a few. Bad: a steady rate (alert AgentmeterClusterMissedCollections): a stuck or crash-looping worker whose series are absent from the pages.',
+      queries: [{ expr: sumBy([L.job], rate(counter('clusterMissedCollections'), J)), legend: '{{job}}' }],
+    },
+    {
+      key: 'dbWriterRows', title: 'DB writer rows and batches per second', kind: 'timeseries', width: 12, unit: 'ops',
+      description: 'Routing events the DB writer stored per second, by result (inserted; duplicate = delivered again, already stored), and its INSERT batches per second. Normal: inserted follows the published rate of the producers. Bad: zero while events are published: the writer is stuck (see its lag, alert AgentmeterDbWriterLagGrowing).',
+      queries: [
+        { expr: sumBy([L.job, L.dbWriterResult], rate(counter('dbWriterRows'), J)), legend: `{{job}} {{${L.dbWriterResult}}}` },
+        { expr: sumBy([L.job], rate(counter('dbWriterBatches'), J)), legend: '{{job}} batches' },
+      ],
+    },
+    {
+      key: 'dbWriterDeadLetters', title: 'DB writer dead letters by reason', kind: 'timeseries', width: 12, unit: 'ops',
+      description: 'Messages per second the DB writer sent to the dead-letter topic instead of the table, by reason (invalid_json, invalid_event, rejected_by_database). Bad: any sustained rate (alert AgentmeterDbWriterDeadLetters): a producer writes something else to the topic, or the schema is out of date.',
+      queries: [{ expr: sumBy([L.job, L.deadLetterReason], rate(counter('dbWriterDeadLetters'), J)), legend: `{{job}} {{${L.deadLetterReason}}}` }],
+    },
+  ];
   const kafka: PanelSpec[] = [
     {
       key: 'kafkaMessages', title: 'Kafka exporter messages per second', kind: 'timeseries', width: 8, unit: 'ops',
@@ -90,7 +126,7 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
   return {
     uid: PIPELINE_UID,
     title: 'agentmeter / Pipeline health',
-    description: 'Whether the numbers are trustworthy: freshness, agentmeter\'s own drops and overflows, the Kafka exporter, and the Collector.',
+    description: 'Whether the numbers are trustworthy: freshness, agentmeter\'s own drops and overflows, the routing-event publisher, DB writer and cluster primary, the Kafka exporter, and the Collector.',
     variables: [
       datasourceVariable(),
       { name: 'job', label: 'Service (job)', kind: 'query', multi: true, allAsListed: true, query: `label_values(${gauge('buildInfo')}, ${L.job})`, description: 'Prometheus job.' },
@@ -99,6 +135,7 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
     rows: [
       { title: 'Freshness', panels: freshness },
       { title: 'agentmeter', panels: self },
+      { title: 'Routing events, DB writer, cluster', panels: sidePipelines },
       { title: 'Kafka exporter', panels: kafka },
       { title: 'Collector', panels: collector },
     ],

@@ -12,7 +12,7 @@ import {
   ATTR_MESSAGING_SYSTEM, ATTR_MESSAGING_DESTINATION, ATTR_MESSAGING_OPERATION, ATTR_DB_SYSTEM,
   ATTR_DB_OPERATION, ATTR_DB_COLLECTION, ATTR_DB_POOL_NAME, ATTR_DB_CONNECTION_STATE, ATTR_HEALTH_STATUS,
   ATTR_DROP_REASON, ATTR_OVERFLOW_KEY, ATTR_OVERFLOW_METRIC, ATTR_KAFKA_DROP_REASON, ATTR_SERVICE_VERSION,
-  ATTR_EVENTS_DROP_REASON, ATTR_DEAD_LETTER_REASON,
+  ATTR_EVENTS_DROP_REASON, ATTR_DEAD_LETTER_REASON, ATTR_DB_WRITER_RESULT,
 } from '../../../src/catalog-vocabulary';
 import { prometheusLabelName, prometheusMetricName, type PrometheusType } from '../../../src/exporters/prometheus/naming';
 import { INSTRUMENTATION_ATTRIBUTES, INSTRUMENTATION_METRICS, type InstrumentationMetricId } from './instrumentations';
@@ -116,6 +116,7 @@ export const L = {
   kafkaDropReason: prometheusLabelName(ATTR_KAFKA_DROP_REASON),
   eventsDropReason: prometheusLabelName(ATTR_EVENTS_DROP_REASON),
   deadLetterReason: prometheusLabelName(ATTR_DEAD_LETTER_REASON),
+  dbWriterResult: prometheusLabelName(ATTR_DB_WRITER_RESULT),
   httpStatus: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpStatusCode),
   httpMethod: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.httpMethod),
   heapSpace: prometheusLabelName(INSTRUMENTATION_ATTRIBUTES.heapSpaceName),

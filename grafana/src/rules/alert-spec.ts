@@ -52,6 +52,14 @@ export interface AlertSpec {
   readonly name: string;
   readonly severity: Severity;
   readonly for: string;
+  /**
+   * Hysteresis (Prometheus `keep_firing_for`, 2.42+): how long a firing alert stays firing after
+   * its expression stops returning the series. For alerts one event flips (`rate(...) > 0` of a
+   * counter): an intermittent drip would otherwise resolve and re-page at every gap longer than
+   * the rate window. Its promtool case (prometheus.ts) checks the alert is still firing after
+   * the counter stopped growing.
+   */
+  readonly keepFiringFor?: string;
   readonly expr: Expr;
   readonly summary: string;
   readonly description: string;
@@ -65,7 +73,12 @@ export interface AlertSpec {
   readonly runbook: Runbook;
   readonly firing: AlertTestCase;
   readonly silent: AlertTestCase;
+  /** Further promtool cases that must stay silent (e.g. a deliberate shutdown for the stall alert). */
+  readonly alsoSilent?: readonly AlertTestCase[];
 }
+
+/** `keep_firing_for` of the alerts one event flips (see AlertSpec.keepFiringFor). */
+export const KEEP_FIRING_FOR = '10m';
 
 export const pct = (ratio: number): string => `${+(ratio * 100).toFixed(2)}%`;
 export const secs = (s: number): string => (s < 1 ? `${+(s * 1000).toFixed(3)} ms` : `${s} s`);

@@ -2,38 +2,37 @@
 import { counter, gauge, L, PROMETHEUS_SERIES } from '../promql/names';
 import { match, promql, selector } from '../promql/expr';
 import type { MixinConfig } from '../config';
-import type { RecordingRules } from './recording';
 import { WINDOW } from './recording';
 import { counterInput, frozenGaugeInput, gaugeInput, TEST_MINUTES } from './promtool-series';
-import { FAULT_BURST, INSTANCE, JOB, type AlertSpec } from './alert-spec';
+import { FAULT_BURST, INSTANCE, JOB, KEEP_FIRING_FOR, type AlertSpec } from './alert-spec';
 
-export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpec[] {
+export function pipelineAlerts(config: MixinConfig): AlertSpec[] {
   const t = config.thresholds;
   return [
     {
       name: 'AgentmeterPipelineStalled',
-      // Not critical: a deliberate shutdown looks the same (the last collection's uptime stops
-      // advancing; agentmeter writes no "stopping" state), and the Collector serves those series
-      // for its metric_expiration (60 m), so after every planned stop this fires for ~55 minutes.
-      // The outages it is alone in seeing (the broker or the Collector's consumer down) are still
-      // reported; a dead Collector or app target pages through AgentmeterScrapeTargetDown.
+      // Not critical: a process killed or scaled in without its shutdown() (SIGKILL, OOM, a
+      // crash) still looks like a stall on the Collector path, which serves its last values for
+      // metric_expiration (60 m). A deliberate stop does not: shutdown() sets agentmeter_shutdown
+      // to 1 before its final collection, and those instances are left out.
       severity: 'warning',
       for: '5m',
       // Computed here rather than read from the recording rule: a recorded time() is one
-      // evaluation old by the time another group reads it.
-      expr: promql`${R.dataAge.expr} > ${t.dataAgeSeconds}`,
+      // evaluation old by the time another group reads it. Per instance before the max, so one
+      // instance stopped on purpose beside a stalled one still fires.
+      expr: promql`time() - max by (${L.job}) ((${gauge('startTime')} + ${gauge('uptime')}) unless on (${L.job}, ${L.instance}) (${gauge('shutdown')} == 1)) > ${t.dataAgeSeconds}`,
       summary: 'No fresh metrics from {{ $labels.job }} for {{ $value | humanizeDuration }}',
-      description: `The newest data Prometheus holds for {{ $labels.job }} was collected {{ $value | humanizeDuration }} ago (threshold ${t.dataAgeSeconds} s): the export path (Kafka, Collector) has stalled, or every instance stopped.`,
+      description: `The newest data Prometheus holds for {{ $labels.job }} was collected {{ $value | humanizeDuration }} ago (threshold ${t.dataAgeSeconds} s), and none of its instances said it was shutting down: the export path (Kafka, Collector) has stalled, or the processes died.`,
       panel: 'dataAge',
       triggers: [{ by: 'process-killed', paths: ['collector'] }],
       runbook: {
-        meaning: `Severity warning, not critical: a deliberate shutdown or scale-to-zero is indistinguishable from a stall (agentmeter records no stopping state; its health gauge stays at its last value) and fires this for up to ~55 minutes, until the Collector's metric_expiration (60 m) drops the job's series. No instance of the job has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\`, the wall-clock time of the newest collection.`,
+        meaning: `No instance of the job that is not shutting down has delivered a collection for more than ${t.dataAgeSeconds} s, while Prometheus still holds its series (the Collector keeps serving the last values). Computed as \`time() - max(agent_service_start_time_seconds + agent_service_uptime_seconds)\` over the instances whose \`agentmeter_shutdown\` is not 1: agentmeter's shutdown() (SIGTERM, SIGINT, beforeExit, or called by the app) sets it to 1 before its final collection, so a deliberate stop or scale-in stays silent. Severity warning, not critical: a process that died without shutdown() (SIGKILL, OOM, crash) looks the same as a stalled path until the Collector's metric_expiration (60 m) drops its series.`,
         impact: 'Dashboards show stale numbers and every other alert for this job is blind.',
         diagnose: [
           'Pipeline health → "Kafka exporter failures" and "drops" on the direct endpoint of an instance: is the app failing to publish?',
           'Is the broker up? Is the Collector consuming (its log, consumer-group lag on topic otlp_metrics)?',
           'Pipeline health → "Collector scrape": is Prometheus still scraping the Collector?',
-          'If the job was stopped or scaled to zero on purpose, its old series linger until the Collector\'s metric_expiration (60 m) and this alert fires until then: silence it for the hour (or lower metric_expiration in the Collector config).',
+          'Were the processes killed without a shutdown (SIGKILL, OOM killer, crash)? Their last series linger until the Collector\'s metric_expiration (60 m): silence the alert for that hour, or lower metric_expiration.',
         ],
         mitigate: ['Restore the broker or the Collector; the exporter retries and, with cumulative temporality, the totals heal once data flows.'],
       },
@@ -42,6 +41,8 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
         series: [
           gaugeInput(gauge('startTime'), { job: JOB, instance: INSTANCE }, 0),
           frozenGaugeInput(gauge('uptime'), { job: JOB, instance: INSTANCE }, 60, 2),
+          // Killed, not shut down: the last collection said 0.
+          gaugeInput(gauge('shutdown'), { job: JOB, instance: INSTANCE }, 0),
         ],
         labels: { job: JOB },
         value: '23m 0s',
@@ -53,6 +54,17 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
           counterInput(gauge('uptime'), { job: JOB, instance: INSTANCE }, 60),
         ],
       },
+      alsoSilent: [
+        {
+          name: 'uptime frozen since minute 2 after a deliberate shutdown stays quiet',
+          series: [
+            gaugeInput(gauge('startTime'), { job: JOB, instance: INSTANCE }, 0),
+            frozenGaugeInput(gauge('uptime'), { job: JOB, instance: INSTANCE }, 60, 2),
+            // The final collection, at minute 2, carried shutdown 1; the Collector serves it on.
+            { series: `${gauge('shutdown')}{job="${JOB}", instance="${INSTANCE}"}`, values: `0+0x1 1+0x${TEST_MINUTES - 2}` },
+          ],
+        },
+      ],
     },
     {
       name: 'AgentmeterScrapeTargetDown',
@@ -128,6 +140,7 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       // window (from its first scrape to the window's end), so it never pages; with `for: 1m` it
       // fired for about 4 minutes.
       for: '5m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}) (rate(${counter('kafkaDropped')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} drops metrics messages',
       description: 'The Kafka exporter of {{ $labels.job }} dropped {{ printf "%.2f" $value }} messages/s over the last 5 minutes (queue full, rejected, too large or at shutdown).',
@@ -160,6 +173,7 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       name: 'AgentmeterAttributeOverflow',
       severity: 'warning',
       for: '10m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.overflowMetric}, ${L.overflowKey}) (rate(${counter('attributeOverflow')}[${WINDOW}])) > 0`,
       summary: 'Attribute {{ $labels.' + L.overflowKey + ' }} of {{ $labels.' + L.overflowMetric + ' }} in {{ $labels.job }} exceeds its cardinality cap',
       description: `{{ printf "%.2f" $value }} samples/s of {{ $labels.${L.overflowMetric} }} in {{ $labels.job }} had their {{ $labels.${L.overflowKey} }} value replaced by "_other" because the key already has its cap of distinct values in that metric (AGENTMETER_ATTRIBUTE_CAP).`,
@@ -189,6 +203,7 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       name: 'AgentmeterSamplesDropped',
       severity: 'info',
       for: '10m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.dropReason}) (rate(${counter('dropped')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} records invalid samples ({{ $labels.' + L.dropReason + ' }})',
       description: `{{ printf "%.2f" $value }} samples/s recorded by {{ $labels.job }} were dropped or normalised by agentmeter's guard, reason {{ $labels.${L.dropReason} }}.`,
@@ -215,6 +230,7 @@ export function pipelineAlerts(config: MixinConfig, R: RecordingRules): AlertSpe
       name: 'AgentmeterJobWriteErrors',
       severity: 'warning',
       for: '5m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.errorType}) (rate(${counter('jobWriteErrors')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} cannot write job records ({{ $labels.' + L.errorType + ' }})',
       description: `{{ printf "%.2f" $value }} metrics.jsonl lines/s of {{ $labels.job }} could not be written, error {{ $labels.${L.errorType} }}.`,

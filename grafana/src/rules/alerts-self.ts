@@ -1,14 +1,16 @@
 /**
  * Alerts on agentmeter's own side pipelines: the routing-event publisher, the DB writer and the
- * node:cluster primary (docs/routing-events.md tells users to alert on these series). No panel
- * shows them: the demos never write them, and every panel is checked to return data.
+ * node:cluster primary (docs/routing-events.md tells users to alert on these series). Pipeline
+ * health shows the counters with known label values, which every process serves at 0 from
+ * start(); failures by error type and the DB writer's lag exist only where those happen, which
+ * no demo does, and every panel is checked to return data: those alerts have no panel.
  */
 import { counter, gauge, L } from '../promql/names';
 import { promql } from '../promql/expr';
 import type { MixinConfig } from '../config';
 import { WINDOW } from './recording';
 import { counterInput, gaugeInput } from './promtool-series';
-import { INSTANCE, JOB, type AlertSpec } from './alert-spec';
+import { INSTANCE, JOB, KEEP_FIRING_FOR, type AlertSpec } from './alert-spec';
 
 const EXPLORE = 'Grafana → Explore (or Prometheus) on';
 
@@ -21,10 +23,11 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       severity: 'warning',
       // At least the rate window: one isolated drop keeps rate() above 0 for less than the window.
       for: '5m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.eventsDropReason}) (rate(${counter('eventsDropped')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} drops routing events ({{ $labels.' + L.eventsDropReason + ' }})',
       description: `The routing-event publisher of {{ $labels.job }} gave up on {{ printf "%.2f" $value }} events/s, reason {{ $labels.${L.eventsDropReason} }}.`,
-      panel: null,
+      panel: 'eventsDropped',
       triggers: [],
       runbook: {
         meaning: 'The routing-event publisher dropped events (`agentmeter_events_dropped_total` by reason) for at least 5 minutes.',
@@ -51,6 +54,7 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       severity: 'warning',
       // Failed attempts are retried with backoff: only a sustained failure rate is news.
       for: '10m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.errorType}) (rate(${counter('eventsFailures')}[${WINDOW}])) > 0`,
       summary: '{{ $labels.job }} fails to publish routing events ({{ $labels.' + L.errorType + ' }})',
       description: `{{ printf "%.2f" $value }} routing-event publish attempts/s of {{ $labels.job }} fail, error {{ $labels.${L.errorType} }}, for at least 10 minutes.`,
@@ -80,7 +84,7 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       expr: promql`sum by (${L.job}) (delta(${gauge('eventsQueued')}[10m])) > 0`,
       summary: 'The routing-event queue of {{ $labels.job }} keeps growing',
       description: 'The routing events waiting in {{ $labels.job }} grew by {{ printf "%.2f" $value }} over the last 10 minutes, and have grown for at least 10 minutes: the publisher does not keep up.',
-      panel: null,
+      panel: 'eventsPublished',
       triggers: [],
       runbook: {
         meaning: '`agentmeter_events_queued` (events waiting, including those in flight) has risen over every 10-minute window for 10 minutes.',
@@ -158,10 +162,11 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       name: 'AgentmeterDbWriterDeadLetters',
       severity: 'warning',
       for: '5m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.deadLetterReason}) (rate(${counter('dbWriterDeadLetters')}[${WINDOW}])) > 0`,
       summary: 'The DB writer {{ $labels.job }} dead-letters messages ({{ $labels.' + L.deadLetterReason + ' }})',
       description: `{{ printf "%.2f" $value }} messages/s of the DB writer {{ $labels.job }} go to the dead-letter topic instead of the table, reason {{ $labels.${L.deadLetterReason} }}.`,
-      panel: null,
+      panel: 'dbWriterDeadLetters',
       triggers: [],
       runbook: {
         meaning: 'The DB writer sends messages to the dead-letter topic (`agentmeter_db_writer_dead_letters_total` by reason), for at least 5 minutes.',
@@ -185,6 +190,7 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       severity: 'warning',
       // Failed inserts and commits are retried with backoff: only a sustained rate is news.
       for: '10m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}, ${L.errorType}) (rate(${counter('dbWriterFailures')}[${WINDOW}])) > 0`,
       summary: 'The DB writer {{ $labels.job }} fails to write ({{ $labels.' + L.errorType + ' }})',
       description: `{{ printf "%.2f" $value }} insert or commit attempts/s of the DB writer {{ $labels.job }} fail, error {{ $labels.${L.errorType} }}, for at least 10 minutes.`,
@@ -211,10 +217,11 @@ export function selfAlerts(config: MixinConfig): AlertSpec[] {
       name: 'AgentmeterClusterMissedCollections',
       severity: 'warning',
       for: '10m',
+      keepFiringFor: KEEP_FIRING_FOR,
       expr: promql`sum by (${L.job}) (rate(${counter('clusterMissedCollections')}[${WINDOW}])) > 0`,
       summary: 'The cluster primary of {{ $labels.job }} misses worker answers',
       description: 'The node:cluster primary of {{ $labels.job }} misses {{ printf "%.2f" $value }} worker answers/s at its scrapes, for at least 10 minutes: those workers\' series are absent from the pages.',
-      panel: null,
+      panel: 'clusterMissedCollections',
       triggers: [],
       runbook: {
         meaning: 'Workers did not answer the primary\'s collection within the timeout, or exited meanwhile (`agentmeter_cluster_missed_collections_total`). One restart misses a few; a steady rate is a stuck or overloaded worker.',

@@ -19,5 +19,5 @@ export type { AlertSpec, AlertTestCase, Runbook, Severity, Trigger } from './ale
 /** Builds every alert from the recording rules and the thresholds of `config`. */
 export function alertSpecs(config: MixinConfig): AlertSpec[] {
   const R = recordingRules(config);
-  return [...agentAlerts(config, R), ...serviceAlerts(config, R), ...pipelineAlerts(config, R), ...selfAlerts(config), ...costAlerts(config), ...sloAlerts(config)];
+  return [...agentAlerts(config, R), ...serviceAlerts(config, R), ...pipelineAlerts(config), ...selfAlerts(config), ...costAlerts(config), ...sloAlerts(config)];
 }

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { dashboards } from './files';
 import { ALL_VALUE } from '../../../grafana/src/dashboards/common';
 import { DEFAULT_CONFIG } from '../../../grafana/src/config';
+import { dashboardPanels } from '../../../grafana/src/queries';
 
 const all = dashboards();
 const list = [...all.values()];
-const panelsOf = (d: (typeof list)[number]) => d.panels.filter((p) => p.type !== 'row');
+const panelsOf = (d: (typeof list)[number]) => dashboardPanels(d);
+/** Rows and panels alike, those inside collapsed rows included. */
+const gridItemsOf = (d: (typeof list)[number]) => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 
 it.each([...all.entries()])('%s: "All" of the job variable is its listed jobs, not .* (which matches every job of a shared Prometheus)', (_f, d) => {
   const job = d.templating.list.find((v) => v.name === 'job');
@@ -43,10 +46,10 @@ describe('dashboards', () => {
   });
 
   it.each(list.map((d) => [d.title, d] as const))('%s: panel ids are unique and panels fit a 24-column grid without overlapping', (_t, d) => {
-    const ids = d.panels.map((p) => p.id);
+    const ids = gridItemsOf(d).map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     const cells = new Set<string>();
-    for (const p of d.panels) {
+    for (const p of gridItemsOf(d)) {
       expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
       for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++) {
         for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
@@ -77,7 +80,7 @@ describe('dashboards', () => {
 
   it('the overview links its tool panels to Tool detail, and the pipeline dashboard defaults to the Collector job of the shipped Prometheus config', () => {
     const overview = all.get('agentmeter-overview.json')!;
-    const links = overview.panels.filter((p) => p.title.startsWith('Tool')).flatMap((p) => p.fieldConfig?.defaults?.links ?? []);
+    const links = panelsOf(overview).filter((p) => p.title.startsWith('Tool')).flatMap((p) => p.fieldConfig?.defaults?.links ?? []);
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l.url).toMatch(/^\/d\/agentmeter-tool-detail\?.*var-tool=\$\{__field\.labels\.gen_ai_tool_name\}/);
     const pipeline = all.get('agentmeter-pipeline.json')!;
@@ -86,7 +89,7 @@ describe('dashboards', () => {
 
   it('a panel plotting an alert\'s recording rule draws the alert threshold', () => {
     const overview = all.get('agentmeter-overview.json')!;
-    const routing = overview.panels.find((p) => p.title.startsWith('Routing duration'))!;
+    const routing = panelsOf(overview).find((p) => p.title.startsWith('Routing duration'))!;
     expect(routing.fieldConfig!.defaults!.thresholds!.steps.map((s) => s.value)).toEqual([null, DEFAULT_CONFIG.thresholds.routingTargetSeconds]);
     expect(routing.targets!.map((t) => t.expr)).toEqual([
       'job_strategy_quantile:agent_routing_duration_seconds:histogram_quantile5m{quantile="0.5", job=~"$job"}',
@@ -96,17 +99,37 @@ describe('dashboards', () => {
 });
 
 it('"Health state" counts instances (unit short), coloured by state', () => {
-  const health = all.get('agentmeter-overview.json')!.panels.find((p) => p.title === 'Health state')!;
+  const health = panelsOf(all.get('agentmeter-overview.json')!).find((p) => p.title === 'Health state')!;
   expect(health.fieldConfig?.defaults?.unit).toBe('short');
 });
 
 it('legends name the job wherever a query returns one series per job (recording rules kept by job, sums by job)', () => {
   for (const [file, d] of all) {
-    for (const p of d.panels) {
+    for (const p of panelsOf(d)) {
       for (const t of (p as { targets?: Array<{ expr?: string; legendFormat?: string }> }).targets ?? []) {
         const perJob = /^job[_a-z]*:/.test(t.expr ?? '') || /by \((\w+, )*job[,)]/.test(t.expr ?? '');
         if (perJob && t.legendFormat !== undefined) expect(t.legendFormat, `${file} ${p.title}`).toContain('{{job}}');
       }
     }
+  }
+});
+
+it('opens only the rows that begin on the first screen (24 grid units); the rows below are collapsed and carry their panels', () => {
+  const rows = (file: string) => all.get(file)!.panels.filter((p) => p.type === 'row').map((r) => `${r.collapsed ? 'collapsed' : 'open'} ${r.title} (${r.collapsed ? r.panels!.length : 0})`);
+  expect(rows('agentmeter-pipeline.json')).toEqual([
+    'open Freshness (0)', 'open agentmeter (0)', 'open Routing events, DB writer, cluster (0)', 'collapsed Kafka exporter (5)', 'collapsed Collector (2)',
+  ]);
+  expect(rows('agentmeter-overview.json')).toEqual([
+    'open Service (0)', 'open Tools (0)', 'open Caches (0)', 'collapsed Routing (6)', 'collapsed Agents (4)', 'collapsed LLM calls (4)', 'collapsed LLM cost (5)',
+    'collapsed Action log (3)', 'collapsed Publishing (3)', 'collapsed Database (3)', 'collapsed HTTP (3)', 'collapsed Runtime (2)',
+  ]);
+  expect(rows('agentmeter-slos.json')).toEqual(['open Tool success (0)', 'open Tool latency (0)', 'open Routing latency (0)', 'collapsed Cache hit ratio (2)', 'collapsed LLM success (2)']);
+  expect(rows('agentmeter-tool-detail.json')).toEqual(['open Tool (0)']);
+  // An open row's panels follow it at the top level; every row below the first collapsed one is collapsed too.
+  for (const [file, d] of all) {
+    const top = d.panels.filter((p) => p.type !== 'row');
+    const open = d.panels.filter((p) => p.type === 'row' && !p.collapsed);
+    expect(top.every((p) => p.gridPos.y < 24 + 8), file).toBe(true);
+    expect(open.every((r) => r.gridPos.y < 24), file).toBe(true);
   }
 });

@@ -13,17 +13,22 @@ export interface DashboardJson {
   uid: string;
   title: string;
   description?: string;
-  panels: Array<{
-    id: number;
-    type: string;
-    title: string;
-    description?: string;
-    datasource?: { type: string; uid: string };
-    gridPos: { x: number; y: number; w: number; h: number };
-    targets?: Array<{ refId: string; expr: string; datasource?: { uid: string }; instant?: boolean }>;
-    fieldConfig?: { defaults?: { thresholds?: { steps: Array<{ value: number | null }> }; links?: Array<{ url: string }> } };
-  }>;
+  panels: Array<PanelJson>;
   templating: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid: string }; multi?: boolean; includeAll?: boolean; allValue?: string }> };
+}
+
+export interface PanelJson {
+  id: number;
+  type: string;
+  title: string;
+  description?: string;
+  datasource?: { type: string; uid: string };
+  gridPos: { x: number; y: number; w: number; h: number };
+  targets?: Array<{ refId: string; expr: string; datasource?: { uid: string }; instant?: boolean }>;
+  fieldConfig?: { defaults?: { thresholds?: { steps: Array<{ value: number | null }> }; links?: Array<{ url: string }>; unit?: string } };
+  /** A row's collapsed state, and a collapsed row's own panels. */
+  collapsed?: boolean;
+  panels?: PanelJson[];
 }
 
 /** Every committed dashboard, by file name. */

@@ -9,6 +9,7 @@ import { canonicalDuration, sloRecordingRules } from '../../../grafana/src/rules
 import { budgetLasts, sloAlerts } from '../../../grafana/src/rules/alerts-slo';
 import { generate } from '../../../grafana/src/generate';
 import { read } from './files';
+import { dashboardPanels } from '../../../grafana/src/queries';
 
 interface PromRule { alert?: string; record?: string; expr: string; labels?: Record<string, string> }
 const rules = (parse(read(PATHS.prometheusRules)) as { groups: Array<{ name: string; rules: PromRule[] }> }).groups.flatMap((g) => g.rules);
@@ -86,8 +87,8 @@ describe('SLOs', () => {
   });
 
   it('give every SLO two panels on the SLOs dashboard, which each burn-rate alert links to', () => {
-    const json = JSON.parse(read(`${PATHS.dashboards}/agentmeter-slos.json`)) as { panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }> };
-    const panels = json.panels.filter((p) => p.type !== 'row');
+    const json = JSON.parse(read(`${PATHS.dashboards}/agentmeter-slos.json`)) as { panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }>; panels?: never[] }> };
+    const panels = dashboardPanels(json);
     expect(panels.map((p) => p.title)).toEqual(sloSpecs(DEFAULT_CONFIG).flatMap((s) => [`${s.title}: error budget left`, `${s.title}: burn rate`]));
     expect(panels[0]!.targets!.map((t) => t.expr)).toEqual(['job_tool:agentmeter_slo_tool_success_error_budget_remaining:ratio30d{job=~"$job"}']);
     expect(panels[7]!.targets!.map((t) => t.expr)).toEqual(['job:agentmeter_slo_cache_hit_errors:ratio_rate3d{job=~"$job"} / 0.4']);
