@@ -255,6 +255,8 @@ describe('a Collector group pushing to a remote-write store', () => {
     expect(value((await q('sum(otelcol_exporter_sent_metric_points)'))[0]!)).toBeGreaterThan(0);
     expect(await q('otelcol_exporter_send_failed_metric_points > 0')).toEqual([]);
     expect((await q('sum(otelcol_receiver_refused_metric_points)')).map(value)).toEqual([0]);
+    // The pipeline dashboard's Collector panels read these under the Collector job.
+    expect((await q('count(otelcol_kafka_receiver_records_delay_bucket{job="otel-collector"})')).map(value)[0]).toBeGreaterThan(0);
     const used = [...new Set([...byKey.values()].flatMap((p) => [...p]))].sort();
     const owners = async () => Object.fromEntries((await q(`count by (partition) (otelcol_kafka_receiver_offset_lag{topic="${TOPIC}"})`)).map((s) => [s.metric.partition!, value(s)]));
     const lagDeadline = Date.now() + 20000;

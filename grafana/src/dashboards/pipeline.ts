@@ -2,11 +2,12 @@
  * Pipeline health: is the data itself trustworthy? agentmeter's own series (guard drops,
  * attribute overflow, the Kafka exporter, job records), its side pipelines (routing-event
  * publisher, DB writer, node:cluster primary), data freshness per job, and the Collector as
- * Prometheus sees it when it scrapes the Collector's exporter. The side-pipeline counters are
+ * Prometheus sees it when it scrapes the Collector's exporter, with the Collector's own metrics
+ * (consumer lag, record age, refused and failed points) on both paths, scale-out included. The side-pipeline counters are
  * served at 0 from start() (src/store/known-series.ts), so these panels read 0, not "No data",
  * in a process that has none of them yet.
  */
-import { counter, gauge, histogram, L, PROMETHEUS_SERIES } from '../promql/names';
+import { COLLECTOR_LABELS, COLLECTOR_SERIES, counter, gauge, histogram, L, PROMETHEUS_SERIES } from '../promql/names';
 import { match, selector } from '../promql/expr';
 import type { MixinConfig } from '../config';
 import type { RecordingRules } from '../rules/recording';
@@ -114,13 +115,33 @@ export function pipelineDashboard(config: MixinConfig, R: RecordingRules): Dashb
   const collector: PanelSpec[] = [
     {
       key: 'collectorSamples', title: 'Collector: series exposed', kind: 'timeseries', width: 12, unit: 'short',
-      description: 'Samples Prometheus scrapes from the Collector\'s Prometheus exporter per scrape. Normal: roughly constant. Bad: falling to zero (nothing arrives from Kafka) or growing without bound (cardinality; series expire after metric_expiration).',
+      description: 'Samples Prometheus scrapes per scrape from each Collector target: the Prometheus exporter (pull path) and the Collector\'s own metrics page. Normal: roughly constant. Bad: falling to zero (nothing arrives from Kafka) or growing without bound (cardinality; series expire after metric_expiration).',
       queries: [{ expr: `sum by (${L.instance}) (${selector(PROMETHEUS_SERIES.scrapeSamples, COLLECTOR)})`, legend: '{{instance}}' }],
     },
     {
       key: 'collectorScrapeDuration', title: 'Collector: scrape duration', kind: 'timeseries', width: 12, unit: 's',
       description: 'How long Prometheus takes to scrape the Collector\'s exporter. Bad: approaching the scrape timeout (the scrape fails and the Collector path goes stale).',
       queries: [{ expr: `max by (${L.instance}) (${selector(PROMETHEUS_SERIES.scrapeDuration, COLLECTOR)})`, legend: '{{instance}}' }],
+    },
+    {
+      key: 'collectorLag', title: 'Collector: consumer lag per partition', kind: 'timeseries', width: 8, unit: 'short', min: 0,
+      description: 'Records on each partition that its Collector has not read yet (otelcol_kafka_receiver_offset_lag), by Collector and partition. Normal: near 0, each partition under one Collector. Bad: growing: the Collectors do not keep up (add Collectors and partitions, docs/scaling.md); a partition missing: its Collector died and the group has not reassigned it yet (within the session timeout).',
+      queries: [{ expr: `max by (${L.instance}, ${COLLECTOR_LABELS.partition}) (${selector(COLLECTOR_SERIES.offsetLag, COLLECTOR)})`, legend: `{{instance}} partition {{${COLLECTOR_LABELS.partition}}}` }],
+    },
+    {
+      key: 'collectorDelay', title: 'Collector: record age when read p99', kind: 'timeseries', width: 8, unit: 's',
+      description: 'How old a record is when the Collector reads it, p99 per Collector (otelcol_kafka_receiver_records_delay): the pipeline\'s own delay before the export interval. Bad: above a few seconds: lag, or a partition that waited for a new owner after a crash.',
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${L.le}, ${L.instance}) (${rate(COLLECTOR_SERIES.recordsDelayBucket, COLLECTOR)}))`, legend: '{{instance}} p99' }],
+    },
+    {
+      key: 'collectorPoints', title: 'Collector: points received, refused, failed to send', kind: 'timeseries', width: 8, unit: 'ops',
+      description: 'Data points per second each Collector took from Kafka, refused, and failed to send to its exporter (on the scale-out path: writes the store refused). Normal: refused and failed at 0. Bad: failed above 0: the store is down or refuses samples (e.g. older than its out-of-order window).',
+      queries: [
+        { expr: `sum by (${L.instance}) (${rate(COLLECTOR_SERIES.acceptedPoints, COLLECTOR)})`, legend: '{{instance}} received' },
+        { expr: `sum by (${L.instance}) (${rate(COLLECTOR_SERIES.refusedPoints, COLLECTOR)})`, legend: '{{instance}} refused' },
+        // The failure counter appears with the first failure: 0 until then, for every Collector that sends.
+        { expr: `sum by (${L.instance}) (${rate(COLLECTOR_SERIES.sendFailedPoints, COLLECTOR)} or ${rate(COLLECTOR_SERIES.sentPoints, COLLECTOR)} * 0)`, legend: '{{instance}} failed to send' },
+      ],
     },
   ];
   return {

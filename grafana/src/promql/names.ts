@@ -79,6 +79,22 @@ export const PROMETHEUS_SERIES = {
   scrapeSamples: 'scrape_samples_scraped',
 } as const;
 
+/**
+ * The Collector's own metrics (collector-config/*kafka*.yaml serve them at level detailed and
+ * Prometheus scrapes them under the Collector's job), as v0.165 names them: no `_total`.
+ */
+export const COLLECTOR_SERIES = {
+  offsetLag: 'otelcol_kafka_receiver_offset_lag',
+  recordsDelayBucket: 'otelcol_kafka_receiver_records_delay_bucket',
+  acceptedPoints: 'otelcol_receiver_accepted_metric_points',
+  refusedPoints: 'otelcol_receiver_refused_metric_points',
+  sentPoints: 'otelcol_exporter_sent_metric_points',
+  sendFailedPoints: 'otelcol_exporter_send_failed_metric_points',
+} as const;
+
+/** Labels of the Collector's Kafka receiver metrics. */
+export const COLLECTOR_LABELS = { partition: 'partition', topic: 'topic' } as const;
+
 /** Label names, from the catalog's attribute keys. `job` and `instance` come from Prometheus. */
 export const L = {
   job: 'job',
@@ -133,5 +149,6 @@ export function knownSeries(): Map<string, string> {
   for (const def of Object.values(METRICS)) add(def, `catalog: ${def.name}`);
   for (const def of Object.values(INSTRUMENTATION_METRICS)) add(def, `${def.package}: ${def.name}`);
   for (const name of Object.values(PROMETHEUS_SERIES)) known.set(name, 'Prometheus scrape');
+  for (const name of Object.values(COLLECTOR_SERIES)) known.set(name, 'the Collector\'s own metrics');
   return known;
 }

@@ -117,7 +117,7 @@ it('legends name the job wherever a query returns one series per job (recording 
 it('opens only the rows that begin on the first screen (24 grid units); the rows below are collapsed and carry their panels', () => {
   const rows = (file: string) => all.get(file)!.panels.filter((p) => p.type === 'row').map((r) => `${r.collapsed ? 'collapsed' : 'open'} ${r.title} (${r.collapsed ? r.panels!.length : 0})`);
   expect(rows('agentmeter-pipeline.json')).toEqual([
-    'open Freshness (0)', 'open agentmeter (0)', 'open Routing events, DB writer, cluster (0)', 'collapsed Kafka exporter (5)', 'collapsed Collector (2)',
+    'open Freshness (0)', 'open agentmeter (0)', 'open Routing events, DB writer, cluster (0)', 'collapsed Kafka exporter (5)', 'collapsed Collector (5)',
   ]);
   expect(rows('agentmeter-overview.json')).toEqual([
     'open Service (0)', 'open Tools (0)', 'open Caches (0)', 'collapsed Routing (6)', 'collapsed Agents (4)', 'collapsed LLM calls (4)', 'collapsed LLM cost (5)',
