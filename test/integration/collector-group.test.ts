@@ -14,6 +14,7 @@ import { ROOT, runNode, type RunningChild } from '../infra/child';
 import { kafkaService } from '../infra/kafka-helpers';
 import { queryAt, type Sample } from '../infra/prom';
 import { samples } from '../infra/prom-text';
+import { PATHS } from '../../grafana/src/paths';
 import { startCollector, restartCollector, killCollector } from '../infra/collector.mjs';
 import { startStorePrometheus } from '../infra/prometheus.mjs';
 import { killService, restartService } from '../infra/services.mjs';
@@ -127,7 +128,8 @@ describe('a Collector group pushing to a remote-write store', () => {
     const { infraDir } = kafkaService();
     const storeDir = join(infraDir, 'collector-group', 'store');
     rmSync(storeDir, { recursive: true, force: true });
-    store = (await startStorePrometheus(storeDir)) as Store;
+    // With the shipped recording and alert rules, as collector-config/prometheus-store.yml loads them.
+    store = (await startStorePrometheus(storeDir, { ruleFiles: [join(ROOT, PATHS.prometheusRules)] })) as Store;
     await createTopic();
     const first = await startGroupCollector('a');
     // The single-Collector pull path on the same topic (its own group), to compare series with.
@@ -215,7 +217,8 @@ describe('a Collector group pushing to a remote-write store', () => {
     // (An empty label is no label in Prometheus: the page's otel_scope_schema_url="" is not stored.)
     const identity = (name: string, labels: Record<string, string>) => `${name}{${Object.keys(labels).filter((k) => k !== '__name__' && labels[k] !== '').sort().map((k) => `${k}=${labels[k]}`).join(',')}}`;
     const page = samples(await (await fetch(`http://${pull.prometheusEndpoint}/metrics`)).text()).filter((x) => x.labels.job?.startsWith('group-'));
-    const stored = await q('{job=~"group-.*"}');
+    // (What the producers sent: not the store's own recording-rule and ALERTS series.)
+    const stored = (await q('{job=~"group-.*"}')).filter((x) => !x.metric.__name__!.includes(':') && !x.metric.__name__!.startsWith('ALERTS'));
     expect(page.length).toBeGreaterThan(0);
     const unescape = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))]));
     expect(new Set(stored.map((x) => identity(x.metric.__name__!, x.metric)))).toEqual(new Set(page.map((x) => identity(x.name, unescape(x.labels)))));
@@ -255,6 +258,8 @@ describe('a Collector group pushing to a remote-write store', () => {
     expect(value((await q('sum(otelcol_exporter_sent_metric_points)'))[0]!)).toBeGreaterThan(0);
     expect(await q('otelcol_exporter_send_failed_metric_points > 0')).toEqual([]);
     expect((await q('sum(otelcol_receiver_refused_metric_points)')).map(value)).toEqual([0]);
+    // The recording rules work on the store as on the pull path: per-service tool-call rates.
+    expect(Object.keys(Object.fromEntries((await q('job_tool:agentmeter_tool_calls:rate5m{job=~"group-.*"} > 0')).map((x) => [x.metric.job!, 1]))).sort()).toEqual(SERVICES);
     // The pipeline dashboard's Collector panels read these under the Collector job.
     expect((await q('count(otelcol_kafka_receiver_records_delay_bucket{job="otel-collector"})')).map(value)[0]).toBeGreaterThan(0);
     const used = [...new Set([...byKey.values()].flatMap((p) => [...p]))].sort();
