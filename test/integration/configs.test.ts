@@ -45,7 +45,7 @@ function globRegExp(glob: string): RegExp {
 }
 
 function envPlaceholders(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!).sort();
+  return [...new Set([...readFileSync(file, 'utf8').matchAll(/\$\{env:([A-Z0-9_]+)(?::-[^}]*)?\}/g)].map((m) => m[1]!))].sort();
 }
 
 /** Every Collector config shipped (all YAML in collector-config/ but the builder manifest). */
@@ -193,6 +193,9 @@ describe('docker-compose.yml', () => {
     expect(group!.deploy).toEqual({ replicas: 2 });
     const config = group!.command![0]!.replace('--config=/etc/otelcol/', '');
     expect(config).toBe('kafka-to-remote-write.yaml');
+    expect(group!.command!.slice(1)).toEqual(['--feature-gates=exporter.prometheusremotewritexporter.RetryOn429']);
+    // Partitions for the group to share: the topic is made on first use with the broker's default.
+    expect(Number(compose.services.kafka!.environment!.KAFKA_NUM_PARTITIONS)).toBeGreaterThanOrEqual(group!.deploy!.replicas! * 2);
     expect(group!.volumes).toEqual([`./collector-config/${config}:/etc/otelcol/${config}:ro`]);
     expect(Object.keys(group!.environment!).sort()).toEqual(envPlaceholders(join(CONFIG_DIR, config)));
     expect(group!.environment!.KAFKA_BROKERS).toBe(collector!.environment!.KAFKA_BROKERS);
