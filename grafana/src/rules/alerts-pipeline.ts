@@ -1,5 +1,5 @@
 /** Alerts on the metrics themselves: freshness, scrape targets, drops, overflow, job records. */
-import { counter, gauge, L, PROMETHEUS_SERIES } from '../promql/names';
+import { COLLECTOR_SERIES, counter, gauge, L, PROMETHEUS_SERIES } from '../promql/names';
 import { match, promql, selector } from '../promql/expr';
 import type { MixinConfig } from '../config';
 import { WINDOW } from './recording';
@@ -251,6 +251,37 @@ export function pipelineAlerts(config: MixinConfig): AlertSpec[] {
       silent: {
         name: 'no new errors stays quiet',
         series: [gaugeInput(counter('jobWriteErrors'), { job: JOB, instance: INSTANCE, [L.errorType]: 'ENOTDIR' }, 5)],
+      },
+    },
+    {
+      name: 'AgentmeterCollectorSendFailing',
+      severity: 'warning',
+      // The counter appears with the first failure and grows while writes keep failing: a
+      // sustained condition, so no keep_firing_for. By job like every alert: the panel says which Collector.
+      for: '5m',
+      expr: promql`sum by (${L.job}) (rate(${selector(COLLECTOR_SERIES.sendFailedPoints)}[${WINDOW}])) > 0`,
+      summary: 'Collectors of {{ $labels.job }} fail to send data points',
+      description: `The Collectors of job {{ $labels.job }} failed to send {{ printf "%.2f" $value }} data points/s to their exporter for at least 5 minutes.`,
+      panel: 'collectorPoints',
+      triggers: [],
+      runbook: {
+        meaning: 'The Collector gave up on data points its exporter could not send (`otelcol_exporter_send_failed_metric_points`). On the scale-out path (docs/scaling.md) these are remote writes the store refused for good (HTTP 4xx other than 429): the records were skipped, so those points are lost.',
+        impact: 'Points are missing from the store until the cause is fixed; with cumulative temporality the next accepted point carries the totals again, but rates across the gap are unknown.',
+        diagnose: [
+          'The Collector\'s log names the status: 401/403 = credentials, 404 = wrong URL or a Prometheus without `--web.enable-remote-write-receiver`, 400 "out of bounds" or "too old" = a backlog older than the store accepts.',
+          'Pipeline health → "Collector: points received, refused, failed to send" shows which Collector, since when.',
+        ],
+        mitigate: ['Fix the store\'s URL or credentials; lengthen its out-of-order window if a backlog was refused as too old; for 429 run the Collector with `--feature-gates=exporter.prometheusremotewritexporter.RetryOn429`.'],
+      },
+      firing: {
+        name: 'a Collector fails a write of 120 points a minute',
+        series: [counterInput(COLLECTOR_SERIES.sendFailedPoints, { job: 'otel-collector', instance: '10.0.0.9:8888', exporter: 'prometheus_remote_write' }, 120)],
+        labels: { job: 'otel-collector' },
+        value: '2.00',
+      },
+      silent: {
+        name: 'failures that stopped stay quiet',
+        series: [gaugeInput(COLLECTOR_SERIES.sendFailedPoints, { job: 'otel-collector', instance: '10.0.0.9:8888', exporter: 'prometheus_remote_write' }, 240)],
       },
     },
   ];
