@@ -9,17 +9,17 @@
  * on. A failing insert or commit (PostgreSQL restarting, broker moving) is retried with backoff
  * while the batch is held; nothing is committed past a row that is not stored.
  */
-import { diag } from '@opentelemetry/api';
 import type { Socket } from 'node:net';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { DeadLetterReason } from '../catalog-vocabulary';
 import { CLOSE_GRACE_MILLIS, closeSockets, createKafkaClient, kafkaErrorType, settlesWithin, trackingSocketFactory } from '../exporters/kafka/client';
 import type { RoutingEvent } from './event';
-import { recordDeadLetter, recordWriterBatch, recordWriterFailure, recordWriterLag } from './metrics';
+import { recordDeadLetter, recordWriterBatch, recordWriterLag } from './metrics';
 import { resolveEventsKafka, type KafkaConnectionOptions, type PostgresOptions } from './options';
-import { createPool, insertEvents, isDataError, postgresErrorType } from './postgres';
+import { createPool, insertEvents, isDataError } from './postgres';
 import { routingEventError } from './validate';
+import { Abandoned, WriterRetry } from './writer-retry';
 
 /** Options of `RoutingEventWriter`; Kafka settings are those of the publisher and metric exporter. */
 export interface RoutingEventWriterOptions extends KafkaConnectionOptions {
@@ -56,13 +56,8 @@ interface DeadLetter {
   error: string;
 }
 
-/** Thrown inside a batch to leave it uncommitted when the writer is stopping mid-retry. */
-class Abandoned extends Error {}
-
 // What the broker says about a topic that is being created (auto-creation on first metadata request).
 const TOPIC_NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-const MIN_BACKOFF_MILLIS = 100;
-const MAX_BACKOFF_MILLIS = 5000;
 
 export class RoutingEventWriter {
   readonly topic: string;
@@ -77,9 +72,9 @@ export class RoutingEventWriter {
   private readonly lag = new Map<number, number>();
   private stopping = false;
   private stopped: Promise<boolean> | undefined;
+  private readonly retry = new WriterRetry(() => this.stopping);
   /** Every broker connection of the consumer and the dead-letter producer, destroyed when stopping ends. */
   private readonly sockets = new Set<Socket>();
-  private readonly wakers = new Set<() => void>();
   private onCrash: (error: Error) => void = () => {};
   /** Resolves with the error if the consumer stops for good (a crash kafkajs does not restart). */
   readonly crashed: Promise<Error> = new Promise((resolve) => (this.onCrash = resolve));
@@ -157,7 +152,7 @@ export class RoutingEventWriter {
   stop(timeoutMillis = 5000): Promise<boolean> {
     this.stopped ??= (async () => {
       this.stopping = true;
-      for (const wake of this.wakers) wake();
+      this.retry.wakeAll();
       // Disconnect waits for the batch in progress; a retry wait is cut short by `stopping`.
       const left = await settlesWithin(this.consumer.disconnect(), timeoutMillis);
       await Promise.all([settlesWithin(this.producer.disconnect(), CLOSE_GRACE_MILLIS), settlesWithin(this.pool.end(), CLOSE_GRACE_MILLIS)]);
@@ -177,7 +172,7 @@ export class RoutingEventWriter {
     const { topic, partition, messages } = batch;
     try {
       const { valid, dead } = this.classify(messages);
-      if (dead.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(dead, topic, partition), heartbeat);
+      if (dead.length > 0) await this.retry.run('dead-letter', () => this.sendDeadLetters(dead, topic, partition), heartbeat);
       const chunks: Valid[][] = [];
       for (let i = 0; i < valid.length; i += this.batchSize) chunks.push(valid.slice(i, i + this.batchSize));
       let nextChunk = 0;
@@ -189,7 +184,7 @@ export class RoutingEventWriter {
       if (failed !== undefined) throw failed.reason;
       const last = messages[messages.length - 1]!.offset;
       const next = (BigInt(last) + 1n).toString();
-      await this.retrying('commit', () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] }), heartbeat);
+      await this.retry.run('commit', () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] }), heartbeat);
       resolveOffset(last);
       this.lag.set(partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
       recordWriterLag([...this.lag.values()].reduce((a, b) => a + b, 0));
@@ -203,9 +198,9 @@ export class RoutingEventWriter {
   private async writeChunk(chunk: Valid[], topic: string, partition: number, heartbeat: () => Promise<void>): Promise<void> {
     const started = performance.now();
     const rejected: DeadLetter[] = [];
-    const inserted = await this.retrying('insert', () => this.insert(chunk, rejected), heartbeat);
+    const inserted = await this.retry.run('insert', () => this.insert(chunk, rejected), heartbeat);
     const seconds = (performance.now() - started) / 1000;
-    if (rejected.length > 0) await this.retrying('dead-letter', () => this.sendDeadLetters(rejected, topic, partition), heartbeat);
+    if (rejected.length > 0) await this.retry.run('dead-letter', () => this.sendDeadLetters(rejected, topic, partition), heartbeat);
     const stored = chunk.length - rejected.length;
     this.stats.inserted += inserted;
     this.stats.duplicates += stored - inserted;
@@ -275,40 +270,5 @@ export class RoutingEventWriter {
     });
     for (const d of dead) recordDeadLetter(d.reason);
     this.stats.deadLetters += dead.length;
-  }
-
-  /** Runs `step` until it succeeds, backing off and heartbeating; gives up only when stopping. */
-  private async retrying<T>(what: string, step: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
-    let delay = MIN_BACKOFF_MILLIS;
-    let warned = false;
-    for (;;) {
-      try {
-        const result = await step();
-        if (warned) diag.info(`agentmeter: DB writer ${what} succeeded again`);
-        return result;
-      } catch (err) {
-        const type = what === 'insert' ? postgresErrorType(err) : kafkaErrorType(err);
-        recordWriterFailure(type);
-        if (!warned) {
-          warned = true;
-          // PostgreSQL's messages can quote row values (`invalid input syntax for type uuid: "…"`): its SQLSTATE only.
-          const detail = what === 'insert' ? type : `${type}: ${err instanceof Error ? err.message : String(err)}`;
-          diag.warn(`agentmeter: DB writer ${what} failed (${detail}); retrying with backoff, offsets stay uncommitted`);
-        }
-        if (this.stopping) throw new Abandoned(what);
-      }
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          this.wakers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, delay * (0.8 + Math.random() * 0.4));
-        this.wakers.add(wake);
-      });
-      delay = Math.min(delay * 2, MAX_BACKOFF_MILLIS);
-      // Stay in the group while waiting (a rebalance error ends the batch, uncommitted).
-      await heartbeat();
-    }
   }
 }

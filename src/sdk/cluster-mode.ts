@@ -13,6 +13,10 @@ import { startClusterWorker, type Answerers } from '../cluster/worker';
 import { summaryPart, type ClusterSummary, type SummaryPart } from '../exporters/summary/summary';
 import { recordClusterCollection } from '../record/exporter';
 import { createMetricProducer } from '../store/producer';
+import { toolWindows } from '../store/windows';
+import type { HttpRequestsReader } from '../exporters/summary/http-requests';
+import type { ResolvedConfig } from './config';
+import { stderrLine } from './start-messages';
 
 const SUMMARY_TOPIC = 'summary';
 /** How long a worker waits for an agentmeter primary before saying that nobody serves it. */
@@ -81,4 +85,23 @@ export function startPrimaryMode(timeoutMillis: number): PrimaryMode {
     },
     stop: () => primary.stop(),
   };
+}
+
+/** This process's part under node:cluster: a worker serves through the primary. */
+export interface ClusterRole {
+  worker: WorkerMode | undefined;
+  primary: PrimaryMode | undefined;
+  inWorker: boolean;
+}
+
+export function clusterRole(config: ResolvedConfig, workerId: number | undefined, httpRequests: HttpRequestsReader | undefined): ClusterRole {
+  const inWorker = config.cluster && workerId !== undefined;
+  const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
+  if (inWorker) {
+    const worker = startWorkerMode(serving, workerId, stderrLine, () => httpRequests?.serverRequests() ?? Promise.resolve(0));
+    if (config.summary) toolWindows.enable(config.windowSize);
+    return { worker, primary: undefined, inWorker };
+  }
+  const primary = config.cluster && (serving.prometheus || serving.summary) ? startPrimaryMode(config.clusterTimeoutMillis) : undefined;
+  return { worker: undefined, primary, inWorker };
 }

@@ -4,20 +4,11 @@
  */
 import { diag } from '@opentelemetry/api';
 import { detectResources, envDetector } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  ConsoleMetricExporter,
-  InstrumentType,
-  PeriodicExportingMetricReader,
-  type IMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
-import { PrometheusEndpoint, type PrometheusEndpointOptions } from '../exporters/prometheus/exporter';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { KafkaMetricExporter } from '../exporters/kafka/exporter';
 import { CLOSE_GRACE_MILLIS, settlesWithin } from '../exporters/kafka/client';
 import { startSummaryServer, type SummaryServer } from '../exporters/summary/server';
 import { HttpRequestsReader } from '../exporters/summary/http-requests';
-import { createMetricProducer } from '../store/producer';
 import { guard, state } from '../store/registry';
 import { createKnownSeriesAtZero } from '../store/known-series';
 import { setBuildInfo, setHealth, setShuttingDown } from '../record/system';
@@ -31,13 +22,12 @@ import type { RoutingEventPublisherOptions } from '../events/options';
 import { detectOtherSdk, otherSdkNotice } from './coexist';
 import { startGlobalSdk, startPrivateProvider } from './provider';
 import { buildResource, serviceInstanceId } from './resource';
-import { startPrimaryMode, startWorkerMode, type PrimaryMode, type WorkerMode } from './cluster-mode';
+import { clusterRole, type ClusterRole } from './cluster-mode';
+import { metricReaders, type EndpointLimits } from './readers';
 import { clusterWorkerId } from '../cluster/protocol';
-import { toolWindows } from '../store/windows';
 import { setLlmPrices } from '../record/llm-prices';
 import { llmPriceOverrides } from './llm-prices-file';
 import { setExemplarsWanted } from '../store/exemplars';
-import { otlpHttpExporter } from '../optional-modules';
 import { appCannotListen, hostPort, reportUnflushed, stderrLine, type ListenFailure } from './start-messages';
 
 export type { ListenFailure } from './start-messages';
@@ -72,24 +62,6 @@ function serviceVersion(): string {
 }
 
 /**
- * What the exporter asks of counters: agentmeter's series follow it as the SDK's own do (the OTLP
- * exporter reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE; `delta` and `lowmemory` both
- * make counters and histograms deltas and keep up-down counters cumulative, as the producer does).
- */
-function temporalityOf(exporter: PushMetricExporter): 'cumulative' | 'delta' {
-  return exporter.selectAggregationTemporality?.(InstrumentType.COUNTER) === AggregationTemporality.DELTA ? 'delta' : 'cumulative';
-}
-
-function pushReader(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
-  return new PeriodicExportingMetricReader({
-    exporter,
-    exportIntervalMillis: config.exportIntervalMillis,
-    exportTimeoutMillis: Math.min(30000, config.exportIntervalMillis),
-    metricProducers: [createMetricProducer({ temporality: temporalityOf(exporter) })],
-  });
-}
-
-/**
  * The connection part of the metric exporter's Kafka options, which routing events share; its
  * topic, compression, acks and queue settings are the metrics' own (events have theirs).
  */
@@ -105,64 +77,6 @@ function kafkaConnection(kafka: StartOptions['kafka'] = {}): RoutingEventPublish
  */
 export function start(options: StartOptions = {}): AgentmeterHandle {
   return startReporting(options, (line) => diag.warn(line));
-}
-
-/** The endpoints' shared settings: TLS and basic auth from the web config file, and their bounds. */
-type EndpointLimits = Pick<PrometheusEndpointOptions, 'webConfig' | 'maxInFlight' | 'writeTimeoutMillis'>;
-
-/** This process's part under node:cluster: a worker serves through the primary (cluster-mode.ts). */
-interface ClusterRole {
-  worker: WorkerMode | undefined;
-  primary: PrimaryMode | undefined;
-  inWorker: boolean;
-}
-
-function clusterRole(config: ResolvedConfig, workerId: number | undefined, httpRequests: HttpRequestsReader | undefined): ClusterRole {
-  const inWorker = config.cluster && workerId !== undefined;
-  const serving = { prometheus: config.metricsExporters.includes('prometheus'), summary: config.summary };
-  if (inWorker) {
-    const worker = startWorkerMode(serving, workerId, stderrLine, () => httpRequests?.serverRequests() ?? Promise.resolve(0));
-    if (config.summary) toolWindows.enable(config.windowSize);
-    return { worker, primary: undefined, inWorker };
-  }
-  const primary = config.cluster && (serving.prometheus || serving.summary) ? startPrimaryMode(config.clusterTimeoutMillis) : undefined;
-  return { worker: undefined, primary, inWorker };
-}
-
-/** The pull endpoint, or in a cluster worker the reader the primary collects through. */
-function prometheusReader(config: ResolvedConfig, role: ClusterRole, limits: EndpointLimits, cannotListen: (failure: ListenFailure) => void): { reader: IMetricReader; endpoint?: PrometheusEndpoint } {
-  if (role.worker?.reader) return { reader: role.worker.reader };
-  const endpoint = new PrometheusEndpoint({
-    host: config.prometheusHost,
-    port: config.prometheusPort,
-    metricProducers: [createMetricProducer()],
-    otherResources: role.primary?.otherResources,
-    ...limits,
-  });
-  endpoint.ready().catch((err: unknown) => cannotListen({ endpoint: 'prometheus', address: hostPort(config.prometheusHost, config.prometheusPort), err }));
-  return { reader: endpoint, endpoint };
-}
-
-/** One reader per configured exporter, in the order given. */
-function metricReaders(
-  config: ResolvedConfig,
-  role: ClusterRole,
-  limits: EndpointLimits,
-  kafka: KafkaMetricExporter | undefined,
-  cannotListen: (failure: ListenFailure) => void,
-): { readers: IMetricReader[]; prometheus?: PrometheusEndpoint } {
-  const readers: IMetricReader[] = [];
-  let prometheus: PrometheusEndpoint | undefined;
-  for (const name of config.metricsExporters) {
-    if (name === 'prometheus') {
-      const { reader, endpoint } = prometheusReader(config, role, limits, cannotListen);
-      readers.push(reader);
-      prometheus = endpoint;
-    } else if (name === 'kafka') readers.push(pushReader(kafka!, config));
-    else if (name === 'otlp') readers.push(pushReader(new (otlpHttpExporter().OTLPMetricExporter)(), config));
-    else readers.push(pushReader(new ConsoleMetricExporter(), config));
-  }
-  return { readers, prometheus };
 }
 
 /**
