@@ -30,7 +30,7 @@ import { startKafka } from '../test/infra/kafka.mjs';
 import { startCollector } from '../test/infra/collector.mjs';
 import { startStorePrometheus } from '../test/infra/prometheus.mjs';
 import { stopProcess } from '../test/infra/process.mjs';
-import { cpuSeconds, createTopic, failedPoints, offsets, ownCpuSeconds, query, samplesAppended, scrapeSum, sentPoints, sleep, topicBytes, writeRequests } from './capacity/probes.mjs';
+import { waitSeconds, cpuSeconds, createTopic, failedPoints, offsets, ownCpuSeconds, query, samplesAppended, scrapeSum, sentPoints, sleep, topicBytes, writeRequests } from './capacity/probes.mjs';
 import { markdown } from './capacity/report.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -196,6 +196,8 @@ async function runSimulation(dir, kafka, { producers, series, intervalMillis, se
       broker: cpuSeconds(kafka.pid),
       producers: apps.reduce((s, a) => s + cpuSeconds(a.child.pid), 0),
       idle: cpuSeconds(idle.child.pid),
+      collectorsWaiting: collectors.reduce((s, c) => s + waitSeconds(c.pid), 0),
+      storeWaiting: waitSeconds(store.pid),
     });
     const sent = async () => (await Promise.all(collectors.map(sentPoints))).reduce((a, b) => a + b, 0);
     const start = { cpu: cpuOf(), sent: await sent(), samples: await samplesAppended(store), writes: await writeRequests(store), messages: (await offsets(kafka, topic)).messages, bytes: topicBytes(kafka, topic), at: performance.now() };

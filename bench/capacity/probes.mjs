@@ -18,6 +18,26 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * Seconds the threads of a process have spent ready to run but waiting for a core (the kernel's
+ * run-queue accounting, /proc/<pid>/task/<tid>/schedstat): how much CPU it was denied.
+ */
+export function waitSeconds(pid) {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return ns / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
 /** This process's CPU seconds, all threads (the zstd threadpool included). */
 export function ownCpuSeconds() {
   const u = process.cpuUsage();

@@ -54,6 +54,8 @@ export function markdown({ drainResult, sims }) {
             ['Kafka bytes / s', n0(sim.bytesPerSecond)],
             ['Collector CPU, cores', fmt(sim.cores.collectors, 3)],
             ['points / Collector CPU s', n0(sim.pointsPerCollectorCpuSecond)],
+            ['Collector(s) waiting for a core (run queue), s per s', fmt(sim.cores.collectorsWaiting, 3)],
+            ['store waiting for a core (run queue), s per s', fmt(sim.cores.storeWaiting, 3)],
             ['store CPU, cores', fmt(sim.cores.store, 3)],
             ['store CPU s per M samples', fmt(sim.storeCpuPerMillionSamples, 2)],
             ['broker CPU, cores', fmt(sim.cores.broker, 3)],
