@@ -179,6 +179,7 @@ async function runSimulation(dir, kafka, { producers, series, intervalMillis, se
   const store = await startStorePrometheus(join(dir, `store-${topic}`));
   const collectors = [];
   const apps = [];
+  let idle;
   try {
     for (let c = 0; c < collectorCount; c++) {
       collectors.push(await startCollector(join(dir, `collector-sim-${c}`), CONFIG, { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC: topic, KAFKA_GROUP_ID: group, REMOTE_WRITE_URL: store.remoteWriteUrl }));
@@ -186,7 +187,7 @@ async function runSimulation(dir, kafka, { producers, series, intervalMillis, se
     const kafkaEnv = { OTEL_METRICS_EXPORTER: 'kafka', OTEL_METRIC_EXPORT_INTERVAL: String(intervalMillis), AGENTMETER_KAFKA_BROKERS: kafka.brokers, AGENTMETER_KAFKA_TOPIC: topic, APP_CACHE_SERIES: String(series) };
     for (let p = 0; p < producers; p++) apps.push(startProducer({ ...kafkaEnv, OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=capacity-sim-${p}` }));
     // The same app and series, never exporting: what a producer costs without the export.
-    const idle = startProducer({ OTEL_METRICS_EXPORTER: 'none', APP_CACHE_SERIES: String(series) });
+    idle = startProducer({ OTEL_METRICS_EXPORTER: 'none', APP_CACHE_SERIES: String(series) });
     await Promise.all([...apps, idle].map((a) => a.ready));
     await sleep(Math.max(10000, 3 * intervalMillis)); // every producer connected, every partition assigned
 
@@ -255,7 +256,9 @@ async function runSimulation(dir, kafka, { producers, series, intervalMillis, se
       stderr: [...apps, idle].map((a) => a.stderr()).filter((e) => e !== '').slice(0, 1),
     };
   } finally {
-    await Promise.all(apps.map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r).kill('SIGKILL')) : undefined)));
+    // Every producer, the idle one too: they would outlive this process.
+    const children = idle === undefined ? apps : [...apps, idle];
+    await Promise.all(children.map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r).kill('SIGKILL')) : undefined)));
     await Promise.all(collectors.map((c) => stopProcess(c.pid)));
     await stopProcess(store.pid);
   }
