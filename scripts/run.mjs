@@ -5,7 +5,7 @@
 //   2. `npm ci` when node_modules is missing or differs from package-lock.json;
 //   3. compile src/ when anything it is built from changed;
 //   4. the task: test [vitest args] | demo [demo flags] | bench [bench args] |
-//      bench:overhead [args] | soak [--minutes N ...].
+//      bench:overhead [args] | bench:capacity [args] | soak [--minutes N ...].
 // Set-up messages go to stderr, so the task's stdout stays its own.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ const TASKS = {
   demo: (args) => [['node', 'dist/cli/main.js', 'demo', ...args]],
   bench: (args) => [['node', 'bench/run.mjs', ...args]],
   'bench:overhead': (args) => [['node', 'bench/overhead/run.mjs', ...args]],
+  'bench:capacity': (args) => [['node', 'bench/collector-capacity.bench.mjs', ...args]],
   soak: (args) => [['node', 'bench/soak/run.mjs', ...args]],
 };
 

@@ -36,6 +36,7 @@ describe('the docs inside node_modules/agentmeter', () => {
       'README.md',
       'docs/alerts.md',
       'docs/benchmarks.md',
+      'docs/capacity.md',
       'docs/coexistence.md',
       'docs/configuration.md',
       'docs/dashboards.md',
