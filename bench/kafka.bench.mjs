@@ -15,7 +15,7 @@ import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import am from 'agentmeter';
 import { KafkaMetricExporter, registerZstdCodec } from 'agentmeter/kafka';
 import { OtlpMetricsEncoder } from '../dist/exporters/kafka/otlp-encoder.js';
-import { lazyScopeMetrics, metricDataOf, snapshotStore } from '../dist/store/producer.js';
+import { lazyScopeMetrics, metricDataOf, snapshotStore } from '../dist/store/snapshot.js';
 import { up, down } from '../test/infra/services.mjs';
 import { fmt, table } from './harness.mjs';
 
