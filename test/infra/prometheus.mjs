@@ -1,8 +1,10 @@
 // Prometheus and promtool from Debian's `prometheus` package, unpacked (never installed as a
 // system service) into the cache, then run on a free loopback port with file-based discovery
 // so each test can add its own scrape target.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { randomBytes } from 'node:crypto';
 import { cacheDir } from './cache.mjs';
 import { unpackDebianPackage } from './debian.mjs';
@@ -10,6 +12,7 @@ import { freePort, startProcess, waitFor } from './process.mjs';
 import { makeTestCertificates } from './tls.mjs';
 
 const PACKAGE = 'prometheus';
+const STORE_CONFIG = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'collector-config', 'prometheus-store.yml');
 
 /** Paths of the prometheus and promtool binaries, downloading them once. */
 export async function ensurePrometheusBinaries() {
@@ -76,67 +79,46 @@ export async function startPrometheus(dir) {
       '',
     ].join('\n'),
   );
+  // Exemplar storage keeps the exemplars of OpenMetrics scrapes (/api/v1/query_exemplars), as
+  // users must to follow a bucket to its trace.
+  const started = await launch('Prometheus', prometheus, dir, config, ['--web.enable-lifecycle', '--enable-feature=exemplar-storage']);
+  return { ...started, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool, tls };
+}
+
+/** Runs `prometheus` with `config`, its data under `<dir>/data`, on a free loopback port, until ready. */
+async function launch(what, prometheus, dir, config, flags) {
   const port = await freePort();
   const logPath = join(dir, 'prometheus.log');
-  const pid = startProcess(
-    prometheus,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${data}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-lifecycle',
-      // Keeps the exemplars of OpenMetrics scrapes (/api/v1/query_exemplars), as users must
-      // to follow a bucket to its trace.
-      '--enable-feature=exemplar-storage',
-      '--log.level=warn',
-    ],
-    { logPath },
-  );
+  const args = [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags, '--log.level=warn'];
+  const pid = startProcess(prometheus, args, { logPath });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
-  return { pid, url, port, logPath, targetsDir: targets, collectorTargetsDir: collectorTargets, promtool, tls };
+  await waitFor(what, async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
+  return { pid, url, port, logPath };
 }
 
 /**
  * Starts a Prometheus that is a remote-write store (collector-config/kafka-to-remote-write.yaml
- * pushes to `<url>/api/v1/write`), as docs/scaling.md configures it: out-of-order samples
- * accepted for `outOfOrderWindow` (a partition's previous owner may still write older points),
- * and the Collectors' own telemetry scraped from the target files in `<dir>/collector-targets`
- * (job `otel-collector`, as in collector-config/prometheus-store.yml). `ruleFiles` are loaded as they are in production.
+ * pushes to `<url>/api/v1/write`) with collector-config/prometheus-store.yml as shipped (its
+ * out-of-order window, its Collector job), but for what a test must change: a short interval,
+ * the Collectors' telemetry found in the target files of `<dir>/collector-targets`, `ruleFiles`
+ * at their paths here, and no Alertmanager.
  */
-export async function startStorePrometheus(dir, { outOfOrderWindow = '10m', ruleFiles = [], scrapeInterval = '2s' } = {}) {
+export async function startStorePrometheus(dir, { ruleFiles = [], scrapeInterval = '2s' } = {}) {
   const { prometheus, promtool } = await ensurePrometheusBinaries();
   const collectorTargets = join(dir, 'collector-targets');
-  const data = join(dir, 'data');
   mkdirSync(collectorTargets, { recursive: true });
-  mkdirSync(data, { recursive: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const shipped = parse(readFileSync(STORE_CONFIG, 'utf8'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
     config,
-    [
-      'global:',
-      `  scrape_interval: ${scrapeInterval}`,
-      `  evaluation_interval: ${scrapeInterval}`,
-      'storage:',
-      '  tsdb:',
-      `    out_of_order_time_window: ${outOfOrderWindow}`,
-      ...(ruleFiles.length > 0 ? ['rule_files:', ...ruleFiles.map((f) => `  - ${f}`)] : []),
-      'scrape_configs:',
-      '  - job_name: otel-collector',
-      '    file_sd_configs:',
-      `      - files: ['${collectorTargets}/*.json']`,
-      '        refresh_interval: 1s',
-      '',
-    ].join('\n'),
+    stringify({
+      global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+      storage: shipped.storage,
+      rule_files: ruleFiles,
+      scrape_configs: shipped.scrape_configs.map(({ job_name }) => ({ job_name, file_sd_configs: [{ files: [`${collectorTargets}/*.json`], refresh_interval: '1s' }] })),
+    }),
   );
-  const port = await freePort();
-  const logPath = join(dir, 'prometheus.log');
-  const pid = startProcess(
-    prometheus,
-    [`--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=warn'],
-    { logPath },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus (remote-write store)', async () => (await fetch(`${url}/-/ready`)).ok, { logPath, pid });
-  return { pid, url, port, logPath, collectorTargetsDir: collectorTargets, promtool, remoteWriteUrl: `${url}/api/v1/write` };
+  const started = await launch('Prometheus (remote-write store)', prometheus, dir, config, ['--web.enable-remote-write-receiver']);
+  return { ...started, collectorTargetsDir: collectorTargets, promtool, remoteWriteUrl: `${started.url}/api/v1/write` };
 }

@@ -14,6 +14,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from '../infra/child';
 import { ensureChromium } from '../infra/chromium.mjs';
 import { differencesFromReference, fetchHistory, fetchSummary } from '../infra/summary-contract';
+import type { RecentJob } from '../../src/store/recent-jobs';
 
 let demo: ChildProcess;
 let browser: Browser;
@@ -69,19 +70,8 @@ afterAll(async () => {
   }
 });
 
-/** One job of /metrics.json's jobs.recent. */
-interface JobJson {
-  id: string;
-  name: string | null;
-  end_time: number;
-  duration_ms: number;
-  llm_calls: number;
-  llm_ms: number;
-  failed_llm_calls: number;
-  tool_calls: number;
-  failed_tool_calls: number;
-  failed: boolean;
-}
+/** One job of /metrics.json's jobs.recent (its schema is checked against the JSON Schema file). */
+type JobJson = RecentJob;
 
 /** A job's row as the page writes it. */
 function jobRow(j: JobJson): string[] {
