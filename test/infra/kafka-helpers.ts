@@ -4,7 +4,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { registerZstdCodec } from '../../src/exporters/kafka/compression';
 import { fixKafkaRequestQueue } from '../../src/exporters/kafka/request-queue-fix';
 import { startCollector } from './collector.mjs';
@@ -116,12 +116,14 @@ export async function topicEnd(topic: string): Promise<number> {
   }
 }
 
-/** Offset and size of every message on partition 0 of `topic` whose key starts with `keyPrefix` (reads from the beginning). */
-export async function messagesOf(topic: string, keyPrefix: string): Promise<Array<{ offset: number; size: number }>> {
+/**
+ * Calls `visit` for every message of `topic` (all partitions), read from the beginning by a
+ * consumer group of its own; resolves once all the topic held at the start were read (30 s at most).
+ */
+export async function readTopic(topic: string, visit: (message: KafkaMessage, partition: number) => void): Promise<void> {
   const kafka = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING });
   const end = await topicEnd(topic);
   const consumer = kafka.consumer({ groupId: `agentmeter-test-reader-${process.pid}-${Date.now()}` });
-  const found: Array<{ offset: number; size: number }> = [];
   let seen = 0;
   await consumer.connect();
   try {
@@ -129,10 +131,9 @@ export async function messagesOf(topic: string, keyPrefix: string): Promise<Arra
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read ${seen} of ${end} messages of ${topic} in 30 s`)), 30000);
       void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen++;
-          if (message.key?.toString().startsWith(keyPrefix)) found.push({ offset: Number(message.offset), size: message.value?.length ?? 0 });
-          if (seen >= end) {
+        eachMessage: async ({ message, partition }) => {
+          visit(message, partition);
+          if (++seen >= end) {
             clearTimeout(timer);
             resolve();
           }
@@ -142,6 +143,14 @@ export async function messagesOf(topic: string, keyPrefix: string): Promise<Arra
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** Offset and size of every message of `topic` whose key starts with `keyPrefix` (reads from the beginning). */
+export async function messagesOf(topic: string, keyPrefix: string): Promise<Array<{ offset: number; size: number }>> {
+  const found: Array<{ offset: number; size: number }> = [];
+  await readTopic(topic, (message) => {
+    if (message.key?.toString().startsWith(keyPrefix)) found.push({ offset: Number(message.offset), size: message.value?.length ?? 0 });
+  });
   return found;
 }
 

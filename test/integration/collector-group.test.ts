@@ -11,7 +11,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { ROOT, runNode, type RunningChild } from '../infra/child';
-import { kafkaService } from '../infra/kafka-helpers';
+import { kafkaService, readTopic } from '../infra/kafka-helpers';
 import { queryAt, type Sample } from '../infra/prom';
 import { samples } from '../infra/prom-text';
 import { PATHS } from '../../grafana/src/paths';
@@ -63,35 +63,12 @@ async function createTopic(): Promise<void> {
 
 /** Partitions each message key (one producer's resource) was written to, read from the topic itself. */
 async function partitionsByKey(): Promise<Map<string, Set<number>>> {
-  const kafka = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(TOPIC);
-  await admin.disconnect();
-  const total = ends.reduce((n, o) => n + Number(o.high), 0);
-  const consumer = kafka.consumer({ groupId: `${GROUP}-reader` });
   const byKey = new Map<string, Set<number>>();
-  let seen = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${seen} of ${total} messages of ${TOPIC} in 30 s`)), 30000);
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          const key = message.key?.toString() ?? '';
-          if (!byKey.has(key)) byKey.set(key, new Set());
-          byKey.get(key)!.add(partition);
-          if (++seen >= total) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readTopic(TOPIC, (message, partition) => {
+    const key = message.key?.toString() ?? '';
+    if (!byKey.has(key)) byKey.set(key, new Set());
+    byKey.get(key)!.add(partition);
+  });
   return byKey;
 }
 

@@ -3,9 +3,8 @@
 // when a replica stops early or when OTEL_NODE_RESOURCE_DETECTORS leaves out the detector
 // that NodeSDK would use for the id.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { runNode, type RunningChild } from '../infra/child';
-import { kafkaService, topicEnd } from '../infra/kafka-helpers';
+import { kafkaService, readTopic } from '../infra/kafka-helpers';
 import { query, waitForQuery, type Sample } from '../infra/prom';
 import { COLLECTOR_TOPIC } from '../infra/services.mjs';
 
@@ -51,30 +50,11 @@ async function pidsByInstance(service: string, expected: number): Promise<Record
 
 /** Keys of the messages on the Collector's topic that start with `<service>/`. */
 async function messageKeys(service: string): Promise<Set<string>> {
-  const kafka = new Kafka({ brokers: [kafkaService().brokers], logLevel: logLevel.NOTHING });
-  const end = await topicEnd(COLLECTOR_TOPIC);
-  const consumer = kafka.consumer({ groupId: `agentmeter-replicas-${process.pid}-${Date.now()}` });
   const keys = new Set<string>();
-  let seen = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: COLLECTOR_TOPIC, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${seen} of ${end} messages in 30 s`)), 30000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const key = message.key?.toString() ?? '';
-          if (key.startsWith(`${service}/`)) keys.add(key);
-          if (++seen >= end) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readTopic(COLLECTOR_TOPIC, (message) => {
+    const key = message.key?.toString() ?? '';
+    if (key.startsWith(`${service}/`)) keys.add(key);
+  });
   return keys;
 }
 
