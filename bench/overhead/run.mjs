@@ -20,6 +20,7 @@ const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 export const VARIANTS = ['none', 'start-only', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
 const LABELS = {
   none: 'no metrics',
+  'import-only': 'agentmeter imported, start() not called',
   'start-only': 'agentmeter start() only, no helper calls',
   'start-eager': 'the same, with the modules an import loaded before they were made lazy',
   'agentmeter-prom': 'agentmeter, /metrics scraped every 1 s',
@@ -57,7 +58,7 @@ async function startServer(variant, profile, brokers, cpuProf) {
       child.on('message', onMessage);
       child.send(message);
     });
-  return { ask, url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
+  return { ask, url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'import-only' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
 }
 
 function load(url, seconds, connections) {

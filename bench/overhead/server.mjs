@@ -1,6 +1,6 @@
 // The benchmark tool server: an HTTP JSON tool endpoint (parse, cache lookup, routing decision,
 // simulated tool, publish) with one metrics variant, started by bench/overhead/run.mjs.
-// Env: VARIANT (none | start-only | start-eager | agentmeter-prom | agentmeter-kafka | otel | prom-client),
+// Env: VARIANT (none | import-only | start-only | start-eager | agentmeter-prom | agentmeter-kafka | otel | prom-client),
 // PROFILE (minimal | realistic), METRICS_PORT, KAFKA_BROKERS. Reports its port over IPC.
 import http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -19,6 +19,12 @@ const metricsPort = Number(process.env.METRICS_PORT ?? 0);
 
 async function setUp() {
   if (variant === 'none') return { record: undefined, close: async () => {} };
+  // import-only: agentmeter loaded (its modules on the heap), start() never called: whether a
+  // cost of start-only comes from loading or from what start() runs.
+  if (variant === 'import-only') {
+    await import('agentmeter');
+    return { record: undefined, close: async () => {} };
+  }
   if (variant.startsWith('agentmeter') || variant.startsWith('start-')) {
     // start-eager: what importing agentmeter loaded before it required these on first use
     // (src/optional-modules.ts), for a before/after in one run.
