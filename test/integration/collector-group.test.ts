@@ -177,7 +177,9 @@ describe('a Collector group pushing to a remote-write store', () => {
     // Both own data partitions before one is killed (each partition has data: instanceIds()).
     const owned = async () => Object.fromEntries((await q(`count by (collector) (otelcol_kafka_receiver_offset_lag{topic="${TOPIC}"})`)).map((x) => [x.metric.collector!, value(x)]));
     const rebalanceDeadline = Date.now() + 30000;
-    while (Date.now() < rebalanceDeadline && !((await owned()).a! > 0 && (await owned()).b! > 0)) await sleep(500);
+    // (b reports a partition's lag once it has read from it: wait for both of its partitions.)
+    const split = (o: Record<string, number>) => Object.keys(o).length === 2 && o.a === 2 && o.b === 2;
+    while (Date.now() < rebalanceDeadline && !split(await owned())) await sleep(500);
     expect(await owned()).toEqual({ a: 2, b: 2 });
     await sleep(2000);
     await killCollector(first); // a crash: its partitions wait for the session timeout
