@@ -36,7 +36,17 @@ async function run(flag: '--import' | '--require', env: Record<string, string> =
   const port = await freePort();
   app = runNode([flag, 'agentmeter/register', 'adk-app.mjs'], { OTEL_EXPORTER_PROMETHEUS_PORT: String(port), ...env }, 60000, appDir);
   expect(await app.ready).toEqual({ ready: true, texts: ['done', 'done', 'done'] });
-  return samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+  // The app says it is done once its agent ran; register's endpoint listens on its own schedule
+  // (seen refusing the first connection under CI load), so the page is read once it answers.
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      return samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 const MODEL = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'gcp.vertex.agent', gen_ai_request_model: 'scripted-1' };
