@@ -5,6 +5,7 @@
 // Options: --rounds N (7) --seconds S (4, measured per run) --warmup S (1) --connections C (16)
 // --profile minimal|realistic|both (both) --variants a,b,... --no-kafka --cpu-prof DIR
 // --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
+// --instructions [--runs N]: count instructions under callgrind instead (instructions.mjs)
 import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,7 +194,21 @@ function arg(name, fallback) {
   return i === -1 ? fallback : process.argv[i + 1];
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--instructions')) {
+  const { runInstructions, callgrindAvailable, INSTRUCTION_VARIANTS } = await import('./instructions.mjs');
+  if (!callgrindAvailable()) {
+    console.error('bench:overhead --instructions needs valgrind (Debian: apt-get install valgrind)');
+    process.exit(2);
+  }
+  const profile = arg('profile', 'both');
+  const { markdown } = await runInstructions({
+    profiles: profile === 'both' ? ['minimal', 'realistic'] : [profile],
+    variants: arg('variants', INSTRUCTION_VARIANTS.join(',')).split(','),
+    runs: Number(arg('runs', 1)),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  console.log(markdown);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const profile = arg('profile', 'both');
   let variants = arg('variants', VARIANTS.join(',')).split(',');
   if (process.argv.includes('--no-kafka')) variants = variants.filter((v) => v !== 'agentmeter-kafka');

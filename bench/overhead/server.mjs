@@ -197,6 +197,13 @@ process.on('message', async (message) => {
     process.send({ profile: await stopProfile() });
     return;
   }
+  // A full collection on request (instructions.mjs runs the server with --expose-gc), so a
+  // counted window ends with its own garbage freed.
+  if (message === 'gc') {
+    globalThis.gc?.();
+    process.send({ collected: true });
+    return;
+  }
   if (message !== 'stop') return;
   server.close();
   server.closeAllConnections();
