@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { freePort } from '../../test/infra/process.mjs';
+import { ask, portOf, stop } from './ipc.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 /**
@@ -92,32 +93,14 @@ async function startUnderCallgrind(variant, profile, dir, nodeFlags) {
     // In the run's own folder: V8 under --predictable writes an isolate log to the working directory.
     { cwd: dir, env: { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`${variant} server under callgrind exited with ${code}; see ${dir}`)));
-  });
-  const stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.send('stop');
-    });
-  const ask = (message, field) =>
-    new Promise((resolve) => {
-      const onMessage = (m) => {
-        if (m[field] === undefined) return;
-        child.off('message', onMessage);
-        resolve(m[field]);
-      };
-      child.on('message', onMessage);
-      child.send(message);
-    });
-  return { pid: child.pid, port, metricsPort, ask, stop };
+  const port = await portOf(child, `${variant} server under callgrind (see ${dir})`);
+  return { pid: child.pid, port, metricsPort, ask: (message, field) => ask(child, message, field), stop: () => stop(child) };
 }
 
 /** Requests per second the `none` server serves natively under the timed bench's load. */
 export async function nativeRate(profile, { seconds = 3, connections = 16 } = {}) {
   const child = spawn(process.execPath, [SERVER], { env: { ...process.env, VARIANT: 'none', PROFILE: profile }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+  const port = await portOf(child, 'the none server');
   const url = `http://127.0.0.1:${port}/tool`;
   const load = (duration) => autocannon({ url, method: 'POST', connections, duration, headers: { 'content-type': 'application/json' }, body: BODY });
   try {
@@ -125,10 +108,7 @@ export async function nativeRate(profile, { seconds = 3, connections = 16 } = {}
     const result = await load(seconds);
     return result.requests.total / seconds;
   } finally {
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.send('stop');
-    });
+    await stop(child);
   }
 }
 

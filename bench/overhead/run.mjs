@@ -16,6 +16,7 @@ import { fmt, table } from '../harness.mjs';
 import { median, lossRows } from './stats.mjs';
 import { HASHES } from './hashes.mjs';
 import { freePort } from '../../test/infra/process.mjs';
+import { ask, portOf, stop } from './ipc.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 export const VARIANTS = ['none', 'start-only', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
@@ -39,27 +40,8 @@ async function startServer(variant, profile, brokers, cpuProf) {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
-  });
-  const stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.send('stop');
-    });
-  /** Sends `message` and resolves with the first reply that has `field`. */
-  const ask = (message, field) =>
-    new Promise((resolve) => {
-      const onMessage = (m) => {
-        if (m[field] === undefined) return;
-        child.off('message', onMessage);
-        resolve(m[field]);
-      };
-      child.on('message', onMessage);
-      child.send(message);
-    });
-  return { ask, url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'import-only' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop };
+  const port = await portOf(child, `${variant} server`);
+  return { ask: (message, field) => ask(child, message, field), url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'import-only' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop: () => stop(child) };
 }
 
 function load(url, seconds, connections) {
