@@ -1,7 +1,7 @@
 // `npm run bench:overhead -- --instructions`: what each metrics variant costs the tool server in
 // instructions, counted by valgrind's callgrind over every thread of the process, instead of
 // timed. The timed rounds (run.mjs) swing by ±3 % between rounds even on an idle machine, too
-// much to resolve a 0.3 % cost; an instruction count repeats to within a few parts per million
+// much to resolve a 0.3 % cost; an instruction count repeats to within 0.04 %
 // when V8 runs with --predictable (no concurrent compilation or GC threads, fixed seeds), so one
 // run per variant answers what the timed rounds cannot.
 //
@@ -30,7 +30,7 @@ import { ask, portOf, stop } from './ipc.mjs';
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 /**
  * --predictable: no concurrent compilation or GC threads, fixed hash seeds, so a count repeats
- * (the same variant twice: within 0.01 %). --expose-gc for the collections around each phase.
+ * (one variant in three runs: within 0.04 %). --expose-gc for the collections around each phase.
  * V8's tier-up thresholds stay at their defaults: lowered, they moved compilation into the
  * counted window of some variants and not others. After the warm-up some of the recording code
  * still runs in V8's middle tier (Maglev), where a native server reaches the top tier within
