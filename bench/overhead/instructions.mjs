@@ -21,13 +21,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import autocannon from 'autocannon';
 import { freePort } from '../../test/infra/process.mjs';
-import { ask, portOf, stop } from './ipc.mjs';
+import { LABELS, SERVER, TOOL_BODY, ask, load, portOf, startServer, stop } from './driver.mjs';
 
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 /**
  * --predictable: no concurrent compilation or GC threads, fixed hash seeds, so a count repeats
  * (one variant in three runs: within 0.04 %). --expose-gc for the collections around each phase.
@@ -37,7 +34,6 @@ const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
  * seconds, so the recording rows here are an upper bound.
  */
 const NODE_FLAGS = ['--predictable', '--expose-gc'];
-const BODY = JSON.stringify({ id: 1, query: 'q17', args: { depth: 2, tags: ['a', 'b'] } });
 
 /** Whether valgrind and callgrind_control are installed (Debian's valgrind package has both). */
 export function callgrindAvailable() {
@@ -59,7 +55,7 @@ function send(agent, port, path, method = 'GET', body = undefined) {
 }
 
 async function requests(agent, port, count) {
-  for (let i = 0; i < count; i++) await send(agent, port, '/tool', 'POST', BODY);
+  for (let i = 0; i < count; i++) await send(agent, port, '/tool', 'POST', TOOL_BODY);
 }
 
 /** Each scrape on a new connection: the endpoint closes idle ones, and a slowed server would race the reuse. */
@@ -99,16 +95,13 @@ async function startUnderCallgrind(variant, profile, dir, nodeFlags) {
 
 /** Requests per second the `none` server serves natively under the timed bench's load. */
 export async function nativeRate(profile, { seconds = 3, connections = 16 } = {}) {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, VARIANT: 'none', PROFILE: profile }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await portOf(child, 'the none server');
-  const url = `http://127.0.0.1:${port}/tool`;
-  const load = (duration) => autocannon({ url, method: 'POST', connections, duration, headers: { 'content-type': 'application/json' }, body: BODY });
+  const server = await startServer('none', profile);
   try {
-    await load(1);
-    const result = await load(seconds);
+    await load(server.url, 1, connections);
+    const result = await load(server.url, seconds, connections);
     return result.requests.total / seconds;
   } finally {
-    await stop(child);
+    await server.stop();
   }
 }
 
@@ -118,7 +111,8 @@ export async function nativeRate(profile, { seconds = 3, connections = 16 } = {}
  * off, so a phase pays for the garbage it made and not for the warm-up's: the tool server's
  * garbage (60 crypto Hash objects per request, freed by weak callbacks) otherwise lands in
  * whichever phase the next major collection happens to fall.
- * Returns instructions per request, per scrape and per idle second.
+ * Returns instructions per request, per scrape and per idle second. For looking further: `keep`
+ * leaves the dumps (callgrind_annotate reads them), `nodeFlags` adds flags such as --perf-basic-prof.
  */
 export async function countVariant(variant, profile, { requestCount, scrapeCount, idleSeconds, warmupRequests, keep = false, nodeFlags = [] }) {
   const dir = mkdtempSync(join(tmpdir(), `agentmeter-callgrind-${variant}-`));
@@ -159,15 +153,7 @@ export async function countVariant(variant, profile, { requestCount, scrapeCount
   }
 }
 
-const LABELS = {
-  none: 'no metrics',
-  'import-only': 'agentmeter imported, start() not called',
-  'start-only': 'agentmeter start() only, no helper calls',
-  'agentmeter-prom': 'agentmeter, ten recordings, /metrics',
-  otel: 'OTel SDK + PrometheusExporter, ten recordings',
-  'prom-client': 'prom-client, ten recordings',
-};
-export const INSTRUCTION_VARIANTS = Object.keys(LABELS);
+export const INSTRUCTION_VARIANTS = ['none', 'import-only', 'start-only', 'agentmeter-prom', 'otel', 'prom-client'];
 
 /** Sizes per profile: the realistic request is ~12x the work, so fewer of them. */
 const SIZES = {

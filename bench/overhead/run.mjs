@@ -6,54 +6,16 @@
 // --profile minimal|realistic|both (both) --variants a,b,... --no-kafka --cpu-prof DIR
 // --no-attribute (skip the in-server sampling profile that splits recording from scrape/export cost)
 // --instructions [--runs N]: count instructions under callgrind instead (instructions.mjs)
-import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { fmt, table } from '../harness.mjs';
 import { median, lossRows } from './stats.mjs';
 import { HASHES } from './hashes.mjs';
-import { freePort } from '../../test/infra/process.mjs';
-import { ask, portOf, stop } from './ipc.mjs';
+import { LABELS, load, startServer } from './driver.mjs';
 
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 export const VARIANTS = ['none', 'start-only', 'agentmeter-prom', 'agentmeter-kafka', 'otel', 'prom-client'];
-const LABELS = {
-  none: 'no metrics',
-  'import-only': 'agentmeter imported, start() not called',
-  'start-only': 'agentmeter start() only, no helper calls',
-  'start-eager': 'the same, with the modules an import loaded before they were made lazy',
-  'agentmeter-prom': 'agentmeter, /metrics scraped every 1 s',
-  'agentmeter-kafka': 'agentmeter, Kafka export every 1 s',
-  otel: 'OTel SDK + PrometheusExporter, scraped every 1 s',
-  'prom-client': 'prom-client registry, scraped every 1 s',
-};
-
-
-async function startServer(variant, profile, brokers, cpuProf) {
-  const metricsPort = await freePort();
-  const execArgv = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${profile}-${variant}-${Date.now()}.cpuprofile`] : [];
-  const child = fork(SERVER, [], {
-    env: { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: brokers ?? '' },
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await portOf(child, `${variant} server`);
-  return { ask: (message, field) => ask(child, message, field), url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'import-only' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop: () => stop(child) };
-}
-
-function load(url, seconds, connections) {
-  return autocannon({
-    url: `${url}/tool`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 1, query: 'q17', args: { depth: 2, tags: ['a', 'b'] } }),
-  });
-}
 
 async function stats(url) {
   return (await fetch(`${url}/__stats`)).json();
@@ -73,7 +35,7 @@ function scraper(url) {
 }
 
 async function measure(variant, profile, options) {
-  const server = await startServer(variant, profile, options.brokers, options.cpuProf);
+  const server = await startServer(variant, profile, { brokers: options.brokers, cpuProf: options.cpuProf });
   try {
     const stopScraping = scraper(server.metricsUrl);
     await load(server.url, options.warmup, options.connections);
