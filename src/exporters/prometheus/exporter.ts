@@ -6,12 +6,15 @@
  * Scrapes that arrive while a collection runs share it (single flight); each is then written on
  * its own, so a slow scraper never delays a fast one.
  * The format (0.0.4 text, or OpenMetrics with exemplars) and gzip follow the scraper's
- * Accept and Accept-Encoding; gzip runs in node:zlib's stream, on the libuv threadpool.
+ * Accept and Accept-Encoding; gzip runs in node:zlib, on the libuv threadpool.
+ * A page that fits in one chunk (up to 250 series or 64 KiB by default) goes out in one `end(body)`
+ * with a Content-Length, gzipped in one call when asked: no chunked encoding, no turn per chunk.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGzip, gzip as gzipCallback } from 'node:zlib';
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -86,6 +89,23 @@ function drained(stream: Writable): Promise<void> {
  * Writes the chunks to `sink`, giving other work a turn between them (a 10k-series scrape is
  * many short slices) and waiting for a slow scraper (or gzip) instead of buffering the page.
  */
+const gzipPage = promisify(gzipCallback);
+
+/** The whole page when the serializer yields it in one chunk, else every chunk, in order. */
+function onePageOrChunks(chunks: Generator<string>): { page: string } | { chunks: Iterable<string> } {
+  const first = chunks.next();
+  if (first.done === true) return { page: '' };
+  const second = chunks.next();
+  if (second.done === true) return { page: first.value };
+  return {
+    chunks: (function* all(): Generator<string> {
+      yield first.value;
+      yield second.value;
+      yield* chunks;
+    })(),
+  };
+}
+
 async function writeChunks(sink: Writable, chunks: Iterable<string>, response: ServerResponse): Promise<void> {
   for (const chunk of chunks) {
     if (response.destroyed || sink.destroyed) return;
@@ -219,8 +239,19 @@ export class PrometheusEndpoint extends PrometheusExporter {
         response.statusCode = 200;
         response.setHeader('content-type', openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE);
         response.setHeader('vary', 'Accept, Accept-Encoding');
+        const body = onePageOrChunks(serializer.chunks(resourceMetrics));
+        if ('page' in body) {
+          if (!gzip) {
+            response.end(body.page);
+            return;
+          }
+          const zipped = await gzipPage(body.page);
+          response.setHeader('content-encoding', 'gzip');
+          response.end(zipped);
+          return;
+        }
         if (!gzip) {
-          await writeChunks(response, serializer.chunks(resourceMetrics), response);
+          await writeChunks(response, body.chunks, response);
           response.end();
           return;
         }
@@ -230,7 +261,7 @@ export class PrometheusEndpoint extends PrometheusExporter {
         // pipeline destroys both ends if either fails (e.g. the scraper hangs up mid-page).
         const piped = pipeline(zip, response);
         try {
-          await writeChunks(zip, serializer.chunks(resourceMetrics), response);
+          await writeChunks(zip, body.chunks, response);
         } catch (err) {
           zip.destroy(err instanceof Error ? err : new Error(String(err)));
           throw err;

@@ -106,6 +106,26 @@ describe('the metrics page on the wire', () => {
     expect([r.status, r.headers.allow, r.body.toString('utf8')]).toEqual([405, 'GET, HEAD', 'method not allowed\n']);
   });
 
+  it('goes out in one piece with a Content-Length when the page fits in one chunk, plain or gzipped', async () => {
+    const small = new PrometheusEndpoint({ port: 0, metricProducers: [createMetricProducer()] });
+    const smallProvider = new MeterProvider({ readers: [small] });
+    try {
+      await small.ready();
+      const plain = await get(small.url, {});
+      const zipped = await get(small.url, { 'accept-encoding': 'gzip' });
+      expect([plain.headers['transfer-encoding'], plain.headers['content-length']]).toEqual([undefined, String(plain.body.length)]);
+      expect([zipped.headers['transfer-encoding'], zipped.headers['content-length'], zipped.headers['content-encoding']]).toEqual([
+        undefined,
+        String(zipped.body.length),
+        'gzip',
+      ]);
+      expect(steady(gunzipSync(zipped.body))).toBe(steady(plain.body));
+      expect(plain.body.toString('utf8')).toContain('gen_ai_execute_tool_duration_seconds_count{gen_ai_tool_name="tool_19"');
+    } finally {
+      await smallProvider.shutdown();
+    }
+  });
+
   it('still answers 404 off the metrics path', async () => {
     expect((await get(endpoint.url.replace('/metrics', '/other'), { 'accept-encoding': 'gzip' })).status).toBe(404);
   });
