@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from './cache.mjs';
-import { freePort, run, startProcess, stopProcess, waitFor } from './process.mjs';
+import { freePorts, run, startProcess, stopProcess, waitFor } from './process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const COLLECTOR_CONFIG_DIR = resolve(here, '..', '..', 'collector-config');
@@ -54,14 +54,15 @@ export async function startCollector(dir, configName, env) {
   const binary = await ensureCollector();
   mkdirSync(dir, { recursive: true });
   const config = join(COLLECTOR_CONFIG_DIR, configName);
+  const [exporterPort, telemetryPort] = await freePorts(2);
   const service = {
     dir,
     binary,
     config,
     env: {
-      PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${await freePort()}`,
+      PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${exporterPort}`,
       COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
-      COLLECTOR_TELEMETRY_PORT: String(await freePort()),
+      COLLECTOR_TELEMETRY_PORT: String(telemetryPort),
       ...env,
     },
     logPath: join(dir, 'collector.log'),

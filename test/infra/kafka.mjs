@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from './cache.mjs';
-import { freePort, run, startProcess, waitFor, stopProcess } from './process.mjs';
+import { freePorts, run, startProcess, waitFor, stopProcess } from './process.mjs';
 import { AUTH_LISTENER, authenticatedListener } from './kafka-auth.mjs';
 import { createConnection } from 'node:net';
 
@@ -48,9 +48,7 @@ function javaArgs(libs, dir, mainClass, args) {
 export async function startKafka(dir) {
   const libs = await ensureKafkaLibs();
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const controllerPort = await freePort();
-  const authPort = await freePort();
+  const [port, controllerPort, authPort] = await freePorts(3);
   const auth = await authenticatedListener(dir, authPort);
   const data = join(dir, 'data');
   writeFileSync(

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode, type RunningChild } from '../infra/child';
 import { kafkaService } from '../infra/kafka-helpers';
 import { addTarget, prometheus, query, waitForQuery, type Sample } from '../infra/prom';
-import { freePort } from '../infra/process.mjs';
+import { freePort, freePorts } from '../infra/process.mjs';
 import { fetchSummary } from '../infra/summary-contract';
 
 // Unique per run: the Collector keeps an earlier run's instances until metric_expiration (60 min).
@@ -93,7 +93,7 @@ const instanceOf: Record<number, string> = {};
 const scrape = async (): Promise<string> => (await fetch(metricsUrl)).text();
 
 beforeAll(async () => {
-  const [port, summaryPort] = [await freePort(), await freePort()];
+  const [port, summaryPort] = await freePorts(2);
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   summaryUrl = `http://127.0.0.1:${summaryPort}`;
   jobsDir = mkdtempSync(join(tmpdir(), 'agentmeter-cluster-jobs-'));
