@@ -11,6 +11,7 @@ export const TOOL_BODY = JSON.stringify({ id: 1, query: 'q17', args: { depth: 2,
 
 export const LABELS = {
   none: 'no metrics',
+  'plain-metrics': 'no metrics library, a plain /metrics server scraped every 1 s',
   'import-only': 'agentmeter imported, start() not called',
   'start-only': 'agentmeter start() only, no helper calls',
   'start-eager': 'the same, with the modules an import loaded before they were made lazy',

@@ -1,6 +1,6 @@
 // The benchmark tool server: an HTTP JSON tool endpoint (parse, cache lookup, routing decision,
 // simulated tool, publish) with one metrics variant, started by bench/overhead/run.mjs.
-// Env: VARIANT (none | import-only | start-only | start-eager | agentmeter-prom | agentmeter-kafka | otel | prom-client),
+// Env: VARIANT (none | plain-metrics | import-only | start-only | start-eager | agentmeter-prom | agentmeter-kafka | otel | prom-client),
 // PROFILE (minimal | realistic), METRICS_PORT, KAFKA_BROKERS. Reports its port over IPC.
 import http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -19,6 +19,17 @@ const metricsPort = Number(process.env.METRICS_PORT ?? 0);
 
 async function setUp() {
   if (variant === 'none') return { record: undefined, close: async () => {} };
+  // plain-metrics: no metrics library, but a second node:http server in the process answering
+  // /metrics with a fixed page: what any in-process pull endpoint costs the host, whatever it serves.
+  if (variant === 'plain-metrics') {
+    const page = '# TYPE up gauge\nup 1\n';
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(page);
+    });
+    await new Promise((resolve) => server.listen(metricsPort, '127.0.0.1', resolve));
+    return { record: undefined, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
   // import-only: agentmeter loaded (its modules on the heap), start() never called: whether a
   // cost of start-only comes from loading or from what start() runs.
   if (variant === 'import-only') {
