@@ -85,10 +85,6 @@ function drained(stream: Writable): Promise<void> {
   });
 }
 
-/**
- * Writes the chunks to `sink`, giving other work a turn between them (a 10k-series scrape is
- * many short slices) and waiting for a slow scraper (or gzip) instead of buffering the page.
- */
 const gzipPage = promisify(gzipCallback);
 
 /** The whole page when the serializer yields it in one chunk, else every chunk, in order. */
@@ -106,6 +102,10 @@ function onePageOrChunks(chunks: Generator<string>): { page: string } | { chunks
   };
 }
 
+/**
+ * Writes the chunks to `sink`, giving other work a turn between them (a 10k-series scrape is
+ * many short slices) and waiting for a slow scraper (or gzip) instead of buffering the page.
+ */
 async function writeChunks(sink: Writable, chunks: Iterable<string>, response: ServerResponse): Promise<void> {
   for (const chunk of chunks) {
     if (response.destroyed || sink.destroyed) return;
@@ -246,6 +246,8 @@ export class PrometheusEndpoint extends PrometheusExporter {
             return;
           }
           const zipped = await gzipPage(body.page);
+          // The scraper may have hung up while the page was compressed.
+          if (response.destroyed) return;
           response.setHeader('content-encoding', 'gzip');
           response.end(zipped);
           return;
