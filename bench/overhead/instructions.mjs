@@ -14,9 +14,9 @@
 //   scrapes   K/4 scrapes of /metrics, then K/4 + K, no request: the cost of K scrapes;
 //   idle      1 s, then 1 + S seconds with nothing to do: timers and intervals.
 // Every phase ends with a full collection, so it pays for its garbage; taking the short phase
-// off the long one leaves out what each phase pays once whatever its length (that collection,
-// the dump, a function compiled at its start), which moved a single phase's count per request
-// by up to 3 % from one warm-up length to the next.
+// off the long one leaves out what each phase pays once whatever its length (the collection,
+// the code and type feedback relearnt after it, the dump), which moved a single phase's count
+// per request by up to 3 % from one warm-up length to the next.
 // The per-request cost at one scrape per second is then requests/N + (scrape + idle per second)
 // / R, with R the requests per second the same server serves natively with no metrics (measured
 // first, under autocannon, as run.mjs loads it). Instructions are user-space work only: the kernel's
@@ -96,7 +96,7 @@ async function startUnderCallgrind(variant, profile, dir, nodeFlags) {
     'valgrind',
     [
       '--tool=callgrind',
-      // Counting starts after the warm-up (instrument() below), which then runs several times faster.
+      // Counting starts after the warm-up (--instr=on in countVariant), which then runs several times faster.
       '--instr-atstart=no',
       `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
       `--log-file=${join(dir, 'valgrind.%p.log')}`,
@@ -155,7 +155,7 @@ export async function countVariant(
   };
   const idle = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   // The short twin of each phase: its count, taken off the long one's, leaves the cost of the
-  // extra work alone, without what every phase pays once (the collection, the dump, a compile).
+  // extra work alone, without what every phase pays once (the collection, what is relearnt after it).
   const short = { requests: Math.ceil(requestCount / 5), scrapes: Math.ceil(scrapeCount / 4), seconds: 1 };
   try {
     for (let i = 0; i < 10; i++) {
@@ -184,9 +184,8 @@ export async function countVariant(
   }
 }
 
-// plain-metrics: what any in-process pull endpoint costs the host, the base a scraped variant
-// is compared with besides none (the scrapes of a second server make node:http's shared code,
-// tuned to the host's one kind of request, handle two).
+// plain-metrics: what any in-process pull endpoint costs the host (a second node:http server,
+// scraped), the base a scraped variant is also compared with.
 export const INSTRUCTION_VARIANTS = ['none', 'plain-metrics', 'import-only', 'start-only', 'agentmeter-prom', 'otel', 'prom-client'];
 
 /**
