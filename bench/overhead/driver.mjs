@@ -21,17 +21,21 @@ export const LABELS = {
   'prom-client': 'prom-client registry, scraped every 1 s',
 };
 
+/** The variants that serve /metrics (the others have no endpoint to scrape). */
+export const WITH_ENDPOINT = new Set(['plain-metrics', 'start-only', 'start-eager', 'agentmeter-prom', 'otel', 'prom-client']);
+
+/** The server's environment for `variant` (server.mjs reads these). */
+export function serverEnv(variant, profile, metricsPort, brokers = '') {
+  return { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: brokers };
+}
+
 /** Starts the server of `variant` natively; resolves once it listens. */
 export async function startServer(variant, profile, { brokers, cpuProf } = {}) {
   const metricsPort = await freePort();
   const execArgv = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${profile}-${variant}-${Date.now()}.cpuprofile`] : [];
-  const child = fork(SERVER, [], {
-    env: { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: brokers ?? '' },
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(SERVER, [], { env: serverEnv(variant, profile, metricsPort, brokers), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await portOf(child, `${variant} server`);
-  return { ask: (message, field) => ask(child, message, field), url: `http://127.0.0.1:${port}`, metricsUrl: variant === 'none' || variant === 'import-only' || variant === 'agentmeter-kafka' ? undefined : `http://127.0.0.1:${metricsPort}/metrics`, stop: () => stop(child) };
+  return { ask: (message, field) => ask(child, message, field), url: `http://127.0.0.1:${port}`, metricsUrl: WITH_ENDPOINT.has(variant) ? `http://127.0.0.1:${metricsPort}/metrics` : undefined, stop: () => stop(child) };
 }
 
 /** autocannon against the server's tool endpoint for `seconds`. */

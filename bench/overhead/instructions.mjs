@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { freePort } from '../../test/infra/process.mjs';
-import { LABELS, SERVER, TOOL_BODY, ask, load, portOf, startServer, stop } from './driver.mjs';
+import { LABELS, SERVER, TOOL_BODY, WITH_ENDPOINT, ask, load, portOf, serverEnv, startServer, stop } from './driver.mjs';
 
 /**
  * --predictable: no concurrent compilation or GC threads, fixed hash seeds, so the same run
@@ -106,7 +106,7 @@ async function startUnderCallgrind(variant, profile, dir, nodeFlags) {
       SERVER,
     ],
     // In the run's own folder: V8 under --predictable writes an isolate log to the working directory.
-    { cwd: dir, env: { ...process.env, VARIANT: variant, PROFILE: profile, METRICS_PORT: String(metricsPort), KAFKA_BROKERS: '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    { cwd: dir, env: serverEnv(variant, profile, metricsPort), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const port = await portOf(child, `${variant} server under callgrind (see ${dir})`);
   return { pid: child.pid, port, metricsPort, ask: (message, field) => ask(child, message, field), stop: () => stop(child) };
@@ -124,9 +124,6 @@ export async function nativeRate(profile, { seconds = 3, connections = 16 } = {}
   }
 }
 
-/** The variants with a /metrics endpoint, scraped in the warm-up and the scrape phases. */
-const SCRAPED = new Set(['plain-metrics', 'start-only', 'start-eager', 'agentmeter-prom', 'otel', 'prom-client']);
-
 /**
  * Counts one variant (the phases are in this file's header). Each phase ends with a full garbage
  * collection, so it pays for the garbage it made (the tool server's 60 crypto Hash objects per
@@ -142,7 +139,7 @@ const SCRAPED = new Set(['plain-metrics', 'start-only', 'start-eager', 'agentmet
 export async function countVariant(
   variant,
   profile,
-  { requestCount, scrapeCount, idleSeconds, warmupRequests, keep = false, nodeFlags = [], scraped = SCRAPED.has(variant) },
+  { requestCount, scrapeCount, idleSeconds, warmupRequests, keep = false, nodeFlags = [], scraped = WITH_ENDPOINT.has(variant) },
 ) {
   const dir = mkdtempSync(join(tmpdir(), `agentmeter-callgrind-${variant}-`));
   const server = await startUnderCallgrind(variant, profile, dir, nodeFlags);
@@ -238,7 +235,7 @@ export async function runInstructions({ profiles = ['minimal', 'realistic'], var
         fmt(mean(counts[variant].map((c) => c.perIdleSecond)) / 1e3, 1),
         fmt(mean(all), 0),
         addedOver('none', variant),
-        SCRAPED.has(variant) ? addedOver('plain-metrics', variant) : '-',
+        WITH_ENDPOINT.has(variant) ? addedOver('plain-metrics', variant) : '-',
       ];
     });
     results[profile] = { rate, counts };

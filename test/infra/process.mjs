@@ -7,7 +7,6 @@ import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
 
-/** A free TCP port on 127.0.0.1. */
 /** `count` distinct free ports: each is held until all are picked, so two calls cannot pick the same one. */
 export async function freePorts(count) {
   const servers = [];
@@ -27,16 +26,10 @@ export async function freePorts(count) {
   }
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/** A free TCP port on 127.0.0.1. */
+export async function freePort() {
+  const [port] = await freePorts(1);
+  return port;
 }
 
 /** Spawns a detached service with stdout and stderr to `logPath`; returns its pid. */
